@@ -1,0 +1,336 @@
+package io.custody.h264;
+
+import java.util.Arrays;
+
+/**
+ * Groups NAL units into access units (ITU-T H.264 §7.4.1.2.3, §7.4.1.2.4) and hands each
+ * complete one to a sink, with its keyframe flag and picture order count.
+ *
+ * <p>Boundaries: an access unit delimiter, SPS, PPS, SEI or NAL unit of type 14 to 18 that follows
+ * the first slice of a picture starts the next access unit; a slice starts one when any of the
+ * §7.4.1.2.4 fields (frame_num, pic_parameter_set_id, field and bottom-field flags, nal_ref_idc
+ * zero-ness, picture order count fields, IDR flag and idr_pic_id) differs from the previous slice.
+ * Redundant slices stay with their primary picture; field pictures are one access unit per field.
+ * End of sequence, end of stream, filler and other units stay in the access unit they follow.
+ *
+ * <p>An access unit is complete when the next one starts, so the sink runs one access unit behind
+ * the input; {@link #finish()} flushes the last one.
+ *
+ * <p>Memory: NAL bytes are copied once, already length-prefixed, into one growable buffer that
+ * is reused for every access unit; parameter sets are re-parsed only when their bytes change. In
+ * steady state nothing is allocated per NAL unit or per access unit.
+ *
+ * <p>Bad input: a slice whose PPS or SPS has not been seen throws {@link
+ * H264FormatException.Reason#MISSING_PARAMETER_SET}; malformed slice headers and parameter sets
+ * throw {@link H264FormatException}. A malformed SEI does not stop the stream: its remaining
+ * messages are skipped and counted in {@link #malformedSeiUnits()}. Units after the last slice
+ * that belong to no picture are counted in {@link #orphanNalUnits()}.
+ *
+ * <p>Not thread-safe.
+ */
+public final class AccessUnitAssembler implements AnnexBScanner.NalUnitSink {
+  /** Receives each access unit; the view is valid only during the call. */
+  @FunctionalInterface
+  public interface AccessUnitSink {
+    /** Called once per access unit, in decoding order. */
+    void accept(AccessUnit accessUnit);
+  }
+
+  /** Bytes of a slice NAL unit unescaped to read its header; longer headers retry with all. */
+  private static final int SLICE_HEADER_PREFIX = 1024;
+
+  /** Default bound on one access unit: 128 MiB, far above any level's maximum coded picture. */
+  public static final int DEFAULT_MAX_ACCESS_UNIT_BYTES = 128 << 20;
+
+  private final AccessUnitSink sink;
+  private final int maxAccessUnitBytes;
+  private final SequenceParameterSet[] spsById = new SequenceParameterSet[32];
+  private final PictureParameterSet[] ppsById = new PictureParameterSet[256];
+  private final AccessUnit au = new AccessUnit();
+  private final SliceHeader slice = new SliceHeader();
+  private final SliceHeader firstSlice = new SliceHeader();
+  private final SliceHeader lastSlice = new SliceHeader();
+  private final PicOrderCounter poc = new PicOrderCounter();
+  private final RbspReader reader = new RbspReader();
+  private byte[] rbsp = new byte[SLICE_HEADER_PREFIX];
+  // Whether the access unit being built already holds a slice of its primary picture.
+  private boolean hasSlice;
+  private long accessUnits;
+  private long malformedSeiUnits;
+  private long orphanNalUnits;
+
+  /** An assembler with the {@linkplain #DEFAULT_MAX_ACCESS_UNIT_BYTES default} size bound. */
+  public AccessUnitAssembler(AccessUnitSink sink) {
+    this(sink, DEFAULT_MAX_ACCESS_UNIT_BYTES);
+  }
+
+  /**
+   * An assembler that refuses access units larger than {@code maxAccessUnitBytes} (NAL units plus
+   * their 4-byte lengths) with {@link H264FormatException.Reason#ACCESS_UNIT_TOO_LARGE}.
+   */
+  public AccessUnitAssembler(AccessUnitSink sink, int maxAccessUnitBytes) {
+    if (sink == null) {
+      throw new NullPointerException("sink");
+    }
+    if (maxAccessUnitBytes < 5) {
+      throw new IllegalArgumentException("maxAccessUnitBytes too small: " + maxAccessUnitBytes);
+    }
+    this.sink = sink;
+    this.maxAccessUnitBytes = maxAccessUnitBytes;
+    au.data = new byte[256 * 1024];
+  }
+
+  @Override
+  public void accept(NalUnit nal) {
+    try {
+      acceptUnit(nal);
+    } catch (H264FormatException e) {
+      throw e.at(nal.streamOffset());
+    }
+  }
+
+  private void acceptUnit(NalUnit nal) {
+    int type = nal.type();
+    switch (type) {
+      case NalUnitType.SPS:
+        startNewIfPictureSeen();
+        updateSps(nal);
+        break;
+      case NalUnitType.PPS:
+        startNewIfPictureSeen();
+        updatePps(nal);
+        break;
+      case NalUnitType.SEI:
+        startNewIfPictureSeen();
+        if (scanSeiForRecoveryPoint(nal)) {
+          au.recoveryPoint = true;
+        }
+        break;
+      case NalUnitType.AUD:
+      case NalUnitType.PREFIX:
+      case NalUnitType.SUBSET_SPS:
+      case NalUnitType.DEPTH_PS:
+      case 17:
+      case 18:
+        startNewIfPictureSeen();
+        break;
+      case NalUnitType.SLICE:
+      case NalUnitType.IDR_SLICE:
+      case NalUnitType.SLICE_DATA_A:
+        parseSliceHeader(nal);
+        if (hasSlice && slice.startsNewPicture(lastSlice)) {
+          flush();
+        }
+        if (!hasSlice) {
+          hasSlice = true;
+          firstSlice.copyFrom(slice);
+        }
+        lastSlice.copyFrom(slice);
+        break;
+      default:
+        break; // partitions B/C, end of sequence/stream, filler, extensions: stay where they are
+    }
+    append(nal);
+  }
+
+  /**
+   * Ends the stream: hands over the last access unit. Units after the last slice that form no
+   * picture are dropped and counted in {@link #orphanNalUnits()}.
+   */
+  public void finish() {
+    if (hasSlice) {
+      flush();
+    } else {
+      orphanNalUnits += au.nalCount;
+      resetAccessUnit();
+    }
+  }
+
+  /** Access units handed to the sink so far. */
+  public long accessUnits() {
+    return accessUnits;
+  }
+
+  /** SEI NAL units whose messages could not be parsed (their remaining messages were skipped). */
+  public long malformedSeiUnits() {
+    return malformedSeiUnits;
+  }
+
+  /** NAL units that belonged to no picture (non-VCL units after the stream's last slice). */
+  public long orphanNalUnits() {
+    return orphanNalUnits;
+  }
+
+  private void startNewIfPictureSeen() {
+    if (hasSlice) {
+      flush();
+    }
+  }
+
+  private void flush() {
+    SliceHeader h = firstSlice;
+    au.decodeIndex = accessUnits++;
+    au.idr = h.isIdr();
+    au.sliceType = h.sliceType;
+    au.nalRefIdc = h.nalRefIdc;
+    au.frameNum = h.frameNum;
+    au.fieldPic = h.fieldPic;
+    au.bottomField = h.bottomField;
+    au.sps = h.sps;
+    au.pps = h.pps;
+    au.picOrderCnt = poc.next(h);
+    au.keyframe =
+        au.idr
+            || au.recoveryPoint
+            || (h.sliceType == 2
+                && h.sps.maxNumRefFrames() <= 1
+                && h.pps.numRefIdxL0DefaultActive() == 1);
+    sink.accept(au);
+    resetAccessUnit();
+  }
+
+  private void resetAccessUnit() {
+    au.length = 0;
+    au.nalCount = 0;
+    au.recoveryPoint = false;
+    hasSlice = false;
+  }
+
+  private void append(NalUnit nal) {
+    int len = nal.length();
+    int needed = au.length + 4 + len;
+    if (needed > maxAccessUnitBytes || needed < 0) {
+      throw new H264FormatException(
+          H264FormatException.Reason.ACCESS_UNIT_TOO_LARGE,
+          "access unit exceeds the " + maxAccessUnitBytes + "-byte limit");
+    }
+    if (needed > au.data.length) {
+      au.data = Arrays.copyOf(au.data, (int) Math.min(maxAccessUnitBytes, Math.max(needed, au.data.length * 2L)));
+    }
+    if (au.nalCount == au.nalOffsets.length) {
+      au.nalOffsets = Arrays.copyOf(au.nalOffsets, au.nalCount * 2);
+    }
+    if (au.nalCount == 0) {
+      au.streamOffset = nal.streamOffset();
+    }
+    byte[] d = au.data;
+    int at = au.length;
+    d[at] = (byte) (len >>> 24);
+    d[at + 1] = (byte) (len >>> 16);
+    d[at + 2] = (byte) (len >>> 8);
+    d[at + 3] = (byte) len;
+    System.arraycopy(nal.array(), nal.offset(), d, at + 4, len);
+    au.nalOffsets[au.nalCount++] = at;
+    au.length = needed;
+  }
+
+  private void updateSps(NalUnit nal) {
+    int id = peekParameterSetId(nal);
+    SequenceParameterSet old = id >= 0 && id < spsById.length ? spsById[id] : null;
+    if (old != null && sameBytes(old.nalUnitView(), nal)) {
+      return;
+    }
+    SequenceParameterSet sps = SequenceParameterSet.parse(nal.array(), nal.offset(), nal.length());
+    spsById[sps.id()] = sps;
+  }
+
+  private void updatePps(NalUnit nal) {
+    int id = peekParameterSetId(nal);
+    PictureParameterSet old = id >= 0 && id < ppsById.length ? ppsById[id] : null;
+    if (old != null && sameBytes(old.nalUnitView(), nal)) {
+      return;
+    }
+    PictureParameterSet pps =
+        PictureParameterSet.parse(nal.array(), nal.offset(), nal.length(), i -> spsById[i]);
+    ppsById[pps.id()] = pps;
+  }
+
+  /**
+   * The id of an SPS or PPS without a full parse, so unchanged repeats (sent before every IDR)
+   * are recognised without allocating; -1 if it cannot be read.
+   */
+  private int peekParameterSetId(NalUnit nal) {
+    int n = RbspReader.unescape(nal.array(), nal.offset(), Math.min(nal.length(), 16), ensureRbsp(16));
+    reader.reset(rbsp, n);
+    try {
+      if (nal.type() == NalUnitType.SPS) {
+        reader.skip(32); // header, profile_idc, constraint flags, level_idc
+      } else {
+        reader.skip(8);
+      }
+      return (int) Math.min(reader.ueLong(), Integer.MAX_VALUE);
+    } catch (H264FormatException e) {
+      return -1; // the full parse reports it
+    }
+  }
+
+  private static boolean sameBytes(byte[] stored, NalUnit nal) {
+    return Arrays.equals(stored, 0, stored.length, nal.array(), nal.offset(), nal.offset() + nal.length());
+  }
+
+  private void parseSliceHeader(NalUnit nal) {
+    int prefix = Math.min(nal.length(), SLICE_HEADER_PREFIX);
+    int n = RbspReader.unescape(nal.array(), nal.offset(), prefix, ensureRbsp(prefix));
+    reader.reset(rbsp, n);
+    try {
+      slice.parse(reader, ppsById, spsById);
+    } catch (H264FormatException e) {
+      if (e.reason() != H264FormatException.Reason.TRUNCATED || prefix == nal.length()) {
+        throw e;
+      }
+      n = RbspReader.unescape(nal.array(), nal.offset(), nal.length(), ensureRbsp(nal.length()));
+      reader.reset(rbsp, n);
+      slice.parse(reader, ppsById, spsById);
+    }
+  }
+
+  /**
+   * Walks the SEI messages (§7.3.2.3) and reports whether one is a recovery point (payloadType 6)
+   * with a valid recovery_frame_cnt.
+   */
+  private boolean scanSeiForRecoveryPoint(NalUnit nal) {
+    int n = RbspReader.unescape(nal.array(), nal.offset(), nal.length(), ensureRbsp(nal.length()));
+    reader.reset(rbsp, n);
+    try {
+      reader.skip(8);
+      while (reader.moreRbspData()) {
+        int payloadType = readSeiValue();
+        int payloadSize = readSeiValue();
+        if (payloadSize > reader.bitsLeft() / 8) {
+          throw new H264FormatException(
+              H264FormatException.Reason.TRUNCATED, "SEI payload longer than its NAL unit");
+        }
+        int payloadStart = reader.bitPosition();
+        if (payloadType == 6) {
+          reader.ue("recovery_frame_cnt", 65535);
+          return true;
+        }
+        reader.skip(payloadStart + payloadSize * 8 - reader.bitPosition());
+      }
+    } catch (H264FormatException e) {
+      malformedSeiUnits++;
+    }
+    return false;
+  }
+
+  /** payloadType or payloadSize: a run of 0xFF bytes plus a last byte. */
+  private int readSeiValue() {
+    int value = 0;
+    int b;
+    do {
+      b = reader.bits(8);
+      value += b;
+      if (value > 1 << 24) {
+        throw new H264FormatException(H264FormatException.Reason.INVALID_VALUE, "SEI value too large");
+      }
+    } while (b == 0xff);
+    return value;
+  }
+
+  private byte[] ensureRbsp(int size) {
+    if (rbsp.length < size) {
+      rbsp = new byte[Math.max(size, rbsp.length * 2)];
+    }
+    return rbsp;
+  }
+}

@@ -215,7 +215,11 @@ public final class AnnexBScanner {
       absorb(chunk, from, end);
       return -1;
     }
-    skippedBytes += q - from;
+    int garbageEnd = q;
+    while (garbageEnd > from && chunk[garbageEnd - 1] == 0) {
+      garbageEnd--; // leading_zero_8bits / zero_byte belong to the start code, not to garbage
+    }
+    skippedBytes += garbageEnd - from;
     inNalUnit = true;
     return q + 3;
   }

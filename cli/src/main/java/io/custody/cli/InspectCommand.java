@@ -1,0 +1,124 @@
+package io.custody.cli;
+
+import io.custody.h264.H264FormatException;
+import io.custody.h264.SequenceParameterSet;
+import io.custody.h264.StreamSummary;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code custody inspect}: the facts of an H.264 Annex-B stream, for a person or as JSON. */
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description = "Prints the facts of an H.264 Annex-B stream: size, profile, level, frame rate, "
+        + "access units and keyframes.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:unreadable or malformed input", "2:usage error"})
+final class InspectCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--json", description = "Print one JSON object instead of text.")
+  boolean json;
+
+  @Parameters(paramLabel = "FILE", description = "H.264 Annex-B file, or - for standard input.")
+  String file;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    StreamSummary s;
+    try (InputStream in = open(file)) {
+      s = StreamSummary.read(in);
+    } catch (NoSuchFileException e) {
+      err.println("custody inspect: " + file + ": no such file");
+      return Main.BAD_INPUT;
+    } catch (IOException e) {
+      err.println("custody inspect: " + file + ": cannot read: " + e.getMessage());
+      return Main.BAD_INPUT;
+    } catch (H264FormatException e) {
+      err.println("custody inspect: " + file + ": not a valid H.264 Annex-B stream: " + e.getMessage());
+      return Main.BAD_INPUT;
+    }
+    if (json) {
+      out.println(toJson(file, s));
+    } else {
+      printText(out, file, s);
+    }
+    out.flush();
+    return Main.OK;
+  }
+
+  private static InputStream open(String file) throws IOException {
+    if (file.equals("-")) {
+      return System.in;
+    }
+    Path path = Path.of(file);
+    if (Files.isDirectory(path)) {
+      throw new IOException("is a directory");
+    }
+    return new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+  }
+
+  static String toJson(String file, StreamSummary s) {
+    SequenceParameterSet sps = s.sps();
+    return new JsonWriter()
+        .field("file", file)
+        .field("codec", "h264")
+        .field("width", s.width())
+        .field("height", s.height())
+        .field("profile", sps.profileName())
+        .field("profile_idc", s.profileIdc())
+        .field("level_idc", s.levelIdc())
+        .field("chroma_format_idc", sps.chromaFormatIdc())
+        .field("bit_depth", sps.bitDepthLuma())
+        .field("interlaced", !sps.frameMbsOnly())
+        .field("fps", s.fps())
+        .field("access_units", s.accessUnits())
+        .field("keyframes", s.keyframes())
+        .field("nal_units", s.nalUnits())
+        .field("bytes", s.bytes())
+        .field("sps_changes", s.parameterSetChanges())
+        .toString();
+  }
+
+  private static void printText(PrintWriter out, String file, StreamSummary s) {
+    SequenceParameterSet sps = s.sps();
+    String chroma = new String[] {"4:0:0", "4:2:0", "4:2:2", "4:4:4"}[sps.chromaFormatIdc()];
+    out.printf("file:          %s (%,d bytes)%n", file, s.bytes());
+    out.printf("codec:         H.264 %s (profile_idc %d), level %d.%d%n",
+        sps.profileName(), s.profileIdc(), s.levelIdc() / 10, s.levelIdc() % 10);
+    out.printf("picture:       %dx%d, %s, %d-bit, %s%n", s.width(), s.height(), chroma,
+        sps.bitDepthLuma(), sps.frameMbsOnly() ? "progressive" : "interlaced");
+    out.printf("frame rate:    %s%n", s.fps() > 0 ? trim(s.fps()) + " fps" : "not signalled");
+    out.printf("access units:  %d%n", s.accessUnits());
+    out.printf("keyframes:     %d at %s%n", s.keyframes().size(), abbreviate(s));
+    if (s.parameterSetChanges() > 0) {
+      out.printf("SPS changes:   %d (stream-level facts are those of the first SPS)%n",
+          s.parameterSetChanges());
+    }
+  }
+
+  private static String abbreviate(StreamSummary s) {
+    int shown = 12;
+    String list = s.keyframes().stream().limit(shown).map(String::valueOf)
+        .collect(Collectors.joining(", "));
+    return s.keyframes().size() > shown ? list + ", ..." : list;
+  }
+
+  private static String trim(double fps) {
+    return fps == Math.rint(fps) ? String.valueOf((long) fps) : String.format("%.3f", fps);
+  }
+}

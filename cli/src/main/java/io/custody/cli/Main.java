@@ -1,0 +1,61 @@
+package io.custody.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code custody} command line.
+ *
+ * <p>Exit codes, for scripts: {@value #OK} success; {@value #BAD_INPUT} the input could not be
+ * read or is malformed (one line on stderr says why); {@value #USAGE} the command line itself is
+ * wrong.
+ */
+@Command(
+    name = "custody",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Turns body-worn camera H.264 into sealed, verifiable evidence.",
+    subcommands = {InspectCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:unreadable or malformed input", "2:usage error"})
+public final class Main implements java.util.concurrent.Callable<Integer> {
+  /** Success. */
+  public static final int OK = 0;
+  /** The input could not be read or is malformed. */
+  public static final int BAD_INPUT = 1;
+  /** The command line is wrong. */
+  public static final int USAGE = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().getErr().println("custody: name a command, e.g. 'custody inspect FILE'");
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return USAGE;
+  }
+
+  /** Runs the command line with the given output streams and returns its exit code. */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    return new CommandLine(new Main())
+        .setOut(out)
+        .setErr(err)
+        .setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? USAGE : BAD_INPUT)
+        .execute(args);
+  }
+
+  public static void main(String[] args) {
+    java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
+    java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
+    System.exit(run(out, err, args));
+  }
+
+  /** Reads the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"custody " + (v != null ? v : "(development build)")};
+    }
+  }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test: installs the tools the tests need, then builds and tests on JDK 17 (the
+# default java) and again on the Temurin JDK 25 when it is installed (CI has both).
+#   scripts/test.sh            both JDKs
+#   CUSTODY_JDKS=17 scripts/test.sh   only the default JDK
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+scripts/install-test-tools.sh
+
+run_on() { # label, JAVA_HOME (empty for the default)
+  echo "=== tests on $1 ==="
+  if [ -n "$2" ]; then
+    JAVA_HOME="$2" ./mvnw -B -ntp verify
+  else
+    ./mvnw -B -ntp verify
+  fi
+}
+
+run_on "default JDK ($(java -version 2>&1 | head -1))" ""
+
+if [ "${CUSTODY_JDKS:-17,25}" != "17" ]; then
+  jdk25=$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1 || true)
+  if [ -n "$jdk25" ]; then
+    run_on "Temurin JDK 25 ($jdk25)" "$jdk25"
+  else
+    echo "=== no Temurin JDK 25 under /usr/lib/jvm: tested on the default JDK only ==="
+  fi
+fi

@@ -232,6 +232,11 @@ public final class FragmentedMp4Writer {
     audio.appendSample(data, off, len, decodeTime);
   }
 
+  /** Same as {@code addAudio(frame, 0, frame.length, decodeTime)}. */
+  public void addAudio(byte[] frame, long decodeTime) {
+    addAudio(frame, 0, frame.length, decodeTime);
+  }
+
   /**
    * Adds a frame from an {@link AdtsReader} as an audio sample (the view may be transient).
    *

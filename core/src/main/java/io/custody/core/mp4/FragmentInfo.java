@@ -12,7 +12,7 @@ import java.util.List;
  * @param startsWithSync whether the first video sample is a sync sample (false only when the
  *     writer had to cut inside a GOP to respect its size limit)
  * @param wallClock the wall-clock time written in the fragment's {@code prft}: when the first
- *     video sample (in decode order) was presented
+ *     video sample (in decode order) is presented; null only for a last fragment without video
  * @param byteSize bytes of the fragment
  */
 public record FragmentInfo(

@@ -189,6 +189,10 @@ public final class FragmentedMp4Writer {
    * unit delimiter NAL units; sync is {@link AccessUnit#isKeyframe()}. The access unit may be the
    * assembler's transient view.
    *
+   * <p>One access unit is one sample. That is right for frames, MBAFF included; for field
+   * pictures (PAFF, {@link AccessUnit#isField()}) MP4 wants both fields of a frame in one sample,
+   * so such streams must pair the fields themselves and use the byte-array form.
+   *
    * @throws IllegalArgumentException if the access unit uses an SPS or PPS other than the track's
    *     (start a new segment), or as {@link #addVideo(byte[], int, int, long, int, boolean)}
    * @throws IOException if the sink fails writing a fragment

@@ -55,6 +55,21 @@
  * {"type":"gps","time":"2026-11-25T10:15:30Z","lat":52.52,"lon":13.405,"accuracy":4.5}}. Readers
  * must ignore members they do not know, so later versions can add some.
  *
+ * <h2>Interoperability (checked with FFmpeg 5.1 in the tests)</h2>
+ *
+ * <ul>
+ *   <li>ffprobe reports no error for video, audio and metadata tracks; decoded video and audio
+ *       are bit-identical to decoding the raw H.264 / ADTS input.
+ *   <li>The metadata track is a data stream (codec "none", tag {@code mett}); {@code ffmpeg -i
+ *       f.mp4 -map 0:d -c copy -f data -} prints the samples back to back. FFmpeg cannot
+ *       stream-copy it into another MP4 ({@code -map 0 -c copy} fails): map video and audio
+ *       only, or add {@code -dn}.
+ *   <li>Without an edit list, a stream with B-frames starts at its reorder delay (e.g. 0.0667 s
+ *       for x264's b-pyramid) when composition offsets are kept non-negative. FFmpeg turns
+ *       negative trun version 1 offsets into the same timestamps (it shifts decode times), so
+ *       callers gain nothing by using them with FFmpeg.
+ * </ul>
+ *
  * <h2>Errors and ownership</h2>
  *
  * <p>Malformed AAC input raises {@link io.custody.core.mp4.AacFormatException} with a reason;

@@ -1,12 +1,14 @@
 package io.custody.core.mp4;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,6 +35,7 @@ class ClipMuxTest {
     "interlaced-720p.h264",
     "high444-720p.h264",
     "high10-720p.h264",
+    "high422-720p.h264",
     "hfr-720p60.h264",
     "crop-1918x1078.h264",
   })
@@ -88,6 +91,24 @@ class ClipMuxTest {
     List<String> muxed = Ffmpeg.frameMd5(out, "0:v");
     assertThat(source).hasSize(expected.get("frames").size());
     assertThat(muxed).isEqualTo(source);
+  }
+
+  @Test
+  void aParameterSetChangeNeedsANewSegment() throws Exception {
+    ClipMuxer clipMuxer = new ClipMuxer(Clips.bytes("sps-change.h264"), 90_000);
+    FragmentedMp4Writer w = FragmentedMp4Writer.builder(clipMuxer.videoConfig)
+        .wallClockStart(START)
+        .open(new FragmentedMp4WriterTest.MemorySink());
+    int i = 0;
+    while (clipMuxer.accessUnits.get(i).sps() == clipMuxer.accessUnits.get(0).sps()) {
+      clipMuxer.addVideo(w, i++);
+    }
+    assertThat(i).isEqualTo(60);
+    int changed = i;
+    assertThatThrownBy(() -> clipMuxer.addVideo(w, changed))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("start a new segment");
+    w.finish(clipMuxer.decodeTimes[changed]); // the writer is still usable
   }
 
   /** Passes everything on to a file and keeps the fragment infos. */

@@ -1,0 +1,28 @@
+package io.custody.core.mp4;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Where a {@link FragmentedMp4Writer} puts a segment, piece by piece: the initialization part
+ * once, then each fragment as soon as it is complete, then the end. The concatenation of the
+ * buffers, in call order, is the segment file.
+ *
+ * <p>Ownership: each {@link ByteBuffer} is a read-only view over the writer's reusable buffer,
+ * valid only during the call; a sink that needs the bytes later copies them. Each buffer's
+ * position and limit delimit exactly the bytes to write.
+ *
+ * <p>Order: {@link #init} first (exactly once), then zero or more {@link #fragment} calls, then
+ * {@link #end} (exactly once, unless the writer failed). If a call throws, the writer fails: it
+ * calls nothing more and rejects further input.
+ */
+public interface FragmentSink {
+  /** The {@code ftyp} and {@code moov} boxes. */
+  void init(ByteBuffer ftypMoov) throws IOException;
+
+  /** One fragment: {@code prft}, {@code moof} and {@code mdat}. */
+  void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) throws IOException;
+
+  /** The segment is complete; no bytes follow. */
+  void end(SegmentInfo info) throws IOException;
+}

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /** The clips made by testdata/make-clips.sh and their ffprobe oracles. */
-final class Clips {
+public final class Clips {
   private Clips() {}
 
-  static Path dir() {
+  public static Path dir() {
     String configured = System.getProperty("custody.testdata");
     Path dir = configured != null ? Paths.get(configured) : Paths.get("../testdata/clips");
     if (!Files.isDirectory(dir)) {
@@ -20,15 +20,15 @@ final class Clips {
     return dir;
   }
 
-  static Path path(String name) {
+  public static Path path(String name) {
     return dir().resolve(name);
   }
 
-  static byte[] bytes(String name) throws IOException {
+  public static byte[] bytes(String name) throws IOException {
     return Files.readAllBytes(path(name));
   }
 
-  static JsonNode expected(String name) throws IOException {
+  public static JsonNode expected(String name) throws IOException {
     String base = name.substring(0, name.lastIndexOf('.'));
     return new ObjectMapper().readTree(dir().resolve(base + ".expected.json").toFile());
   }

@@ -16,20 +16,20 @@ import java.util.concurrent.TimeUnit;
  * processes with a timeout, capturing stdout and stderr. Decoding is single-threaded to keep the
  * test load light on a shared machine.
  */
-final class Ffmpeg {
+public final class Ffmpeg {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   private Ffmpeg() {}
 
   /** What a process printed and how it ended. */
-  record Result(int exitCode, byte[] stdout, String stderr) {
-    String out() {
+  public record Result(int exitCode, byte[] stdout, String stderr) {
+    public String out() {
       return new String(stdout, StandardCharsets.UTF_8);
     }
   }
 
   /** Runs {@code command}; throws if it cannot start, times out or exits non-zero. */
-  static Result run(String... command) throws IOException, InterruptedException {
+  public static Result run(String... command) throws IOException, InterruptedException {
     Result r = runAllowingFailure(command);
     if (r.exitCode() != 0) {
       throw new AssertionError(String.join(" ", command) + " exited with " + r.exitCode()
@@ -38,7 +38,7 @@ final class Ffmpeg {
     return r;
   }
 
-  static Result runAllowingFailure(String... command) throws IOException, InterruptedException {
+  public static Result runAllowingFailure(String... command) throws IOException, InterruptedException {
     Path out = Files.createTempFile("custody-ffmpeg", ".out");
     Path err = Files.createTempFile("custody-ffmpeg", ".err");
     try {
@@ -69,7 +69,7 @@ final class Ffmpeg {
    * {@code ffprobe -v error} with streams and packets as JSON. Fails if ffprobe printed anything
    * on stderr: at level error, any output is an error it found.
    */
-  static JsonNode probe(Path file, String... extra) throws IOException, InterruptedException {
+  public static JsonNode probe(Path file, String... extra) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("ffprobe", "-v", "error", "-show_streams",
         "-show_packets", "-show_format", "-of", "json"));
     cmd.addAll(List.of(extra));
@@ -85,7 +85,7 @@ final class Ffmpeg {
    * The MD5 of every decoded frame of stream {@code map} (e.g. {@code 0:v}), in output order:
    * the last column of {@code -f framemd5}. Fails on any decoder or demuxer error.
    */
-  static List<String> frameMd5(Path file, String map) throws IOException, InterruptedException {
+  public static List<String> frameMd5(Path file, String map) throws IOException, InterruptedException {
     Result r = run("ffmpeg", "-nostdin", "-v", "error", "-threads", "1", "-i", file.toString(),
         "-map", map, "-fps_mode", "passthrough", "-f", "framemd5", "-");
     if (!r.stderr().isBlank()) {

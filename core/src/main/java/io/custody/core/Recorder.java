@@ -1,0 +1,883 @@
+package io.custody.core;
+
+import io.custody.core.internal.EncryptedSpillStore;
+import io.custody.core.internal.PayloadStore;
+import io.custody.core.internal.PreEventBuffer;
+import io.custody.core.internal.SlabPayloadStore;
+import io.custody.core.internal.VideoTimestamper;
+import io.custody.core.mp4.AacConfig;
+import io.custody.core.mp4.AdtsFrame;
+import io.custody.core.mp4.AdtsReader;
+import io.custody.core.mp4.AudioTrackConfig;
+import io.custody.core.mp4.FragmentInfo;
+import io.custody.core.mp4.FragmentSink;
+import io.custody.core.mp4.FragmentedMp4Writer;
+import io.custody.core.mp4.MetadataTrackConfig;
+import io.custody.core.mp4.SegmentInfo;
+import io.custody.core.mp4.TimedMetadata;
+import io.custody.core.mp4.VideoTrackConfig;
+import io.custody.h264.AccessUnit;
+import io.custody.h264.AccessUnitAssembler;
+import io.custody.h264.AnnexBScanner;
+import io.custody.h264.AvcDecoderConfigurationRecord;
+import io.custody.h264.NalUnitType;
+import io.custody.h264.PictureParameterSet;
+import io.custody.h264.SequenceParameterSet;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The embeddable body-worn camera recorder: feed it the encoder's output all shift; on a trigger
+ * it writes the pre-event window and everything after it as segments of fragmented MP4 until
+ * stopped.
+ *
+ * <h2>Feeding</h2>
+ *
+ * Video comes either as raw Annex-B bytes ({@link #feedAnnexB}: decode times from the frame rate,
+ * presentation order from picture order count) or as access units with the encoder's timestamps
+ * ({@link #feedAccessUnit}); one recorder uses one of the two. Audio comes as ADTS bytes ({@link
+ * #feedAdts}: times from the sample count, starting with the video) and is dropped while {@link
+ * #mute muted}. GPS fixes, markers and mute switches go to a timed metadata track. Times are on
+ * one stream timeline in 90 kHz ticks; {@link Builder#streamStart} anchors it to the wall clock.
+ *
+ * <h2>States</h2>
+ *
+ * {@link RecorderState#BUFFERING} keeps a keyframe-aligned pre-event window ({@link
+ * Builder#preEvent}, bounded by {@link Builder#preEventMaxBytes} too). {@link #startRecording}
+ * switches to {@link RecorderState#RECORDING}: the recording starts at the newest keyframe that
+ * still covers the window (or the oldest one held; with no keyframe held yet, at the next one).
+ * A second trigger while recording adds a marker and returns the running recording. {@link
+ * #stopRecording} writes out everything fed so far, closes the last segment and goes back to
+ * buffering from the next keyframe; stopping while not recording is an {@link
+ * IllegalStateException}. Segments are cut at keyframes once {@link Builder#segmentDuration} or
+ * {@link Builder#segmentMaxBytes} is reached, and whenever the SPS/PPS change. At {@link
+ * Builder#maxRecordingDuration} the recording ends at a keyframe and a new one, linked to it by
+ * {@link RecordingInfo#previousRecordingId()}, starts with the same frame: nothing is lost between
+ * them. {@link #close} stops a running recording and releases the buffer; anything fed afterwards
+ * is an {@link IllegalStateException}.
+ *
+ * <h2>Threads and back-pressure</h2>
+ *
+ * Thread-safe: every method takes one lock, so video, audio and metadata may come from different
+ * threads. Segments are written on the calling thread. The back-pressure policy is to block: a
+ * slow {@link SegmentOutput} makes the feeding call wait, so memory never grows with a slow sink
+ * (at most one fragment per track plus the reorder window is held while recording). Nothing is
+ * dropped silently: every discarded frame is counted in {@link #stats()}.
+ *
+ * <h2>Errors</h2>
+ *
+ * Malformed video raises {@link io.custody.h264.H264FormatException}, malformed audio {@link
+ * io.custody.core.mp4.AacFormatException}; a failing output raises {@link IOException} from the
+ * feeding call, after which the recording is abandoned (its unfinished segment never gets a
+ * final name from {@link FileSegmentOutput}) and the recorder is back to buffering.
+ */
+public final class Recorder implements Closeable {
+  private enum Mode { UNSET, ANNEX_B, TIMED }
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Builder options;
+  private final PreEventBuffer buffer;
+  private final List<AvcDecoderConfigurationRecord> configs = new ArrayList<>();
+  private SequenceParameterSet configSps;
+  private PictureParameterSet configPps;
+  private RecorderState state = RecorderState.BUFFERING;
+  private Mode mode = Mode.UNSET;
+
+  // Raw Annex-B input.
+  private AnnexBScanner scanner;
+  private AccessUnitAssembler assembler;
+  private VideoTimestamper timestamper;
+  private IOException pendingFailure;
+  private long lastTimedDts = Long.MIN_VALUE;
+
+  // Audio.
+  private AdtsReader adts;
+  private AacConfig audioConfig;
+  private long audioSamples;
+  private boolean muted;
+
+  // Wall clock of stream time 0.
+  private Instant streamStart;
+  private long markerCount;
+
+  private byte[] scratch = new byte[256 * 1024];
+  private Recording recording;
+
+  // Counters.
+  private long videoFed;
+  private long audioFed;
+  private long videoWritten;
+  private long videoDropped;
+  private long audioDropped;
+  private long segmentsWritten;
+  private long recordings;
+
+  private Recorder(Builder b) throws IOException {
+    this.options = b;
+    this.streamStart = b.streamStart;
+    long window = b.preEvent.toNanos() * 9 / 100_000;
+    PayloadStore store =
+        b.storage.spillDirectory().isPresent()
+            ? EncryptedSpillStore.create(b.storage.spillDirectory().get(), b.preEventMaxBytes + (1 << 20))
+            : new SlabPayloadStore(SlabPayloadStore.slabSizeFor(b.preEventMaxBytes), b.storage.isDirect());
+    this.buffer = new PreEventBuffer(store, window, b.preEventMaxBytes);
+  }
+
+  /** A builder that writes segments to {@code output}. */
+  public static Builder builder(SegmentOutput output) {
+    return new Builder(output);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Feeding
+
+  /**
+   * Feeds raw H.264 Annex-B bytes (any chunking). Access units are complete when the next one
+   * starts, so the last one waits for more input or {@link #close}/{@link #stopRecording}.
+   *
+   * @throws io.custody.h264.H264FormatException on malformed input
+   * @throws IOException if writing a segment fails
+   */
+  public void feedAnnexB(byte[] chunk, int offset, int length) throws IOException {
+    lock.lock();
+    try {
+      checkOpen();
+      useMode(Mode.ANNEX_B);
+      if (scanner == null) {
+        assembler = new AccessUnitAssembler(this::onAccessUnit);
+        scanner = new AnnexBScanner(assembler);
+      }
+      scanner.feed(chunk, offset, length);
+      rethrowPending();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Feeds one access unit with the encoder's timestamps (90 kHz; decode times must increase).
+   * The access unit may be the assembler's transient view.
+   *
+   * @throws IOException if writing a segment fails
+   */
+  public void feedAccessUnit(AccessUnit au, long pts90k, long dts90k) throws IOException {
+    lock.lock();
+    try {
+      checkOpen();
+      useMode(Mode.TIMED);
+      if (dts90k <= lastTimedDts) {
+        throw new IllegalArgumentException("decode time " + dts90k + " not after " + lastTimedDts);
+      }
+      if (pts90k < dts90k) {
+        throw new IllegalArgumentException("presentation time " + pts90k + " before decode time " + dts90k);
+      }
+      lastTimedDts = dts90k;
+      long seq = appendVideo(au, dts90k);
+      buffer.setCompositionOffset(seq, Math.toIntExact(pts90k - dts90k));
+      drain();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Feeds AAC audio in ADTS form (any chunking). Frame times count samples from the start of the
+   * video stream. Dropped (and counted) while muted.
+   *
+   * @throws io.custody.core.mp4.AacFormatException on malformed input
+   * @throws IOException if writing a segment fails
+   */
+  public void feedAdts(byte[] chunk, int offset, int length) throws IOException {
+    lock.lock();
+    try {
+      checkOpen();
+      if (adts == null) {
+        adts = new AdtsReader(this::onAudioFrame);
+      }
+      adts.feed(chunk, offset, length);
+      rethrowPending();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Records a GPS fix in the metadata track, at the stream time of its wall-clock time. */
+  public void gps(GpsFix fix) throws IOException {
+    metadata(TimedMetadata.gps(fix.time(), fix.latitude(), fix.longitude(), fix.altitudeMetres(),
+        fix.accuracyMetres(), fix.speedMetresPerSecond(), fix.headingDegrees()), fix.time());
+  }
+
+  /** Records an event marker now; returns its id (unique within the recorder). */
+  public String marker(String label) throws IOException {
+    return marker(label, null);
+  }
+
+  /** Records an event marker at {@code time} (null: now); returns its id. */
+  public String marker(String label, Instant time) throws IOException {
+    lock.lock();
+    try {
+      checkOpen();
+      String id = "m" + (++markerCount);
+      if (time == null) {
+        metadataAt(TimedMetadata.marker(wallClockAt(nowTicks()), id, label), nowTicks());
+      } else {
+        metadata(TimedMetadata.marker(time, id, label), time);
+      }
+      return id;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Mutes the microphone (audio fed while muted is dropped) or unmutes it, and records it. */
+  public void mute(boolean on) throws IOException {
+    lock.lock();
+    try {
+      checkOpen();
+      if (muted != on) {
+        muted = on;
+        metadataAt(TimedMetadata.mute(wallClockAt(nowTicks()), on), nowTicks());
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Recording
+
+  /**
+   * Starts a recording with the pre-event window, or, if one is running, marks the trigger in it
+   * and returns it.
+   *
+   * @throws IOException if writing fails
+   */
+  public RecordingInfo startRecording(Trigger trigger) throws IOException {
+    Objects.requireNonNull(trigger, "trigger");
+    lock.lock();
+    try {
+      checkOpen();
+      if (state == RecorderState.RECORDING) {
+        marker("trigger: " + trigger.source().name().toLowerCase()
+            + (trigger.detail().isEmpty() ? "" : " (" + trigger.detail() + ")"));
+        return recording.info;
+      }
+      long startDts = buffer.beginRecording();
+      state = RecorderState.RECORDING;
+      recording = new Recording(trigger, Optional.empty());
+      long now = nowTicks();
+      if (startDts != Long.MIN_VALUE) {
+        recording.begin(startDts, now - startDts);
+      }
+      metadataAt(TimedMetadata.marker(wallClockAt(now), "trigger",
+          trigger.source().name().toLowerCase() + (trigger.detail().isEmpty() ? "" : ": " + trigger.detail())),
+          now);
+      return recording.info != null ? recording.info : recording.pendingInfo();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stops the running recording: writes out every complete access unit fed so far and closes its
+   * last segment. (With Annex-B input the access unit still arriving is complete only when the
+   * next one starts; it stays for buffering. At the end of the input, {@link #close} writes it.)
+   *
+   * @throws IllegalStateException if no recording is running
+   * @throws IOException if writing fails
+   */
+  public void stopRecording() throws IOException {
+    lock.lock();
+    try {
+      checkOpen();
+      if (state != RecorderState.RECORDING) {
+        throw new IllegalStateException("no recording is running (state " + state + ")");
+      }
+      finishRecording();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The current state. */
+  public RecorderState state() {
+    lock.lock();
+    try {
+      return state;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The running recording, if any. */
+  public Optional<RecordingInfo> currentRecording() {
+    lock.lock();
+    try {
+      return state == RecorderState.RECORDING ? Optional.ofNullable(recording.info) : Optional.empty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A snapshot of the counters. */
+  public RecorderStats stats() {
+    lock.lock();
+    try {
+      return new RecorderStats(videoFed, audioFed, videoWritten,
+          videoDropped + buffer.discardedVideoFrames(), audioDropped + buffer.discardedOtherFrames(),
+          buffer.evictedGops(), buffer.payloadBytes(), buffer.allocatedBytes(), segmentsWritten,
+          recordings);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Ends the input: the last Annex-B access unit is complete now; stops a running recording
+   * (writing out everything fed), releases the buffer and closes the recorder. Idempotent.
+   */
+  @Override
+  public void close() throws IOException {
+    lock.lock();
+    try {
+      if (state == RecorderState.CLOSED) {
+        return;
+      }
+      try {
+        if (scanner != null) {
+          // End of input: the access unit in progress is complete now.
+          scanner.finish();
+          assembler.finish();
+          rethrowPending();
+        }
+        if (state == RecorderState.RECORDING) {
+          finishRecording();
+        }
+      } finally {
+        state = RecorderState.CLOSED;
+        buffer.close();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Internals
+
+  private void checkOpen() {
+    if (state == RecorderState.CLOSED) {
+      throw new IllegalStateException("the recorder is closed");
+    }
+  }
+
+  private void useMode(Mode m) {
+    if (mode == Mode.UNSET) {
+      mode = m;
+    } else if (mode != m) {
+      throw new IllegalStateException("this recorder is fed " + (mode == Mode.ANNEX_B
+          ? "raw Annex-B bytes" : "timed access units") + "; do not mix the two");
+    }
+  }
+
+  private void rethrowPending() throws IOException {
+    if (pendingFailure != null) {
+      IOException e = pendingFailure;
+      pendingFailure = null;
+      throw e;
+    }
+  }
+
+  /** Assembler callback (raw Annex-B input): derive times, buffer, mux what is ready. */
+  private void onAccessUnit(AccessUnit au) {
+    if (pendingFailure != null) {
+      return;
+    }
+    try {
+      if (timestamper == null) {
+        SequenceParameterSet sps = au.sps();
+        long num = sps.timingInfoPresent() ? sps.frameRateNumerator() : options.frameRateNum;
+        long den = sps.timingInfoPresent() ? sps.frameRateDenominator() : options.frameRateDen;
+        timestamper = new VideoTimestamper(num, den);
+      }
+      long dts = timestamper.nextDecodeTime();
+      long seq = appendVideo(au, dts);
+      timestamper.next(seq, au.isIdr(), au.picOrderCnt(), au.sps().maxNumReorderFrames(),
+          buffer::setCompositionOffset);
+      drain();
+    } catch (IOException e) {
+      pendingFailure = e;
+    }
+  }
+
+  private void onAudioFrame(AdtsFrame frame) {
+    if (pendingFailure != null) {
+      return;
+    }
+    try {
+      audioFed++;
+      if (audioConfig == null) {
+        audioConfig = frame.config();
+      }
+      long samples = audioSamples;
+      audioSamples += AacConfig.SAMPLES_PER_FRAME;
+      if (!frame.config().equals(audioConfig) || muted
+          || (state == RecorderState.BUFFERING && !options.audioInPreEvent)) {
+        audioDropped++;
+        return;
+      }
+      long time90k = samples * 90_000 / audioConfig.sampleRate() + delayTicks();
+      buffer.appendOther(PreEventBuffer.AUDIO, frame.array(), frame.offset(), frame.length(),
+          time90k, samples);
+      drain();
+    } catch (IOException e) {
+      pendingFailure = e;
+    }
+  }
+
+  private void metadata(byte[] json, Instant time) throws IOException {
+    lock.lock();
+    try {
+      checkOpen();
+      metadataAt(json, Duration.between(streamStart(), time).toNanos() * 9 / 100_000);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void metadataAt(byte[] json, long time90k) throws IOException {
+    long presented = time90k + delayTicks();
+    buffer.appendOther(PreEventBuffer.METADATA, json, 0, json.length, presented, presented);
+    drain();
+  }
+
+  /** Stream time of the newest video frame, and its wall-clock time: "now" on the stream. */
+  private long nowTicks() {
+    long t = buffer.newestVideoTime90k();
+    return t == Long.MIN_VALUE ? 0 : t;
+  }
+
+  /**
+   * How far presentation lags capture on the media timeline (the reorder delay of raw input):
+   * audio and metadata, which have no reordering, are shifted by it to stay in sync.
+   */
+  private long delayTicks() {
+    return timestamper != null ? timestamper.ticks(Math.max(0, timestamper.delayFrames())) : 0;
+  }
+
+  private Instant streamStart() {
+    if (streamStart == null) {
+      streamStart = options.clock.instant();
+    }
+    return streamStart;
+  }
+
+  /** Buffers an access unit without its SPS, PPS and delimiters; returns its sequence or -1. */
+  private long appendVideo(AccessUnit au, long dts90k) throws IOException {
+    videoFed++;
+    streamStart();
+    int config = configIdOf(au);
+    int len = 0;
+    int n = au.nalUnitCount();
+    for (int i = 0; i < n; i++) {
+      if (keepsNal(au.nalUnitType(i))) {
+        len += 4 + au.nalUnitLength(i);
+      }
+    }
+    if (scratch.length < len) {
+      scratch = new byte[Math.max(len, scratch.length * 2)];
+    }
+    int at = 0;
+    for (int i = 0; i < n; i++) {
+      if (keepsNal(au.nalUnitType(i))) {
+        int unit = 4 + au.nalUnitLength(i);
+        System.arraycopy(au.data(), au.nalUnitOffset(i) - 4, scratch, at, unit);
+        at += unit;
+      }
+    }
+    return buffer.appendVideo(scratch, 0, len, dts90k, au.isKeyframe(), config);
+  }
+
+  private static boolean keepsNal(int type) {
+    return type != NalUnitType.SPS && type != NalUnitType.PPS && type != NalUnitType.AUD;
+  }
+
+  /** The id of the access unit's decoder configuration; a new one when SPS or PPS changed. */
+  private int configIdOf(AccessUnit au) {
+    if (au.sps() != configSps || au.pps() != configPps) {
+      AvcDecoderConfigurationRecord record = AvcDecoderConfigurationRecord.of(au.sps(), au.pps());
+      AvcDecoderConfigurationRecord last = configs.isEmpty() ? null : configs.get(configs.size() - 1);
+      if (last == null || !java.util.Arrays.equals(last.toByteArray(), record.toByteArray())) {
+        configs.add(record);
+      }
+      configSps = au.sps();
+      configPps = au.pps();
+    }
+    return configs.size() - 1;
+  }
+
+  /** Muxes every frame at the head of the buffer that is ready, while recording. */
+  private void drain() throws IOException {
+    if (state != RecorderState.RECORDING) {
+      return;
+    }
+    try {
+      while (buffer.size() > 0 && buffer.isReady(0)) {
+        muxHead();
+        buffer.removeFirst();
+      }
+    } catch (IOException | RuntimeException e) {
+      abandonRecording();
+      throw e;
+    }
+  }
+
+  private void muxHead() throws IOException {
+    byte kind = buffer.kind(0);
+    int len = buffer.length(0);
+    if (scratch.length < len) {
+      scratch = new byte[Math.max(len, scratch.length * 2)];
+    }
+    Recording r = recording;
+    if (kind == PreEventBuffer.VIDEO) {
+      long dts = buffer.time90k(0);
+      boolean key = buffer.isKeyframe(0);
+      int config = buffer.configId(0);
+      if (r.info == null) {
+        if (!key) {
+          videoDropped++;
+          return;
+        }
+        r.begin(dts, 0);
+      }
+      if (key) {
+        if (r.writer != null && dts - r.startDts >= options.maxRecordingTicks) {
+          continueRecording(dts);
+          r = recording;
+        }
+        if (r.writer == null || config != r.config || dts - r.segmentStartDts >= options.segmentTicks
+            || r.writer.bytesWritten() >= options.segmentMaxBytes) {
+          r.closeSegment(dts, false);
+          r.openSegment(dts, config);
+        }
+      } else if (config != r.config) {
+        videoDropped++; // parameter sets changed without a keyframe: undecodable until one comes
+        return;
+      }
+      if (r.segmentIndex == 0 && r.segmentVideoFrames == 0) {
+        r.startPts = dts + buffer.compositionOffset(0);
+      }
+      buffer.read(0, scratch);
+      r.writer.addVideo(scratch, 0, len, dts - r.startDts, buffer.compositionOffset(0), key);
+      r.prevDts = r.lastDts;
+      r.lastDts = dts;
+      r.segmentVideoFrames++;
+      videoWritten++;
+    } else if (r.writer != null) {
+      long time90k = buffer.time90k(0);
+      if (time90k < r.startPts) {
+        return; // captured before the recording's first picture
+      }
+      buffer.read(0, scratch);
+      if (kind == PreEventBuffer.AUDIO) {
+        long t = buffer.nativeTime(0) - r.audioOffsetSamples;
+        if (r.audio && t >= 0) {
+          r.writer.addAudio(scratch, 0, len, t);
+        } else {
+          audioDropped++; // audio began after the segment opened: it joins at the next segment
+        }
+      } else {
+        r.writer.addMetadata(scratch, 0, len, (time90k - r.startDts) / 90);
+      }
+    }
+  }
+
+  /** Flushes the reorder window and the last access unit, writes everything, closes the segment. */
+  private void finishRecording() throws IOException {
+    try {
+      if (timestamper != null) {
+        timestamper.flush(buffer::setCompositionOffset);
+      }
+      drain();
+      Recording r = recording;
+      if (r.writer != null) {
+        long frame = r.lastDts > r.prevDts && r.prevDts != Long.MIN_VALUE
+            ? r.lastDts - r.prevDts
+            : timestamper != null ? timestamper.ticks(1) : 3000;
+        r.closeSegment(r.lastDts + frame, true);
+      }
+      if (r.info != null) {
+        options.listener.recordingStopped(r.info);
+      }
+    } finally {
+      recording = null;
+      state = RecorderState.BUFFERING;
+      buffer.endRecording();
+    }
+  }
+
+  private void abandonRecording() {
+    recording = null;
+    state = RecorderState.BUFFERING;
+    buffer.endRecording();
+  }
+
+  /** The maximum length was reached at this keyframe: end the recording and continue it. */
+  private void continueRecording(long dts) throws IOException {
+    Recording old = recording;
+    old.closeSegment(dts, true);
+    options.listener.recordingStopped(old.info);
+    recording = new Recording(new Trigger(Trigger.Source.CONTINUATION, "after " + old.info.id()),
+        Optional.of(old.info.id()));
+    recording.begin(dts, 0);
+  }
+
+  private Instant wallClockAt(long time90k) {
+    return streamStart().plusNanos(time90k * 100_000 / 9);
+  }
+
+  /** One recording in progress. */
+  private final class Recording {
+    final Trigger trigger;
+    final Optional<String> previous;
+    final String id = UUID.randomUUID().toString();
+    RecordingInfo info;
+    long startDts;
+    // Presentation time of the first picture: audio and metadata before it are not written.
+    long startPts = Long.MAX_VALUE;
+    long audioOffsetSamples;
+    boolean audio;
+    FragmentedMp4Writer writer;
+    SegmentDescriptor segment;
+    CapturingSink sink;
+    int segmentIndex = -1;
+    int config = -1;
+    long segmentStartDts;
+    long segmentVideoFrames;
+    long lastDts = Long.MIN_VALUE;
+    long prevDts = Long.MIN_VALUE;
+
+    Recording(Trigger trigger, Optional<String> previous) {
+      this.trigger = trigger;
+      this.previous = previous;
+    }
+
+    RecordingInfo pendingInfo() {
+      return new RecordingInfo(id, trigger, previous, options.clock.instant(), 0);
+    }
+
+    void begin(long dts, long preEventTicks) {
+      startDts = dts;
+      info = new RecordingInfo(id, trigger, previous, wallClockAt(dts), Math.max(0, preEventTicks) / 90);
+      recordings++;
+      options.listener.recordingStarted(info);
+    }
+
+    void openSegment(long dts, int configId) throws IOException {
+      segmentIndex++;
+      config = configId;
+      segmentStartDts = dts;
+      segmentVideoFrames = 0;
+      AvcDecoderConfigurationRecord record = configs.get(configId);
+      segment = new SegmentDescriptor(info, segmentIndex, wallClockAt(dts), options.deviceId, options.operatorId);
+      FragmentedMp4Writer.Builder wb =
+          FragmentedMp4Writer.builder(VideoTrackConfig.builder(record).build())
+              .metadata(MetadataTrackConfig.builder().build())
+              .wallClockStart(wallClockAt(startDts));
+      audio = audioConfig != null;
+      if (audio) {
+        wb.audio(AudioTrackConfig.builder(audioConfig).build());
+        audioOffsetSamples = (startDts - delayTicks()) * audioConfig.sampleRate() / 90_000;
+      }
+      if (options.fragmentDuration != null) {
+        wb.targetFragmentDuration(options.fragmentDuration);
+      }
+      sink = new CapturingSink(options.output.open(segment));
+      writer = wb.open(sink);
+    }
+
+    void closeSegment(long endDts, boolean last) throws IOException {
+      if (writer == null) {
+        return;
+      }
+      writer.finish(endDts - startDts);
+      segmentsWritten++;
+      options.listener.segmentClosed(new SegmentSummary(segment, sink.info, segmentVideoFrames, last));
+      writer = null;
+    }
+  }
+
+  /** Passes everything on and keeps the segment's final info for the listener. */
+  private static final class CapturingSink implements FragmentSink {
+    private final FragmentSink delegate;
+    SegmentInfo info;
+
+    CapturingSink(FragmentSink delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void init(ByteBuffer ftypMoov) throws IOException {
+      delegate.init(ftypMoov);
+    }
+
+    @Override
+    public void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) throws IOException {
+      delegate.fragment(prftMoofMdat, info);
+    }
+
+    @Override
+    public void end(SegmentInfo info) throws IOException {
+      this.info = info;
+      delegate.end(info);
+    }
+  }
+
+  /** Options for a {@link Recorder}. Defaults suit an Axon-class camera. */
+  public static final class Builder {
+    private final SegmentOutput output;
+    private Duration preEvent = Duration.ofSeconds(30);
+    private long preEventMaxBytes = 64L << 20;
+    private boolean audioInPreEvent = true;
+    private PreEventStorage storage = PreEventStorage.heap();
+    private Duration segmentDuration = Duration.ofSeconds(60);
+    private long segmentTicks = 60 * 90_000L;
+    private long segmentMaxBytes = Long.MAX_VALUE;
+    private long maxRecordingTicks = 4 * 3600 * 90_000L;
+    private Duration fragmentDuration;
+    private long frameRateNum = 30;
+    private long frameRateDen = 1;
+    private Clock clock = Clock.systemUTC();
+    private Instant streamStart;
+    private String deviceId = "";
+    private String operatorId = "";
+    private RecorderListener listener = new RecorderListener() {};
+
+    private Builder(SegmentOutput output) {
+      this.output = Objects.requireNonNull(output, "output");
+    }
+
+    /** The pre-event window, 0 to 120 s (default 30 s). */
+    public Builder preEvent(Duration window) {
+      if (window.isNegative() || window.compareTo(Duration.ofSeconds(120)) > 0) {
+        throw new IllegalArgumentException("pre-event window must be 0 to 120 s: " + window);
+      }
+      this.preEvent = window;
+      return this;
+    }
+
+    /** The pre-event buffer's byte bound (default 64 MiB, 60 s at 8 Mbit/s). */
+    public Builder preEventMaxBytes(long maxBytes) {
+      if (maxBytes < 64 * 1024) {
+        throw new IllegalArgumentException("pre-event byte bound too small: " + maxBytes);
+      }
+      this.preEventMaxBytes = maxBytes;
+      return this;
+    }
+
+    /** Whether audio is kept in the pre-event buffer (default true; some forces record none). */
+    public Builder audioInPreEvent(boolean keep) {
+      this.audioInPreEvent = keep;
+      return this;
+    }
+
+    /** Where the pre-event buffer keeps bytes (default: the heap). */
+    public Builder preEventStorage(PreEventStorage storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+      return this;
+    }
+
+    /** Target segment length; segments are cut at the first keyframe after it (default 60 s). */
+    public Builder segmentDuration(Duration target) {
+      if (target.isNegative() || target.isZero()) {
+        throw new IllegalArgumentException("segment duration must be positive: " + target);
+      }
+      this.segmentDuration = target;
+      this.segmentTicks = target.toNanos() * 9 / 100_000;
+      return this;
+    }
+
+    /** Segments are also cut at the first keyframe after this many bytes (default: no limit). */
+    public Builder segmentMaxBytes(long maxBytes) {
+      if (maxBytes <= 0) {
+        throw new IllegalArgumentException("segment byte bound must be positive: " + maxBytes);
+      }
+      this.segmentMaxBytes = maxBytes;
+      return this;
+    }
+
+    /** A recording ends at the first keyframe after this and a linked one continues (default 4 h). */
+    public Builder maxRecordingDuration(Duration max) {
+      if (max.isNegative() || max.isZero()) {
+        throw new IllegalArgumentException("maximum recording duration must be positive: " + max);
+      }
+      this.maxRecordingTicks = max.toNanos() * 9 / 100_000;
+      return this;
+    }
+
+    /** Cut fragments at the first keyframe after this duration instead of at every keyframe. */
+    public Builder fragmentDuration(Duration target) {
+      this.fragmentDuration = target;
+      return this;
+    }
+
+    /** Frame rate for raw streams without VUI timing (default 30/1). */
+    public Builder frameRate(long numerator, long denominator) {
+      if (numerator <= 0 || denominator <= 0) {
+        throw new IllegalArgumentException("frame rate " + numerator + "/" + denominator);
+      }
+      this.frameRateNum = numerator;
+      this.frameRateDen = denominator;
+      return this;
+    }
+
+    /** The clock for wall-clock times (default: the system's UTC clock). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** When stream time 0 (the first frame fed) was captured (default: when it is fed). */
+    public Builder streamStart(Instant start) {
+      this.streamStart = Objects.requireNonNull(start, "start");
+      return this;
+    }
+
+    /** The camera's id, carried into every segment descriptor. */
+    public Builder deviceId(String id) {
+      this.deviceId = Objects.requireNonNull(id, "id");
+      return this;
+    }
+
+    /** The officer's id, carried into every segment descriptor. */
+    public Builder operatorId(String id) {
+      this.operatorId = Objects.requireNonNull(id, "id");
+      return this;
+    }
+
+    /** Who hears about recordings and segments. */
+    public Builder listener(RecorderListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Builds the recorder, in {@link RecorderState#BUFFERING}.
+     *
+     * @throws IOException if the spill file cannot be created
+     */
+    public Recorder build() throws IOException {
+      return new Recorder(this);
+    }
+  }
+}

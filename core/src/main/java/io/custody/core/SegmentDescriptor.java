@@ -1,0 +1,26 @@
+package io.custody.core;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What a {@link SegmentOutput} is told when a segment opens: enough to name, seal and store it.
+ *
+ * @param recording the recording the segment belongs to
+ * @param index the segment's position in the recording, from 0
+ * @param wallClockStart when the segment's first frame was captured
+ * @param deviceId the camera's id from the recorder's options (empty if not set)
+ * @param operatorId the officer's id from the recorder's options (empty if not set)
+ */
+public record SegmentDescriptor(
+    RecordingInfo recording, int index, Instant wallClockStart, String deviceId, String operatorId) {
+  public SegmentDescriptor {
+    Objects.requireNonNull(recording, "recording");
+    Objects.requireNonNull(wallClockStart, "wallClockStart");
+    Objects.requireNonNull(deviceId, "deviceId");
+    Objects.requireNonNull(operatorId, "operatorId");
+    if (index < 0) {
+      throw new IllegalArgumentException("index " + index);
+    }
+  }
+}

@@ -28,8 +28,11 @@ import javax.crypto.spec.GCMParameterSpec;
  * the frame's position (unique, positions only grow), so no nonce is stored.
  *
  * <p>Trade-off: each frame costs one AES-GCM pass and a positional write (the page cache absorbs
- * them; no fsync, since nothing here must survive a crash), and 16 bytes. The file is deleted on
- * close; files left by a crash are deleted by the next {@link #create} in the same directory.
+ * them; no fsync, since nothing here must survive a crash), and 16 bytes. The file is opened
+ * delete-on-close, which on Linux and other Unix systems unlinks it at once: it has no name in
+ * the directory while in use, and its blocks are freed when the process ends, even by a crash.
+ * Where the platform keeps the name, files a crash left behind are deleted by the next {@link
+ * #create} in the same directory.
  */
 public final class EncryptedSpillStore implements PayloadStore {
   private static final String PREFIX = "custody-spill-";
@@ -80,9 +83,14 @@ public final class EncryptedSpillStore implements PayloadStore {
     }
   }
 
-  /** The spill file (deleted on close). */
+  /** The spill file's path (already unlinked on Unix systems). */
   public Path file() {
     return file;
+  }
+
+  /** The open file, for tests that look at what is on disk. */
+  FileChannel channel() {
+    return channel;
   }
 
   @Override

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -64,17 +63,18 @@ class PayloadStoreTest {
     byte[] secret = new byte[4096];
     Arrays.fill(secret, (byte) 'S');
     long pos = store.append(secret, 0, secret.length);
-    byte[] onDisk = Files.readAllBytes(store.file());
-    assertThat(indexOf(onDisk, Arrays.copyOf(secret, 64))).isEqualTo(-1);
+    // No name in the directory while in use (unlinked at open), and only ciphertext on disk.
+    assertThat(store.file()).doesNotExist();
+    java.nio.ByteBuffer onDisk = java.nio.ByteBuffer.allocate((int) store.channel().size());
+    store.channel().read(onDisk, 0);
+    assertThat(indexOf(onDisk.array(), Arrays.copyOf(secret, 64))).isEqualTo(-1);
 
     // Altered on disk: refused, not returned.
-    try (RandomAccessFile f = new RandomAccessFile(store.file().toFile(), "rw")) {
-      long at = pos % (1 << 20) + 100;
-      f.seek(at);
-      int b = f.read();
-      f.seek(at);
-      f.write(b ^ 1);
-    }
+    long at = pos % (1 << 20) + 100;
+    java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+    store.channel().read(one, at);
+    one.put(0, (byte) (one.get(0) ^ 1)).rewind();
+    store.channel().write(one, at);
     assertThatThrownBy(() -> store.read(pos, new byte[4096], 0, 4096))
         .isInstanceOf(IOException.class).hasMessageContaining("altered");
     Path file = store.file();

@@ -211,6 +211,37 @@ public final class Recorder implements Closeable {
     }
   }
 
+  /**
+   * Feeds one raw AAC frame (no ADTS header) with the encoder's presentation time (90 kHz, on the
+   * same timeline as {@link #feedAccessUnit}'s; increasing by one frame each call). Dropped (and
+   * counted) while muted or when its configuration differs from the first frame's.
+   *
+   * @throws IOException if writing a segment fails
+   */
+  public void feedAudioFrame(byte[] frame, int offset, int length, AacConfig config, long pts90k)
+      throws IOException {
+    Objects.checkFromIndexSize(offset, length, frame.length);
+    Objects.requireNonNull(config, "config");
+    lock.lock();
+    try {
+      checkOpen();
+      audioFed++;
+      if (audioConfig == null) {
+        audioConfig = config;
+      }
+      if (!config.equals(audioConfig) || muted
+          || (state == RecorderState.BUFFERING && !options.audioInPreEvent)) {
+        audioDropped++;
+        return;
+      }
+      long samples = Math.floorDiv(pts90k * config.sampleRate() + 45_000, 90_000);
+      buffer.appendOther(PreEventBuffer.AUDIO, frame, offset, length, pts90k, samples);
+      drain();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Records a GPS fix in the metadata track, at the stream time of its wall-clock time. */
   public void gps(GpsFix fix) throws IOException {
     metadata(TimedMetadata.gps(fix.time(), fix.latitude(), fix.longitude(), fix.altitudeMetres(),

@@ -273,4 +273,37 @@ class RecorderStateTest {
     assertThat(spill.frames()).isEqualTo(heap.frames()).isEqualTo(100);
     assertThat(spill.bytes).isEqualTo(heap.bytes);
   }
+
+  @Test
+  void timedAudioFramesAreMuxedAndMutedOnesCounted() throws IOException {
+    List<io.custody.core.mp4.AdtsFrame> frames = new ArrayList<>();
+    io.custody.core.mp4.AdtsReader reader = new io.custody.core.mp4.AdtsReader(f -> frames.add(f.copy()));
+    reader.feed(Clips.bytes("bwc-1080p30-audio.aac"));
+    reader.finish();
+    Memory m = new Memory();
+    Recorder r = recorder(m, Duration.ofSeconds(30));
+    int audio = 0;
+    for (int i = 0; i < 90; i++) {
+      r.feedAccessUnit(units.get(i), i * 3000L, i * 3000L);
+      while (audio < frames.size() && audio * 1920L <= i * 3000L) {
+        io.custody.core.mp4.AdtsFrame f = frames.get(audio);
+        r.feedAudioFrame(f.array(), f.offset(), f.length(), f.config(), audio * 1920L);
+        audio++;
+      }
+      if (i == 45) {
+        r.startRecording(Trigger.button());
+      }
+      if (i == 60) {
+        r.mute(true);
+      }
+    }
+    r.close();
+    long audioSamples = m.segments.stream()
+        .flatMap(s -> s.info().tracks().stream())
+        .filter(t -> t.kind() == io.custody.core.mp4.TrackKind.AUDIO)
+        .mapToLong(io.custody.core.mp4.TrackSpan::sampleCount).sum();
+    // The window covers everything from 0 s; muted at 2 s: AAC frames 0..93 (93 x 1920 <= 180000).
+    assertThat(audioSamples).isEqualTo(94);
+    assertThat(r.stats().audioFramesDiscarded()).isEqualTo(r.stats().audioFramesFed() - audioSamples);
+  }
 }

@@ -1,0 +1,159 @@
+package io.custody.benchmarks;
+
+import io.custody.core.Recorder;
+import io.custody.core.SegmentOutput;
+import io.custody.core.Trigger;
+import io.custody.core.internal.PreEventBuffer;
+import io.custody.core.internal.SlabPayloadStore;
+import io.custody.core.mp4.FragmentInfo;
+import io.custody.core.mp4.FragmentSink;
+import io.custody.core.mp4.FragmentedMp4Writer;
+import io.custody.core.mp4.SegmentInfo;
+import io.custody.core.mp4.VideoTrackConfig;
+import io.custody.h264.AccessUnit;
+import io.custody.h264.AccessUnitAssembler;
+import io.custody.h264.AnnexBScanner;
+import io.custody.h264.AvcDecoderConfigurationRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Stage 2 of the write path over the real 1080p clip: the pre-event buffer at a full 30 s window
+ * (append plus GOP eviction), the fragmented-MP4 writer alone, and the whole recorder (Annex-B
+ * bytes in, fMP4 segments out to a sink that drops them).
+ *
+ * <p>One operation is one pass over the clip (90 access units, 1.68 MB); every benchmark keeps
+ * one long-lived pipeline, so {@code -prof gc} shows the steady state. Run from the repository
+ * root: {@code java -jar benchmarks/target/benchmarks.jar Recorder -prof gc}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class RecorderBenchmark {
+  private static final int CHUNK = 64 * 1024;
+
+  @Param("testdata/clips/bwc-1080p30-high.h264")
+  public String clip;
+
+  private byte[] data;
+  private List<AccessUnit> units;
+  private long passes;
+
+  private PreEventBuffer buffer;
+  private FragmentedMp4Writer writer;
+  private Recorder recorder;
+
+  /** Bytes processed, reported by JMH as a rate. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  public static class Bytes {
+    public long bytes;
+  }
+
+  /** A sink that only counts, standing in for the sealing stage. */
+  static final class NullSink implements FragmentSink {
+    long bytes;
+
+    @Override
+    public void init(ByteBuffer ftypMoov) {
+      bytes += ftypMoov.remaining();
+    }
+
+    @Override
+    public void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) {
+      bytes += prftMoofMdat.remaining();
+    }
+
+    @Override
+    public void end(SegmentInfo info) {}
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    data = Files.readAllBytes(Path.of(clip));
+    units = new ArrayList<>();
+    AccessUnitAssembler assembler = new AccessUnitAssembler(au -> units.add(au.copy()));
+    AnnexBScanner scanner = new AnnexBScanner(assembler);
+    scanner.feed(data);
+    scanner.finish();
+    assembler.finish();
+
+    buffer = new PreEventBuffer(new SlabPayloadStore(SlabPayloadStore.slabSizeFor(64L << 20), false),
+        30 * 90_000L, 64L << 20);
+    AccessUnit first = units.get(0);
+    writer = FragmentedMp4Writer.builder(
+            VideoTrackConfig.builder(AvcDecoderConfigurationRecord.of(first.sps(), first.pps())).build())
+        .wallClockStart(Instant.EPOCH)
+        .open(new NullSink());
+    SegmentOutput nullOutput = segment -> new NullSink();
+    recorder = Recorder.builder(nullOutput).preEvent(Duration.ofSeconds(30)).build();
+    recorder.startRecording(Trigger.button());
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws IOException {
+    recorder.close();
+    buffer.close();
+  }
+
+  /** Pre-event buffering at a full 30 s window: append each access unit, evict whole GOPs. */
+  @Benchmark
+  public long preEventAppend(Bytes counter) throws IOException {
+    long base = passes++ * units.size();
+    long last = 0;
+    for (int i = 0; i < units.size(); i++) {
+      AccessUnit au = units.get(i);
+      long seq = buffer.appendVideo(au.data(), 0, au.length(), (base + i) * 3000, au.isKeyframe(), 0);
+      buffer.setCompositionOffset(seq, 0);
+      last = seq;
+      counter.bytes += au.length();
+    }
+    return last;
+  }
+
+  /** The fragmented-MP4 writer alone: access units in, one fragment per GOP to a null sink. */
+  @Benchmark
+  public long mux(Bytes counter) throws IOException {
+    long base = passes++ * units.size();
+    for (int i = 0; i < units.size(); i++) {
+      AccessUnit au = units.get(i);
+      writer.addVideo(au.data(), 0, au.length(), (base + i) * 3000, 6000, au.isKeyframe());
+      counter.bytes += au.length();
+    }
+    return writer.bytesWritten();
+  }
+
+  /** The whole recorder while recording: Annex-B in 64 KiB chunks to fMP4 segments. */
+  @Benchmark
+  public long recorder(Bytes counter) throws IOException {
+    for (int pos = 0; pos < data.length; pos += CHUNK) {
+      recorder.feedAnnexB(data, pos, Math.min(CHUNK, data.length - pos));
+    }
+    counter.bytes += data.length;
+    return recorder.stats().videoFramesWritten();
+  }
+}

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -50,13 +49,6 @@ public class H264ParseBenchmark {
   private AnnexBScanner scanAndAssemble;
   private long units;
 
-  /** Bytes processed, reported by JMH as a rate. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class Bytes {
-    public long bytes;
-  }
-
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     data = Files.readAllBytes(Path.of(clip));
@@ -74,21 +66,21 @@ public class H264ParseBenchmark {
 
   /** Start-code scanning alone: NAL units found, handed to a sink that only sums lengths. */
   @Benchmark
-  public long scan(Bytes counter) {
+  public long scan(ByteCounter counter) {
     counter.bytes += data.length;
     return feed(scanOnly);
   }
 
   /** Scanning plus access-unit assembly: parameter sets, slice headers, POC, copy to AU buffer. */
   @Benchmark
-  public long scanAndAssemble(Bytes counter) {
+  public long scanAndAssemble(ByteCounter counter) {
     counter.bytes += data.length;
     return feed(scanAndAssemble);
   }
 
   /** Baseline: the obvious byte-at-a-time search for 00 00 01, for scale. */
   @Benchmark
-  public long byteLoopBaseline(Bytes counter) {
+  public long byteLoopBaseline(ByteCounter counter) {
     counter.bytes += data.length;
     byte[] b = data;
     long found = 0;

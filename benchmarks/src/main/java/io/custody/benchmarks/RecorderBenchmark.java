@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -66,13 +65,6 @@ public class RecorderBenchmark {
   private PreEventBuffer buffer;
   private FragmentedMp4Writer writer;
   private Recorder recorder;
-
-  /** Bytes processed, reported by JMH as a rate. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class Bytes {
-    public long bytes;
-  }
 
   /** A sink that only counts, standing in for the sealing stage. */
   static final class NullSink implements FragmentSink {
@@ -122,7 +114,7 @@ public class RecorderBenchmark {
 
   /** Pre-event buffering at a full 30 s window: append each access unit, evict whole GOPs. */
   @Benchmark
-  public long preEventAppend(Bytes counter) throws IOException {
+  public long preEventAppend(ByteCounter counter) throws IOException {
     long base = passes++ * units.size();
     long last = 0;
     for (int i = 0; i < units.size(); i++) {
@@ -137,7 +129,7 @@ public class RecorderBenchmark {
 
   /** The fragmented-MP4 writer alone: access units in, one fragment per GOP to a null sink. */
   @Benchmark
-  public long mux(Bytes counter) throws IOException {
+  public long mux(ByteCounter counter) throws IOException {
     long base = passes++ * units.size();
     for (int i = 0; i < units.size(); i++) {
       AccessUnit au = units.get(i);
@@ -149,7 +141,7 @@ public class RecorderBenchmark {
 
   /** The whole recorder while recording: Annex-B in 64 KiB chunks to fMP4 segments. */
   @Benchmark
-  public long recorder(Bytes counter) throws IOException {
+  public long recorder(ByteCounter counter) throws IOException {
     for (int pos = 0; pos < data.length; pos += CHUNK) {
       recorder.feedAnnexB(data, pos, Math.min(CHUNK, data.length - pos));
     }

@@ -1,5 +1,6 @@
 package io.custody.core;
 
+import io.custody.core.mp4.ChannelFragmentSink;
 import io.custody.core.mp4.FragmentInfo;
 import io.custody.core.mp4.FragmentSink;
 import io.custody.core.mp4.SegmentInfo;
@@ -41,15 +42,16 @@ public final class FileSegmentOutput implements SegmentOutput {
     FileChannel channel =
         FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE);
+    ChannelFragmentSink writes = new ChannelFragmentSink(channel);
     return new FragmentSink() {
       @Override
       public void init(ByteBuffer ftypMoov) throws IOException {
-        write(ftypMoov);
+        writes.init(ftypMoov);
       }
 
       @Override
       public void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) throws IOException {
-        write(prftMoofMdat);
+        writes.fragment(prftMoofMdat, info);
       }
 
       @Override
@@ -58,12 +60,6 @@ public final class FileSegmentOutput implements SegmentOutput {
           c.force(true);
         }
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-      }
-
-      private void write(ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-          channel.write(b);
-        }
       }
     };
   }

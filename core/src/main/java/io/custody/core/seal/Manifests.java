@@ -1,0 +1,188 @@
+package io.custody.core.seal;
+
+import static io.custody.core.seal.SealFormat.*;
+
+import io.custody.core.SegmentDescriptor;
+import io.custody.core.internal.Json;
+import io.custody.core.mp4.TrackSpan;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the signed messages and the manifest JSON of docs/FORMAT.md §5 and §6. */
+final class Manifests {
+  private Manifests() {}
+
+  /** What a manifest states; the same for a sealed and a recovered segment. */
+  static final class Fields {
+    final String recordingId;
+    final int segmentIndex;
+    final String previousRecordingId;
+    final byte[] previousManifestSha256;
+    final String deviceId;
+    final String operatorId;
+    final String deviceKeyId;
+    final Map<String, Object> trigger;
+    final List<String> recipients;
+    final Instant start;
+    final Instant end;
+    final int records;
+    final String chain;
+    final List<String> tailHashes;
+    final List<Map<String, Object>> fragments;
+    final long initPlaintextLength;
+    final long plaintextLength;
+    final String plaintextSha256;
+    final List<Map<String, Object>> tracks;
+    final boolean recovered;
+    final long lostBytes;
+
+    Fields(SegmentDescriptor d, String deviceKeyId, List<String> recipients, byte[] previousManifestSha256,
+        Instant start, Instant end, int records, String chain, List<String> tailHashes,
+        List<Map<String, Object>> fragments, long initPlaintextLength, long plaintextLength,
+        String plaintextSha256, List<TrackSpan> tracks, boolean recovered, long lostBytes) {
+      this(d.recording().id(), d.index(), d.recording().previousRecordingId().orElse(null),
+          previousManifestSha256, d.deviceId(), d.operatorId(), deviceKeyId,
+          trigger(d.recording().trigger().source().name(), d.recording().trigger().detail()),
+          recipients, start, end, records, chain, tailHashes, fragments, initPlaintextLength,
+          plaintextLength, plaintextSha256, trackEntries(tracks), recovered, lostBytes);
+    }
+
+    Fields(String recordingId, int segmentIndex, String previousRecordingId, byte[] previousManifestSha256,
+        String deviceId, String operatorId, String deviceKeyId, Map<String, Object> trigger,
+        List<String> recipients, Instant start, Instant end, int records, String chain,
+        List<String> tailHashes, List<Map<String, Object>> fragments, long initPlaintextLength,
+        long plaintextLength,
+        String plaintextSha256, List<Map<String, Object>> tracks, boolean recovered, long lostBytes) {
+      this.recordingId = recordingId;
+      this.segmentIndex = segmentIndex;
+      this.previousRecordingId = previousRecordingId;
+      this.previousManifestSha256 = previousManifestSha256;
+      this.deviceId = deviceId;
+      this.operatorId = operatorId;
+      this.deviceKeyId = deviceKeyId;
+      this.trigger = trigger;
+      this.recipients = recipients;
+      this.start = start;
+      this.end = end;
+      this.records = records;
+      this.chain = chain;
+      this.tailHashes = tailHashes;
+      this.fragments = fragments;
+      this.initPlaintextLength = initPlaintextLength;
+      this.plaintextLength = plaintextLength;
+      this.plaintextSha256 = plaintextSha256;
+      this.tracks = tracks;
+      this.recovered = recovered;
+      this.lostBytes = lostBytes;
+    }
+  }
+
+  /** The header's descriptor JSON: the context members of the manifest, known at the start. */
+  static String descriptorJson(SegmentDescriptor d, byte[] previousManifestSha256) {
+    return Json.object()
+        .put("device_id", d.deviceId())
+        .put("operator_id", d.operatorId())
+        .put("trigger", trigger(d.recording().trigger().source().name(), d.recording().trigger().detail()))
+        .put("previous_recording_id", d.recording().previousRecordingId().orElse(null))
+        .put("previous_manifest_sha256", previousManifestSha256 == null ? null : hex(previousManifestSha256))
+        .toString();
+  }
+
+  static Map<String, Object> trigger(String source, String detail) {
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("source", source);
+    t.put("detail", detail);
+    return t;
+  }
+
+  static List<Map<String, Object>> trackEntries(List<TrackSpan> tracks) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (TrackSpan t : tracks) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("kind", t.kind().name().toLowerCase());
+      m.put("timescale", (long) t.timescale());
+      m.put("samples", (long) t.sampleCount());
+      m.put("base_decode_time", t.baseDecodeTime());
+      m.put("duration", t.duration());
+      out.add(m);
+    }
+    return out;
+  }
+
+  static Map<String, Object> fragmentEntry(int index, int firstSeq, int infoSeq, long plaintextOffset,
+      long plaintextLength, long decodeTime, long duration, int timescale, int samples, boolean sync,
+      long wallClockMs) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("index", (long) index);
+    m.put("first_seq", (long) firstSeq);
+    m.put("info_seq", (long) infoSeq);
+    m.put("plaintext_offset", plaintextOffset);
+    m.put("plaintext_length", plaintextLength);
+    m.put("video_decode_time", decodeTime);
+    m.put("video_duration", duration);
+    m.put("video_timescale", (long) timescale);
+    m.put("video_samples", (long) samples);
+    m.put("starts_with_sync", sync);
+    m.put("wall_clock", Instant.ofEpochMilli(wallClockMs).toString());
+    return m;
+  }
+
+  static String manifestJson(Fields f) {
+    return Json.object()
+        .put("format", MANIFEST_FORMAT)
+        .put("recording_id", f.recordingId)
+        .put("segment_index", (long) f.segmentIndex)
+        .put("previous_recording_id", f.previousRecordingId)
+        .put("previous_manifest_sha256", f.previousManifestSha256 == null ? null : hex(f.previousManifestSha256))
+        .put("device_id", f.deviceId)
+        .put("operator_id", f.operatorId)
+        .put("device_key_id", f.deviceKeyId)
+        .put("trigger", f.trigger)
+        .put("recipients", f.recipients)
+        .put("start", f.start.toString())
+        .put("end", f.end.toString())
+        .put("records", (long) f.records)
+        .put("chain_sha256", f.chain)
+        .put("fragments", f.fragments)
+        .put("init_plaintext_length", f.initPlaintextLength)
+        .put("plaintext_length", f.plaintextLength)
+        .put("plaintext_sha256", f.plaintextSha256)
+        .put("tracks", f.tracks)
+        .put("tail_record_sha256", f.tailHashes)
+        .put("recovered", f.recovered)
+        .put("lost_bytes", f.lostBytes)
+        .toString();
+  }
+
+  /**
+   * Writes the checkpoint message into {@code out} and returns its length: "custody/v1
+   * checkpoint\0" ‖ recording_id ‖ u32(segment) ‖ u32(seq) ‖ u32(fragments) ‖ chain.
+   */
+  static int checkpointMessage(byte[] out, byte[] recordingId, int segmentIndex, int seq, int fragments,
+      byte[] chain) {
+    int at = CHECKPOINT_SIG_PREFIX.length;
+    System.arraycopy(CHECKPOINT_SIG_PREFIX, 0, out, 0, at);
+    System.arraycopy(recordingId, 0, out, at, 16);
+    putInt(out, at + 16, segmentIndex);
+    putInt(out, at + 20, seq);
+    putInt(out, at + 24, fragments);
+    System.arraycopy(chain, 0, out, at + 28, HASH);
+    return at + 28 + HASH;
+  }
+
+  static byte[] checkpointMessageBuffer() {
+    return new byte[CHECKPOINT_SIG_PREFIX.length + 28 + HASH];
+  }
+
+  /** "custody/v1 manifest\0" ‖ chain ‖ json. */
+  static byte[] manifestMessage(byte[] chain, byte[] json) {
+    byte[] m = new byte[MANIFEST_SIG_PREFIX.length + HASH + json.length];
+    System.arraycopy(MANIFEST_SIG_PREFIX, 0, m, 0, MANIFEST_SIG_PREFIX.length);
+    System.arraycopy(chain, 0, m, MANIFEST_SIG_PREFIX.length, HASH);
+    System.arraycopy(json, 0, m, MANIFEST_SIG_PREFIX.length + HASH, json.length);
+    return m;
+  }
+}

@@ -1,0 +1,102 @@
+package io.custody.core.seal;
+
+import io.custody.core.SegmentDescriptor;
+import io.custody.core.SegmentOutput;
+import io.custody.core.crypto.RecipientPublicKey;
+import io.custody.core.crypto.Signer;
+import io.custody.core.mp4.FragmentInfo;
+import io.custody.core.mp4.FragmentSink;
+import io.custody.core.mp4.SegmentInfo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The evidence {@link SegmentOutput}: seals every segment the recorder writes into {@code
+ * DIR/RECORDING_ID/NNNNN.sealed} (docs/FORMAT.md) and chains the segments of a recording through
+ * their manifest hashes.
+ *
+ * <p>A segment is written to {@code .NNNNN.sealed.part}, forced to storage after every fragment's
+ * checkpoint is written (so a power cut loses at most the fragment in progress, which {@link
+ * Recovery} then proves), and renamed to its final name when its manifest is written.
+ */
+public final class SealedSegmentOutput implements SegmentOutput {
+  private final Path directory;
+  private final Signer signer;
+  private final List<RecipientPublicKey> recipients;
+  private final int checkpointInterval;
+  private final Map<String, byte[]> lastManifest = new HashMap<>();
+
+  public SealedSegmentOutput(Path directory, Signer signer, List<RecipientPublicKey> recipients) {
+    this(directory, signer, recipients, 1);
+  }
+
+  /** As above, signing a checkpoint after every {@code checkpointInterval} fragments. */
+  public SealedSegmentOutput(Path directory, Signer signer, List<RecipientPublicKey> recipients,
+      int checkpointInterval) {
+    this.directory = Objects.requireNonNull(directory, "directory");
+    this.signer = Objects.requireNonNull(signer, "signer");
+    this.recipients = List.copyOf(recipients);
+    this.checkpointInterval = checkpointInterval;
+  }
+
+  /** Where the segment with this descriptor is once complete. */
+  public Path pathOf(SegmentDescriptor segment) {
+    return directory.resolve(segment.recording().id()).resolve(String.format("%05d.sealed", segment.index()));
+  }
+
+  @Override
+  public FragmentSink open(SegmentDescriptor segment) throws IOException {
+    Path target = pathOf(segment);
+    Files.createDirectories(target.getParent());
+    Path part = target.resolveSibling("." + target.getFileName() + ".part");
+    FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE);
+    byte[] previous;
+    synchronized (lastManifest) {
+      previous = segment.index() == 0 ? null : lastManifest.get(segment.recording().id());
+    }
+    SealedSegmentWriter writer;
+    try {
+      writer = SealedSegmentWriter.builder(signer, recipients)
+          .checkpointInterval(checkpointInterval)
+          .previousManifestSha256(previous)
+          .open(channel, segment);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    return new FragmentSink() {
+      @Override
+      public void init(ByteBuffer ftypMoov) throws IOException {
+        writer.init(ftypMoov);
+      }
+
+      @Override
+      public void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) throws IOException {
+        writer.fragment(prftMoofMdat, info);
+        channel.force(false);
+      }
+
+      @Override
+      public void end(SegmentInfo info) throws IOException {
+        try (FileChannel c = channel) {
+          writer.end(info);
+          c.force(true);
+        }
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+        synchronized (lastManifest) {
+          lastManifest.put(segment.recording().id(), writer.manifestSha256());
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,428 @@
+package io.custody.core.seal;
+
+import static io.custody.core.seal.SealFormat.*;
+
+import io.custody.core.SegmentDescriptor;
+import io.custody.core.crypto.Hkdf;
+import io.custody.core.crypto.KeyWrap;
+import io.custody.core.crypto.RecipientPublicKey;
+import io.custody.core.crypto.Signer;
+import io.custody.core.internal.Json;
+import io.custody.core.mp4.FragmentInfo;
+import io.custody.core.mp4.FragmentSink;
+import io.custody.core.mp4.SegmentInfo;
+import io.custody.core.mp4.TrackKind;
+import io.custody.core.mp4.TrackSpan;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Seals one fMP4 segment as it is written (docs/FORMAT.md): a {@link FragmentSink} that encrypts
+ * the initialization part and each fragment into AES-256-GCM records, chains every record into a
+ * SHA-256 hash chain, writes public fragment info and a signed checkpoint after every fragment
+ * (or every N), and ends with a signed manifest.
+ *
+ * <p>The shape of the class makes unsealed output impossible: the only bytes it writes are the
+ * signed header, records and footer. The content key is drawn fresh per segment, used from memory
+ * only, wrapped for each recipient with HPKE, and never written in the clear.
+ *
+ * <p>Memory and speed: one record (64 KiB of plaintext) is held at a time, in buffers reused for
+ * the life of the writer; each byte is encrypted once, its ciphertext hashed once (the chain) and
+ * its plaintext hashed once (the manifest's plaintext SHA-256). Not thread-safe.
+ */
+public final class SealedSegmentWriter implements FragmentSink {
+  private final WritableByteChannel out;
+  private final SegmentDescriptor descriptor;
+  private final Signer signer;
+  private final SegmentHeader header;
+  private final byte[] recordingId;
+  private final int checkpointInterval;
+  private final byte[] previousManifestSha256;
+  private final List<String> recipientIds = new ArrayList<>();
+
+  private final Cipher cipher;
+  private final SecretKeySpec recordKey;
+  private final MessageDigest chainDigest;
+  private final MessageDigest plaintextDigest;
+  private final byte[] chain = new byte[HASH];
+  // Hashes of the records since the last checkpoint: the next checkpoint (or the manifest) lists
+  // them so a verifier can name the first altered record.
+  private byte[] pendingHashes = new byte[HASH * 64];
+  private int pendingCount;
+  private final byte[] nonce = new byte[12];
+  private final byte[] plain = new byte[MAX_RECORD_PLAINTEXT];
+  private final byte[] record = new byte[FRAMING + MAX_RECORD_PLAINTEXT + TAG];
+  private final byte[] signMessage = Manifests.checkpointMessageBuffer();
+
+  private long offset;
+  private int seq;
+  private int encrypted;
+  private long plaintextLength;
+  private int initPlaintextLength = -1;
+  private int fragments;
+  private final List<Map<String, Object>> fragmentTable = new ArrayList<>();
+  private boolean ended;
+  private boolean failed;
+  private byte[] manifestSha256;
+  private Instant lastWallClock;
+
+  private SealedSegmentWriter(Builder b, WritableByteChannel out, SegmentDescriptor d) throws IOException {
+    this.out = Objects.requireNonNull(out, "out");
+    this.descriptor = Objects.requireNonNull(d, "descriptor");
+    this.signer = b.signer;
+    this.checkpointInterval = b.checkpointInterval;
+    this.previousManifestSha256 = b.previousManifestSha256;
+    this.recordingId = uuidBytes(d.recording().id());
+    byte[] salt = salt(recordingId, d.index());
+    byte[] contentKey = b.contentKey != null ? b.contentKey.clone() : random(b.random, 32);
+    byte[] prefix = b.noncePrefix != null ? b.noncePrefix.clone() : random(b.random, NONCE_PREFIX);
+    try {
+      List<SegmentHeader.Recipient> entries = new ArrayList<>();
+      byte[] info = wrapInfo(recordingId, d.index());
+      for (RecipientPublicKey r : b.recipients) {
+        entries.add(new SegmentHeader.Recipient(r.keyId(), KeyWrap.wrap(r, contentKey, info)));
+        recipientIds.add(r.keyIdHex());
+      }
+      recordKey = new SecretKeySpec(Hkdf.sha256(contentKey, salt, RECORD_KEY_INFO, 32), "AES");
+      byte[] commitment = Hkdf.sha256(contentKey, salt, COMMITMENT_INFO, 32);
+      byte[] context = Manifests.descriptorJson(d, previousManifestSha256).getBytes(StandardCharsets.UTF_8);
+      header = SegmentHeader.encode(recordingId, d.index(), d.wallClockStart().toEpochMilli(), prefix,
+          commitment, signer.publicKey().keyId(), entries, context, signer);
+      cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      chainDigest = MessageDigest.getInstance("SHA-256");
+      plaintextDigest = MessageDigest.getInstance("SHA-256");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-256-GCM or SHA-256 is not available", e);
+    } finally {
+      Arrays.fill(contentKey, (byte) 0);
+    }
+    System.arraycopy(prefix, 0, nonce, 0, NONCE_PREFIX);
+    chainDigest.update(CHAIN_PREFIX);
+    chainDigest.update(header.bytes());
+    digestChain();
+    write(header.bytes(), header.bytes().length);
+  }
+
+  private static byte[] random(SecureRandom random, int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+
+  /** A builder: the device's signer and the recipients the content key is wrapped for. */
+  public static Builder builder(Signer signer, List<RecipientPublicKey> recipients) {
+    return new Builder(signer, recipients);
+  }
+
+  @Override
+  public void init(ByteBuffer ftypMoov) throws IOException {
+    checkOpen();
+    if (initPlaintextLength >= 0) {
+      throw new IllegalStateException("init written twice");
+    }
+    if (ftypMoov.remaining() > MAX_RECORD_PLAINTEXT) {
+      throw new IllegalArgumentException("initialization part larger than one record: " + ftypMoov.remaining());
+    }
+    initPlaintextLength = ftypMoov.remaining();
+    try {
+      encryptRecord(KIND_INIT, ftypMoov, ftypMoov.remaining(), false);
+    } catch (IOException | RuntimeException e) {
+      failed = true;
+      throw e;
+    }
+  }
+
+  @Override
+  public void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) throws IOException {
+    checkOpen();
+    if (initPlaintextLength < 0) {
+      throw new IllegalStateException("fragment before init");
+    }
+    try {
+      int firstSeq = seq;
+      long fragmentOffset = plaintextLength;
+      int length = prftMoofMdat.remaining();
+      while (prftMoofMdat.remaining() > MAX_RECORD_PLAINTEXT) {
+        encryptRecord(KIND_DATA, prftMoofMdat, MAX_RECORD_PLAINTEXT, false);
+      }
+      encryptRecord(KIND_DATA_END, prftMoofMdat, prftMoofMdat.remaining(), false);
+      writeFragmentInfo(info, firstSeq, fragmentOffset, length);
+      if (fragments % checkpointInterval == 0) {
+        writeCheckpoint();
+      }
+    } catch (IOException | RuntimeException e) {
+      failed = true;
+      throw e;
+    }
+  }
+
+  @Override
+  public void end(SegmentInfo info) throws IOException {
+    checkOpen();
+    try {
+      encryptRecord(KIND_END, ByteBuffer.allocate(0), 0, true);
+      byte[] json = manifest(info).getBytes(StandardCharsets.UTF_8);
+      long manifestOffset = offset;
+      writeManifest(json);
+      byte[] footer = new byte[FOOTER_LENGTH];
+      System.arraycopy(FOOTER_MAGIC, 0, footer, 0, 8);
+      putLong(footer, 8, manifestOffset);
+      write(footer, footer.length);
+      ended = true;
+    } catch (IOException | RuntimeException e) {
+      failed = true;
+      throw e;
+    }
+  }
+
+  /** SHA-256 of the manifest JSON, for the next segment's {@code previous_manifest_sha256}. */
+  public byte[] manifestSha256() {
+    if (manifestSha256 == null) {
+      throw new IllegalStateException("the segment has not ended");
+    }
+    return manifestSha256.clone();
+  }
+
+  /** Bytes written so far. */
+  public long bytesWritten() {
+    return offset;
+  }
+
+  /** The header written at the start (its recording, keys and recipients). */
+  public SegmentHeader header() {
+    return header;
+  }
+
+  private void checkOpen() {
+    if (ended || failed) {
+      throw new IllegalStateException(ended ? "the segment has ended" : "an earlier write failed");
+    }
+  }
+
+  private void encryptRecord(int kind, ByteBuffer src, int length, boolean last) throws IOException {
+    src.get(plain, 0, length);
+    int bodyLength = length + TAG;
+    frame(kind, bodyLength);
+    putInt(nonce, NONCE_PREFIX, encrypted++);
+    nonce[11] = (byte) (last ? 1 : 0);
+    try {
+      cipher.init(Cipher.ENCRYPT_MODE, recordKey, new GCMParameterSpec(128, nonce));
+      cipher.updateAAD(record, 0, FRAMING);
+      cipher.doFinal(plain, 0, length, record, FRAMING);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM failed", e);
+    }
+    plaintextDigest.update(plain, 0, length);
+    plaintextLength += kind == KIND_INIT ? length : (kind == KIND_END ? 0 : length);
+    emit(FRAMING + bodyLength);
+  }
+
+  private void writeFragmentInfo(FragmentInfo info, int firstSeq, long fragmentOffset, int length)
+      throws IOException {
+    TrackSpan video = info.track(TrackKind.VIDEO);
+    int infoSeq = seq;
+    frame(KIND_FRAGMENT_INFO, FRAGMENT_INFO_LENGTH);
+    int at = FRAMING;
+    putInt(record, at, fragments);
+    putInt(record, at + 4, firstSeq);
+    putLong(record, at + 8, fragmentOffset);
+    putInt(record, at + 16, length);
+    long decodeTime = video != null ? video.baseDecodeTime() : 0;
+    long duration = video != null ? video.duration() : 0;
+    int timescale = video != null ? video.timescale() : 0;
+    int samples = video != null ? video.sampleCount() : 0;
+    putLong(record, at + 20, decodeTime);
+    putInt(record, at + 28, (int) duration);
+    putInt(record, at + 32, timescale);
+    putInt(record, at + 36, samples);
+    record[at + 40] = (byte) (info.startsWithSync() ? 1 : 0);
+    putLong(record, at + 41, info.wallClock().toEpochMilli());
+    emit(FRAMING + FRAGMENT_INFO_LENGTH);
+    lastWallClock = info.wallClock();
+    fragmentTable.add(Manifests.fragmentEntry(fragments, firstSeq, infoSeq, fragmentOffset, length,
+        decodeTime, duration, timescale, samples, info.startsWithSync(), info.wallClock().toEpochMilli()));
+    fragments++;
+  }
+
+  private void writeCheckpoint() throws IOException {
+    int checkpointSeq = seq;
+    int hashes = pendingCount * HASH;
+    int bodyLength = 8 + hashes + HASH + SIGNATURE;
+    byte[] buf = bodyLength + FRAMING <= record.length ? record : new byte[FRAMING + bodyLength];
+    buf[0] = (byte) KIND_CHECKPOINT;
+    putInt(buf, 1, seq++);
+    putInt(buf, 5, bodyLength);
+    putInt(buf, FRAMING, fragments);
+    putInt(buf, FRAMING + 4, pendingCount);
+    System.arraycopy(pendingHashes, 0, buf, FRAMING + 8, hashes);
+    System.arraycopy(chain, 0, buf, FRAMING + 8 + hashes, HASH);
+    int n = Manifests.checkpointMessage(signMessage, recordingId, descriptor.index(), checkpointSeq,
+        fragments, chain);
+    signer.sign(signMessage, 0, n, buf, FRAMING + 8 + hashes + HASH);
+    pendingCount = 0;
+    emit(buf, FRAMING + bodyLength);
+  }
+
+  private void writeManifest(byte[] json) throws IOException {
+    byte[] body = new byte[json.length + SIGNATURE];
+    System.arraycopy(json, 0, body, 0, json.length);
+    byte[] message = Manifests.manifestMessage(chain, json);
+    signer.sign(message, 0, message.length, body, json.length);
+    byte[] framed = new byte[FRAMING + body.length];
+    framed[0] = (byte) KIND_MANIFEST;
+    putInt(framed, 1, seq++);
+    putInt(framed, 5, body.length);
+    System.arraycopy(body, 0, framed, FRAMING, body.length);
+    emit(framed, framed.length);
+    try {
+      manifestSha256 = MessageDigest.getInstance("SHA-256").digest(json);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String manifest(SegmentInfo info) {
+    Instant start = descriptor.wallClockStart();
+    Instant end = lastWallClock != null ? lastWallClock : start;
+    TrackSpan video = null;
+    for (TrackSpan t : info.tracks()) {
+      if (t.kind() == TrackKind.VIDEO) {
+        video = t;
+      }
+    }
+    if (video != null && video.timescale() > 0) {
+      end = start.plusNanos(video.duration() * 1_000_000_000L / video.timescale());
+    }
+    return Manifests.manifestJson(new Manifests.Fields(
+        descriptor, signer.publicKey().keyIdHex(), recipientIds, previousManifestSha256, start, end,
+        seq, hex(chain), tailHashes(), fragmentTable, initPlaintextLength, plaintextLength,
+        hex(plaintextDigest.digest()), info.tracks(), false, 0));
+  }
+
+  /** Writes the framing of a record into {@link #record} and advances seq. */
+  private void frame(int kind, int bodyLength) {
+    record[0] = (byte) kind;
+    putInt(record, 1, seq++);
+    putInt(record, 5, bodyLength);
+  }
+
+  private List<String> tailHashes() {
+    List<String> list = new ArrayList<>(pendingCount);
+    for (int i = 0; i < pendingCount; i++) {
+      list.add(hex(Arrays.copyOfRange(pendingHashes, i * HASH, (i + 1) * HASH)));
+    }
+    return list;
+  }
+
+  /** Chains and writes {@code length} bytes of {@link #record}. */
+  private void emit(int length) throws IOException {
+    emit(record, length);
+  }
+
+  /** h = SHA-256(record); chain = SHA-256(chain ‖ h); then writes the record. */
+  private void emit(byte[] bytes, int length) throws IOException {
+    if ((pendingCount + 1) * HASH > pendingHashes.length) {
+      pendingHashes = Arrays.copyOf(pendingHashes, pendingHashes.length * 2);
+    }
+    int at = pendingCount++ * HASH;
+    chainDigest.update(bytes, 0, length);
+    finish(pendingHashes, at);
+    chainDigest.update(chain);
+    chainDigest.update(pendingHashes, at, HASH);
+    finish(chain, 0);
+    write(bytes, length);
+  }
+
+  private void digestChain() {
+    finish(chain, 0);
+  }
+
+  private void finish(byte[] into, int at) {
+    try {
+      chainDigest.digest(into, at, HASH);
+    } catch (java.security.DigestException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void write(byte[] b, int length) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(b, 0, length);
+    while (buf.hasRemaining()) {
+      out.write(buf);
+    }
+    offset += length;
+  }
+
+  /** Options for {@link SealedSegmentWriter}. */
+  public static final class Builder {
+    private final Signer signer;
+    private final List<RecipientPublicKey> recipients;
+    private int checkpointInterval = 1;
+    private byte[] previousManifestSha256;
+    private SecureRandom random = new SecureRandom();
+    private byte[] contentKey;
+    private byte[] noncePrefix;
+
+    private Builder(Signer signer, List<RecipientPublicKey> recipients) {
+      this.signer = Objects.requireNonNull(signer, "signer");
+      if (recipients.isEmpty()) {
+        throw new IllegalArgumentException("at least one recipient is needed");
+      }
+      this.recipients = List.copyOf(recipients);
+    }
+
+    /** Sign a checkpoint after every {@code n} fragments (default 1: after each). */
+    public Builder checkpointInterval(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("checkpoint interval must be at least 1: " + n);
+      }
+      this.checkpointInterval = n;
+      return this;
+    }
+
+    /** The previous segment's manifest SHA-256 in the same recording (null for the first). */
+    public Builder previousManifestSha256(byte[] sha256) {
+      this.previousManifestSha256 = sha256 == null ? null : sha256.clone();
+      return this;
+    }
+
+    /** The randomness for content keys and nonce prefixes (default: a new SecureRandom). */
+    public Builder random(SecureRandom random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Fixes the content key and nonce prefix: only for known-answer test vectors. Reusing them
+     * for two segments breaks confidentiality.
+     */
+    public Builder fixedKeysForTestVectors(byte[] contentKey, byte[] noncePrefix) {
+      if (contentKey.length != 32 || noncePrefix.length != NONCE_PREFIX) {
+        throw new IllegalArgumentException("content key 32 bytes, nonce prefix 7 bytes");
+      }
+      this.contentKey = contentKey.clone();
+      this.noncePrefix = noncePrefix.clone();
+      return this;
+    }
+
+    /** Opens the writer: the signed header is written to {@code out} at once. */
+    public SealedSegmentWriter open(WritableByteChannel out, SegmentDescriptor segment) throws IOException {
+      return new SealedSegmentWriter(this, out, segment);
+    }
+  }
+}

@@ -128,15 +128,16 @@ final class KeyCodec {
         base64.append(c);
       }
     }
+    byte[] der;
     try {
-      byte[] der = Base64.getDecoder().decode(base64.toString().getBytes(StandardCharsets.US_ASCII));
-      if (der.length == 0) {
-        throw new KeyFormatException(Reason.BAD_DER, "empty PEM body");
-      }
-      return der;
+      der = Base64.getDecoder().decode(base64.toString().getBytes(StandardCharsets.US_ASCII));
     } catch (IllegalArgumentException e) {
       throw new KeyFormatException(Reason.BAD_BASE64, "PEM body is not valid Base64", e);
     }
+    if (der.length == 0) {
+      throw new KeyFormatException(Reason.BAD_DER, "empty PEM body");
+    }
+    return der;
   }
 
   /** The raw 32-byte public key in a DER SubjectPublicKeyInfo of {@code curve}. */

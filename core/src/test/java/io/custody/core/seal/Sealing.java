@@ -1,0 +1,90 @@
+package io.custody.core.seal;
+
+import io.custody.core.FileSegmentOutput;
+import io.custody.core.Recorder;
+import io.custody.core.RecorderListener;
+import io.custody.core.SegmentDescriptor;
+import io.custody.core.SegmentOutput;
+import io.custody.core.SegmentSummary;
+import io.custody.core.Trigger;
+import io.custody.core.crypto.DeviceSigningKey;
+import io.custody.core.crypto.Ed25519;
+import io.custody.core.crypto.RecipientPrivateKey;
+import io.custody.core.crypto.Signer;
+import io.custody.core.mp4.FragmentInfo;
+import io.custody.core.mp4.FragmentSink;
+import io.custody.core.mp4.SegmentInfo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Test support: keys, and a recorder that writes each segment both plain and sealed. */
+final class Sealing {
+  static final DeviceSigningKey DEVICE = DeviceSigningKey.generate();
+  static final RecipientPrivateKey BACK_OFFICE = RecipientPrivateKey.generate();
+  static final RecipientPrivateKey ESCROW = RecipientPrivateKey.generate();
+  static final Signer SIGNER = Ed25519.signer(DEVICE);
+
+  private Sealing() {}
+
+  /** One recorded segment, in both forms. */
+  record Pair(Path plain, Path sealed, SegmentDescriptor descriptor) {}
+
+  /** Writes every call to both sinks. */
+  static SegmentOutput tee(SegmentOutput a, SegmentOutput b) {
+    return d -> {
+      FragmentSink x = a.open(d);
+      FragmentSink y = b.open(d);
+      return new FragmentSink() {
+        @Override
+        public void init(ByteBuffer ftypMoov) throws IOException {
+          ByteBuffer copy = ftypMoov.duplicate();
+          x.init(ftypMoov);
+          y.init(copy);
+        }
+
+        @Override
+        public void fragment(ByteBuffer f, FragmentInfo info) throws IOException {
+          ByteBuffer copy = f.duplicate();
+          x.fragment(f, info);
+          y.fragment(copy, info);
+        }
+
+        @Override
+        public void end(SegmentInfo info) throws IOException {
+          x.end(info);
+          y.end(info);
+        }
+      };
+    };
+  }
+
+  /** Records the whole Annex-B stream (trigger at the start) into plain and sealed segments. */
+  static List<Pair> record(byte[] annexB, Path dir, Duration segment, int checkpointInterval)
+      throws IOException {
+    FileSegmentOutput plain = new FileSegmentOutput(dir.resolve("plain"));
+    SealedSegmentOutput sealed = new SealedSegmentOutput(dir.resolve("sealed"), SIGNER,
+        List.of(BACK_OFFICE.publicKey(), ESCROW.publicKey()), checkpointInterval);
+    List<Pair> pairs = new ArrayList<>();
+    Recorder r = Recorder.builder(tee(plain, sealed))
+        .segmentDuration(segment)
+        .streamStart(Instant.parse("2026-11-25T10:00:00Z"))
+        .deviceId("CAM-0042")
+        .operatorId("PC-1234")
+        .listener(new RecorderListener() {
+          @Override
+          public void segmentClosed(SegmentSummary s) {
+            pairs.add(new Pair(plain.pathOf(s.descriptor()), sealed.pathOf(s.descriptor()), s.descriptor()));
+          }
+        })
+        .build();
+    r.startRecording(Trigger.button());
+    r.feedAnnexB(annexB, 0, annexB.length);
+    r.close();
+    return pairs;
+  }
+}

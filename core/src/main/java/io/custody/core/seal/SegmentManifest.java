@@ -43,6 +43,28 @@ public final class SegmentManifest {
           (Boolean) f.get("starts_with_sync"), Instant.parse((String) f.get("wall_clock"))));
     }
     this.fragments = Collections.unmodifiableList(list);
+    // Every member is checked once here, so an accessor never fails later.
+    recordingId();
+    segmentIndex();
+    previousRecordingId();
+    previousManifestSha256();
+    deviceId();
+    operatorId();
+    deviceKeyId();
+    triggerSource();
+    triggerDetail();
+    recipients().forEach(String.class::cast);
+    start();
+    end();
+    records();
+    chainSha256();
+    initPlaintextLength();
+    plaintextLength();
+    plaintextSha256();
+    tailRecordHashes();
+    recovered();
+    lostBytes();
+    tracks();
   }
 
   /**
@@ -63,7 +85,7 @@ public final class SegmentManifest {
     }
     try {
       return new SegmentManifest(text, map);
-    } catch (ClassCastException | NullPointerException | java.time.DateTimeException e) {
+    } catch (ClassCastException | NullPointerException | ArithmeticException | java.time.DateTimeException e) {
       throw new IllegalArgumentException("the manifest lacks a member or has one of the wrong type", e);
     }
   }

@@ -81,9 +81,10 @@ public final class Verifier {
       try {
         p = check();
       } catch (SealedFormatException e) {
+        // After the manifest only the footer is left: a problem there belongs to no record.
         p = new VerificationReport.Problem(
             e.reason() == SealedFormatException.Reason.TRUNCATED ? "truncated" : "format",
-            header == null ? -1 : r.expectedSeq, Math.max(0, e.offset()), e.getMessage());
+            header == null || manifest != null ? -1 : r.expectedSeq, Math.max(0, e.offset()), e.getMessage());
       }
       return new VerificationReport(p == null, Optional.ofNullable(p), Optional.ofNullable(header),
           Optional.ofNullable(p == null ? manifest : null), records, fragments, signedFragments, r.offset());

@@ -741,6 +741,9 @@ public final class Recorder implements Closeable {
       if (writer == null) {
         return;
       }
+      if (last) {
+        options.output.markLast(segment);
+      }
       writer.finish(endDts - startDts);
       segmentsWritten++;
       options.listener.segmentClosed(new SegmentSummary(segment, sink.info, segmentVideoFrames, last));

@@ -16,4 +16,11 @@ import java.io.IOException;
 public interface SegmentOutput {
   /** Opens the sink for a new segment. */
   FragmentSink open(SegmentDescriptor segment) throws IOException;
+
+  /**
+   * Called before the end of a segment that is the last of its recording (the recording was
+   * stopped, closed, or reached its maximum length), so a sealing output can say so in the
+   * signed manifest. The default does nothing.
+   */
+  default void markLast(SegmentDescriptor segment) throws IOException {}
 }

@@ -36,18 +36,20 @@ final class Manifests {
     final long plaintextLength;
     final String plaintextSha256;
     final List<Map<String, Object>> tracks;
+    final boolean lastInRecording;
     final boolean recovered;
     final long lostBytes;
 
     Fields(SegmentDescriptor d, String deviceKeyId, List<String> recipients, byte[] previousManifestSha256,
         Instant start, Instant end, int records, String chain, List<String> tailHashes,
         List<Map<String, Object>> fragments, long initPlaintextLength, long plaintextLength,
-        String plaintextSha256, List<TrackSpan> tracks, boolean recovered, long lostBytes) {
+        String plaintextSha256, List<TrackSpan> tracks, boolean lastInRecording, boolean recovered,
+        long lostBytes) {
       this(d.recording().id(), d.index(), d.recording().previousRecordingId().orElse(null),
           previousManifestSha256, d.deviceId(), d.operatorId(), deviceKeyId,
           trigger(d.recording().trigger().source().name(), d.recording().trigger().detail()),
           recipients, start, end, records, chain, tailHashes, fragments, initPlaintextLength,
-          plaintextLength, plaintextSha256, trackEntries(tracks), recovered, lostBytes);
+          plaintextLength, plaintextSha256, trackEntries(tracks), lastInRecording, recovered, lostBytes);
     }
 
     Fields(String recordingId, int segmentIndex, String previousRecordingId, byte[] previousManifestSha256,
@@ -55,7 +57,8 @@ final class Manifests {
         List<String> recipients, Instant start, Instant end, int records, String chain,
         List<String> tailHashes, List<Map<String, Object>> fragments, long initPlaintextLength,
         long plaintextLength,
-        String plaintextSha256, List<Map<String, Object>> tracks, boolean recovered, long lostBytes) {
+        String plaintextSha256, List<Map<String, Object>> tracks, boolean lastInRecording,
+        boolean recovered, long lostBytes) {
       this.recordingId = recordingId;
       this.segmentIndex = segmentIndex;
       this.previousRecordingId = previousRecordingId;
@@ -75,6 +78,7 @@ final class Manifests {
       this.plaintextLength = plaintextLength;
       this.plaintextSha256 = plaintextSha256;
       this.tracks = tracks;
+      this.lastInRecording = lastInRecording;
       this.recovered = recovered;
       this.lostBytes = lostBytes;
     }
@@ -152,6 +156,7 @@ final class Manifests {
         .put("plaintext_sha256", f.plaintextSha256)
         .put("tracks", f.tracks)
         .put("tail_record_sha256", f.tailHashes)
+        .put("last_in_recording", f.lastInRecording)
         .put("recovered", f.recovered)
         .put("lost_bytes", f.lostBytes)
         .toString();

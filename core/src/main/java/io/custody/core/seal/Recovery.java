@@ -169,7 +169,7 @@ public final class Recovery {
         previousManifest == null ? null : java.util.HexFormat.of().parseHex(previousManifest),
         (String) context.get("device_id"), (String) context.get("operator_id"), header.deviceKeyIdHex(),
         trigger, recipients, start, end, keptRecords, hex(chainAtCut), tail, fragments, initLength,
-        plaintextAtCut, null, tracks, true, size - cut));
+        plaintextAtCut, null, tracks, false, true, size - cut));
 
     Path part = repaired.resolveSibling("." + repaired.getFileName() + ".part");
     try (InputStream in = Files.newInputStream(damaged);

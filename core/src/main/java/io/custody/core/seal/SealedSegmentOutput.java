@@ -34,6 +34,7 @@ public final class SealedSegmentOutput implements SegmentOutput {
   private final List<RecipientPublicKey> recipients;
   private final int checkpointInterval;
   private final Map<String, byte[]> lastManifest = new HashMap<>();
+  private final Map<SegmentDescriptor, SealedSegmentWriter> open = new HashMap<>();
 
   public SealedSegmentOutput(Path directory, Signer signer, List<RecipientPublicKey> recipients) {
     this(directory, signer, recipients, 1);
@@ -46,6 +47,16 @@ public final class SealedSegmentOutput implements SegmentOutput {
     this.signer = Objects.requireNonNull(signer, "signer");
     this.recipients = List.copyOf(recipients);
     this.checkpointInterval = checkpointInterval;
+  }
+
+  @Override
+  public void markLast(SegmentDescriptor segment) {
+    synchronized (open) {
+      SealedSegmentWriter writer = open.get(segment);
+      if (writer != null) {
+        writer.markLastInRecording();
+      }
+    }
   }
 
   /** Where the segment with this descriptor is once complete. */
@@ -74,6 +85,9 @@ public final class SealedSegmentOutput implements SegmentOutput {
       channel.close();
       throw e;
     }
+    synchronized (open) {
+      open.put(segment, writer);
+    }
     return new FragmentSink() {
       @Override
       public void init(ByteBuffer ftypMoov) throws IOException {
@@ -88,6 +102,9 @@ public final class SealedSegmentOutput implements SegmentOutput {
 
       @Override
       public void end(SegmentInfo info) throws IOException {
+        synchronized (open) {
+          open.remove(segment);
+        }
         try (FileChannel c = channel) {
           writer.end(info);
           c.force(true);

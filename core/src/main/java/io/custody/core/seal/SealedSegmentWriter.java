@@ -77,6 +77,7 @@ public final class SealedSegmentWriter implements FragmentSink {
   private int fragments;
   private final List<Map<String, Object>> fragmentTable = new ArrayList<>();
   private boolean ended;
+  private boolean lastInRecording;
   private boolean failed;
   private byte[] manifestSha256;
   private Instant lastWallClock;
@@ -188,6 +189,12 @@ public final class SealedSegmentWriter implements FragmentSink {
       failed = true;
       throw e;
     }
+  }
+
+  /** States in the manifest that this is the last segment of its recording. */
+  public void markLastInRecording() {
+    checkOpen();
+    lastInRecording = true;
   }
 
   /** SHA-256 of the manifest JSON, for the next segment's {@code previous_manifest_sha256}. */
@@ -311,7 +318,7 @@ public final class SealedSegmentWriter implements FragmentSink {
     return Manifests.manifestJson(new Manifests.Fields(
         descriptor, signer.publicKey().keyIdHex(), recipientIds, previousManifestSha256, start, end,
         seq, hex(chain), tailHashes(), fragmentTable, initPlaintextLength, plaintextLength,
-        hex(plaintextDigest.digest()), info.tracks(), false, 0));
+        hex(plaintextDigest.digest()), info.tracks(), lastInRecording, false, 0));
   }
 
   /** Writes the framing of a record into {@link #record} and advances seq. */

@@ -62,6 +62,7 @@ public final class SegmentManifest {
     plaintextLength();
     plaintextSha256();
     tailRecordHashes();
+    lastInRecording();
     recovered();
     lostBytes();
     tracks();
@@ -211,6 +212,11 @@ public final class SegmentManifest {
       System.arraycopy(h, 0, out, i * SealFormat.HASH, SealFormat.HASH);
     }
     return out;
+  }
+
+  /** Whether the recorder ended the recording with this segment. */
+  public boolean lastInRecording() {
+    return require("last_in_recording", Boolean.class);
   }
 
   public boolean recovered() {

@@ -49,6 +49,54 @@ public final class Verifier {
     }
   }
 
+  /**
+   * Verifies the segments of one recording, given in any order: each must verify, all must name
+   * the same recording, be numbered 0 to n−1 without gaps or repeats, name their predecessor's
+   * manifest hash, and the last must be marked last in its recording (or recovered).
+   */
+  public RecordingReport verifyRecording(List<Path> segmentFiles) throws IOException {
+    List<VerificationReport> reports = new ArrayList<>();
+    for (Path p : segmentFiles) {
+      reports.add(verify(p));
+    }
+    reports.sort(java.util.Comparator.comparingInt(
+        r -> r.header().map(SegmentHeader::segmentIndex).orElse(Integer.MAX_VALUE)));
+    String id = reports.stream().flatMap(r -> r.header().stream()).map(SegmentHeader::recordingId)
+        .findFirst().orElse("");
+    String problem = null;
+    SegmentManifest previous = null;
+    for (int i = 0; i < reports.size() && problem == null; i++) {
+      VerificationReport r = reports.get(i);
+      if (!r.ok()) {
+        problem = "segment " + r.header().map(h -> String.valueOf(h.segmentIndex())).orElse("?")
+            + " does not verify: " + r.problem().orElseThrow();
+        break;
+      }
+      SegmentManifest m = r.manifest().orElseThrow();
+      if (!m.recordingId().equals(id)) {
+        problem = "segment " + m.segmentIndex() + " belongs to recording " + m.recordingId() + ", not " + id;
+      } else if (m.segmentIndex() != i) {
+        problem = m.segmentIndex() < i ? "segment " + m.segmentIndex() + " appears twice"
+            : "segment " + i + " is missing";
+      } else if (!m.previousManifestSha256().equals(
+          Optional.ofNullable(previous).map(SegmentManifest::sha256Hex))) {
+        problem = "segment " + i + " does not follow the segment " + (i - 1) + " given: the chain of"
+            + " manifests is broken (a segment was replaced or removed)";
+      } else if (previous != null && (previous.lastInRecording() || previous.recovered())) {
+        problem = "segment " + i + " follows a segment that ended the recording";
+      }
+      previous = m;
+    }
+    if (problem == null && previous != null && !previous.lastInRecording() && !previous.recovered()) {
+      problem = "the recording's last segment is missing: segment " + previous.segmentIndex()
+          + " is not marked last";
+    }
+    if (problem == null && reports.isEmpty()) {
+      problem = "no segments";
+    }
+    return new RecordingReport(id, reports, Optional.ofNullable(problem));
+  }
+
   /** Verifies the segment read from {@code in} to its end (the stream is not closed). */
   public VerificationReport verify(InputStream in) throws IOException {
     return new Run(new RecordReader(in)).run();

@@ -36,30 +36,41 @@ final class Sealing {
 
   /** Writes every call to both sinks. */
   static SegmentOutput tee(SegmentOutput a, SegmentOutput b) {
-    return d -> {
-      FragmentSink x = a.open(d);
-      FragmentSink y = b.open(d);
-      return new FragmentSink() {
-        @Override
-        public void init(ByteBuffer ftypMoov) throws IOException {
-          ByteBuffer copy = ftypMoov.duplicate();
-          x.init(ftypMoov);
-          y.init(copy);
-        }
+    return new SegmentOutput() {
+      @Override
+      public void markLast(SegmentDescriptor d) throws IOException {
+        a.markLast(d);
+        b.markLast(d);
+      }
 
-        @Override
-        public void fragment(ByteBuffer f, FragmentInfo info) throws IOException {
-          ByteBuffer copy = f.duplicate();
-          x.fragment(f, info);
-          y.fragment(copy, info);
-        }
+      @Override
+      public FragmentSink open(SegmentDescriptor d) throws IOException {
+        return both(a.open(d), b.open(d));
+      }
+    };
+  }
 
-        @Override
-        public void end(SegmentInfo info) throws IOException {
-          x.end(info);
-          y.end(info);
-        }
-      };
+  private static FragmentSink both(FragmentSink x, FragmentSink y) {
+    return new FragmentSink() {
+      @Override
+      public void init(ByteBuffer ftypMoov) throws IOException {
+        ByteBuffer copy = ftypMoov.duplicate();
+        x.init(ftypMoov);
+        y.init(copy);
+      }
+
+      @Override
+      public void fragment(ByteBuffer f, FragmentInfo info) throws IOException {
+        ByteBuffer copy = f.duplicate();
+        x.fragment(f, info);
+        y.fragment(copy, info);
+      }
+
+      @Override
+      public void end(SegmentInfo info) throws IOException {
+        x.end(info);
+        y.end(info);
+      }
     };
   }
 

@@ -7,7 +7,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HKDF with HMAC-SHA-256 (RFC 5869) on the JDK's {@code Mac}: derives per-purpose keys (record
- * keys, nonces prefixes) from one secret.
+ * keys, nonce prefixes) from one secret.
  *
  * <p>Stateless and thread-safe (a {@link Mac} is created per call; derivation is not a hot path).
  */

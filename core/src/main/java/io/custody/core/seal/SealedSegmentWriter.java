@@ -58,6 +58,7 @@ public final class SealedSegmentWriter implements FragmentSink {
   private final Cipher cipher;
   private final SecretKeySpec recordKey;
   private final MessageDigest chainDigest;
+  // Null when the builder turned the plaintext hash off.
   private final MessageDigest plaintextDigest;
   private final byte[] chain = new byte[HASH];
   // Hashes of the records since the last checkpoint: the next checkpoint (or the manifest) lists
@@ -106,7 +107,7 @@ public final class SealedSegmentWriter implements FragmentSink {
           commitment, signer.publicKey().keyId(), entries, context, signer);
       cipher = Cipher.getInstance("AES/GCM/NoPadding");
       chainDigest = MessageDigest.getInstance("SHA-256");
-      plaintextDigest = MessageDigest.getInstance("SHA-256");
+      plaintextDigest = b.plaintextSha256 ? MessageDigest.getInstance("SHA-256") : null;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-256-GCM or SHA-256 is not available", e);
     } finally {
@@ -234,7 +235,9 @@ public final class SealedSegmentWriter implements FragmentSink {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM failed", e);
     }
-    plaintextDigest.update(plain, 0, length);
+    if (plaintextDigest != null) {
+      plaintextDigest.update(plain, 0, length);
+    }
     plaintextLength += kind == KIND_INIT ? length : (kind == KIND_END ? 0 : length);
     emit(FRAMING + bodyLength);
   }
@@ -318,7 +321,8 @@ public final class SealedSegmentWriter implements FragmentSink {
     return Manifests.manifestJson(new Manifests.Fields(
         descriptor, signer.publicKey().keyIdHex(), recipientIds, previousManifestSha256, start, end,
         seq, hex(chain), tailHashes(), fragmentTable, initPlaintextLength, plaintextLength,
-        hex(plaintextDigest.digest()), info.tracks(), lastInRecording, false, 0));
+        plaintextDigest != null ? hex(plaintextDigest.digest()) : null, info.tracks(), lastInRecording,
+        false, 0));
   }
 
   /** Writes the framing of a record into {@link #record} and advances seq. */
@@ -384,6 +388,7 @@ public final class SealedSegmentWriter implements FragmentSink {
     private SecureRandom random = new SecureRandom();
     private byte[] contentKey;
     private byte[] noncePrefix;
+    private boolean plaintextSha256 = true;
 
     private Builder(Signer signer, List<RecipientPublicKey> recipients) {
       this.signer = Objects.requireNonNull(signer, "signer");
@@ -391,6 +396,18 @@ public final class SealedSegmentWriter implements FragmentSink {
         throw new IllegalArgumentException("at least one recipient is needed");
       }
       this.recipients = List.copyOf(recipients);
+    }
+
+    /**
+     * Whether the manifest carries the SHA-256 of the plaintext fMP4 (default true). It costs a
+     * second SHA-256 pass over every byte, as much as the chain's; without it the segment is just
+     * as tamper-evident (the signed chain, the AEAD tags and the key commitment fix the
+     * plaintext), and the exporter still computes the hash of what it writes. Turn it off where
+     * sealing throughput matters more than a pre-computed disclosure hash.
+     */
+    public Builder plaintextSha256(boolean on) {
+      this.plaintextSha256 = on;
+      return this;
     }
 
     /** Sign a checkpoint after every {@code n} fragments (default 1: after each). */

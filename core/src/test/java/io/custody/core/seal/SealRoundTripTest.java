@@ -81,6 +81,47 @@ class SealRoundTripTest {
   }
 
   @Test
+  void withoutThePlaintextHashTheSegmentStillVerifiesAndExports(@TempDir Path dir) throws Exception {
+    io.custody.core.RecordingInfo rec = new io.custody.core.RecordingInfo(java.util.UUID.randomUUID().toString(),
+        io.custody.core.Trigger.button(), java.util.Optional.empty(), java.time.Instant.EPOCH, 0);
+    io.custody.core.SegmentDescriptor d = new io.custody.core.SegmentDescriptor(rec, 0, java.time.Instant.EPOCH, "", "");
+    Path sealed = dir.resolve("no-hash.sealed");
+    Path plain = Sealing.record(Clips.bytes("high422-720p.h264"), dir, Duration.ofSeconds(60), 1).get(0).plain();
+    byte[] mp4 = Files.readAllBytes(plain);
+    try (var channel = Files.newByteChannel(sealed, java.nio.file.StandardOpenOption.CREATE_NEW,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      SealedSegmentWriter w = SealedSegmentWriter.builder(Sealing.SIGNER, List.of(Sealing.BACK_OFFICE.publicKey()))
+          .plaintextSha256(false).open(channel, d);
+      // Re-seal the plain segment as one init part and one fragment (the writer does not parse it).
+      int init = initLength(mp4);
+      w.init(java.nio.ByteBuffer.wrap(mp4, 0, init));
+      w.fragment(java.nio.ByteBuffer.wrap(mp4, init, mp4.length - init), new io.custody.core.mp4.FragmentInfo(
+          1, List.of(), true, java.time.Instant.EPOCH, mp4.length - init));
+      w.end(new io.custody.core.mp4.SegmentInfo(1, mp4.length, List.of()));
+    }
+    VerificationReport r = new Verifier(Sealing.DEVICE.publicKey()).verify(sealed);
+    assertThat(r.ok()).as(r.summary()).isTrue();
+    assertThat(r.manifest().orElseThrow().plaintextSha256()).isEmpty();
+    Exporter.Result result = new Exporter().export(sealed, Sealing.BACK_OFFICE, Sealing.DEVICE.publicKey(),
+        dir.resolve("out.mp4"), dir.resolve("out.json"));
+    assertThat(Files.readAllBytes(result.mp4())).isEqualTo(mp4);
+  }
+
+  /** Size of ftyp + moov at the head of an fMP4 file. */
+  private static int initLength(byte[] mp4) {
+    int at = 0;
+    while (at + 8 <= mp4.length) {
+      int size = java.nio.ByteBuffer.wrap(mp4, at, 4).getInt();
+      String type = new String(mp4, at + 4, 4, java.nio.charset.StandardCharsets.US_ASCII);
+      if (!type.equals("ftyp") && !type.equals("moov")) {
+        return at;
+      }
+      at += size;
+    }
+    return at;
+  }
+
+  @Test
   void wrongKeysAndUnknownVersionsAreTypedErrors(@TempDir Path dir) throws Exception {
     Path sealed = Sealing.record(Clips.bytes("high422-720p.h264"), dir, Duration.ofSeconds(60), 1).get(0).sealed();
     assertThatThrownBy(() -> SegmentReader.open(sealed, RecipientPrivateKey.generate(), Sealing.DEVICE.publicKey()))

@@ -118,7 +118,7 @@ final class Manifests {
 
   static Map<String, Object> fragmentEntry(int index, int firstSeq, int infoSeq, long plaintextOffset,
       long plaintextLength, long decodeTime, long duration, int timescale, int samples, boolean sync,
-      long wallClockMs) {
+      long wallClockMs, String chainAfter) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("index", (long) index);
     m.put("first_seq", (long) firstSeq);
@@ -131,6 +131,7 @@ final class Manifests {
     m.put("video_samples", (long) samples);
     m.put("starts_with_sync", sync);
     m.put("wall_clock", Instant.ofEpochMilli(wallClockMs).toString());
+    m.put("chain_sha256", chainAfter);
     return m;
   }
 

@@ -265,7 +265,8 @@ public final class SealedSegmentWriter implements FragmentSink {
     emit(FRAMING + FRAGMENT_INFO_LENGTH);
     lastWallClock = info.wallClock();
     fragmentTable.add(Manifests.fragmentEntry(fragments, firstSeq, infoSeq, fragmentOffset, length,
-        decodeTime, duration, timescale, samples, info.startsWithSync(), info.wallClock().toEpochMilli()));
+        decodeTime, duration, timescale, samples, info.startsWithSync(), info.wallClock().toEpochMilli(),
+        hex(chain)));
     fragments++;
   }
 

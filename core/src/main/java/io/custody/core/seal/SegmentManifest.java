@@ -16,10 +16,13 @@ import java.util.Optional;
  * signed text; {@link #sha256()} its hash, which the next segment of the recording names.
  */
 public final class SegmentManifest {
-  /** One row of the fragment table. */
+  /**
+   * One row of the fragment table; {@code chainSha256} is the chain value just after the
+   * fragment's FRAGMENT_INFO record, which commits to every byte of the segment up to there.
+   */
   public record Fragment(int index, int firstSeq, int infoSeq, long plaintextOffset, long plaintextLength,
       long videoDecodeTime, long videoDuration, long videoTimescale, long videoSamples,
-      boolean startsWithSync, Instant wallClock) {}
+      boolean startsWithSync, Instant wallClock, String chainSha256) {}
 
   private final String json;
   private final byte[] sha256;
@@ -40,7 +43,8 @@ public final class SegmentManifest {
       list.add(new Fragment(intOf(f, "index"), intOf(f, "first_seq"), intOf(f, "info_seq"),
           longOf(f, "plaintext_offset"), longOf(f, "plaintext_length"), longOf(f, "video_decode_time"),
           longOf(f, "video_duration"), longOf(f, "video_timescale"), longOf(f, "video_samples"),
-          (Boolean) f.get("starts_with_sync"), Instant.parse((String) f.get("wall_clock"))));
+          (Boolean) f.get("starts_with_sync"), Instant.parse((String) f.get("wall_clock")),
+          (String) java.util.Objects.requireNonNull(f.get("chain_sha256"))));
     }
     this.fragments = Collections.unmodifiableList(list);
     // Every member is checked once here, so an accessor never fails later.

@@ -224,7 +224,7 @@ public final class Verifier {
             }
             table.add(new SegmentManifest.Fragment(index, firstSeq, seq, fragmentOffset, fragmentLength,
                 getLong(b, 20), getUnsignedInt(b, 28), getUnsignedInt(b, 32), getUnsignedInt(b, 36),
-                b[40] == 1, java.time.Instant.ofEpochMilli(getLong(b, 41))));
+                b[40] == 1, java.time.Instant.ofEpochMilli(getLong(b, 41)), hex(r.chain)));
             fragments++;
             break;
           }

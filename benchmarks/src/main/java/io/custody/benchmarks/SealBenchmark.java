@@ -53,10 +53,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code seal}: one long-lived {@link SealedSegmentWriter} fed the clip's fragments again
- *       and again (steady state): 64 KiB AES-256-GCM records, SHA-256 chain over the ciphertext,
+ *       and again (steady state): 16 KiB AES-256-GCM records, SHA-256 chain over the ciphertext,
  *       SHA-256 of the plaintext, fragment info and an Ed25519 checkpoint per fragment.
  *   <li>{@code rawPasses}: exactly the primitive passes seal must make over the same bytes:
- *       AES-256-GCM in 64 KiB calls, SHA-256 of the ciphertext, and (when {@code
+ *       AES-256-GCM in 16 KiB calls, SHA-256 of the ciphertext, and (when {@code
  *       plaintextSha256}) SHA-256 of the plaintext.
  *   <li>{@code rawAesGcm} and {@code rawSha256}: one primitive each, for scale.
  * </ul>
@@ -71,7 +71,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class SealBenchmark {
-  private static final int RECORD = 64 * 1024;
+  /** The container's record size (see RecordSizeBenchmark). */
+  private static final int RECORD = 16 * 1024;
 
   @Param("testdata/clips/bwc-1080p30-high.h264")
   public String clip;

@@ -41,7 +41,7 @@ import javax.crypto.spec.SecretKeySpec;
  * signed header, records and footer. The content key is drawn fresh per segment, used from memory
  * only, wrapped for each recipient with HPKE, and never written in the clear.
  *
- * <p>Memory and speed: one record (64 KiB of plaintext) is held at a time, in buffers reused for
+ * <p>Memory and speed: one record (16 KiB of plaintext) is held at a time, in buffers reused for
  * the life of the writer; each byte is encrypted once, its ciphertext hashed once (the chain) and
  * its plaintext hashed once (the manifest's plaintext SHA-256). Not thread-safe.
  */

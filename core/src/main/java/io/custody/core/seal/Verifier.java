@@ -118,7 +118,11 @@ public final class Verifier {
     private int pendingCount;
     private int pendingFirstSeq;
     private final byte[] anchor = new byte[HASH];
+    // Seq of the last checkpoint (0 before the first): where the next list of hashes starts.
+    private int anchorSeq;
     private final MessageDigest sha = sha256();
+    // A structural mismatch held until the next signature can name an earlier altered record.
+    private VerificationReport.Problem deferred;
 
     Run(RecordReader r) {
       this.r = r;
@@ -218,9 +222,12 @@ public final class Verifier {
             expectInfo = false;
             byte[] b = r.body;
             int index = getInt(b, 0);
-            if (r.bodyLength != FRAGMENT_INFO_LENGTH || index != fragments || getInt(b, 4) != firstSeq
-                || getLong(b, 8) != fragmentOffset || getUnsignedInt(b, 16) != fragmentLength) {
-              return problem("fragment-info", seq, at, "fragment info disagrees with the records before it");
+            if ((r.bodyLength != FRAGMENT_INFO_LENGTH || index != fragments || getInt(b, 4) != firstSeq
+                || getLong(b, 8) != fragmentOffset || getUnsignedInt(b, 16) != fragmentLength)
+                && deferred == null) {
+              // Reported after the next signature: if a record before this one was altered or
+              // removed, the signed record hashes name it, which says more than this mismatch.
+              deferred = problem("fragment-info", seq, at, "fragment info disagrees with the records before it");
             }
             table.add(new SegmentManifest.Fragment(index, firstSeq, seq, fragmentOffset, fragmentLength,
                 getLong(b, 20), getUnsignedInt(b, 28), getUnsignedInt(b, 32), getUnsignedInt(b, 36),
@@ -243,20 +250,24 @@ public final class Verifier {
             if (!Arrays.equals(chainThrough(b, 8, count), claimed)) {
               return problem("checkpoint-content", seq, at, "the checkpoint's record hashes do not lead to its chain");
             }
+            // The device signed the position it wrote the checkpoint at: the previous checkpoint's
+            // plus the records it lists. Checking the signature against that (not this position)
+            // lets a dropped or inserted record be located below.
             int n = Manifests.checkpointMessage(message, header.recordingIdBytes(), header.segmentIndex(),
-                seq, getInt(b, 0), claimed);
+                anchorSeq + count, getInt(b, 0), claimed);
             if (!signatures.verify(message, 0, n, b, chainAt + HASH)) {
               return problem("checkpoint-signature", seq, at, "the checkpoint signature is not valid");
             }
             VerificationReport.Problem altered = locate(b, 8, count, seq, at);
-            if (altered != null) {
-              return altered;
+            if (altered != null || deferred != null) {
+              return altered != null ? altered : deferred;
             }
             if (getInt(b, 0) != fragments) {
               return problem("checkpoint-content", seq, at, "the checkpoint counts " + getInt(b, 0)
                   + " fragments, the records hold " + fragments);
             }
             signedFragments = fragments;
+            anchorSeq = seq;
             System.arraycopy(claimed, 0, anchor, 0, HASH);
             pendingCount = 0;
             break;
@@ -295,8 +306,8 @@ public final class Verifier {
                   + " altered or replaced");
             }
             VerificationReport.Problem altered = locate(tail, 0, tail.length / HASH, seq, at);
-            if (altered != null) {
-              return altered;
+            if (altered != null || deferred != null) {
+              return altered != null ? altered : deferred;
             }
             String mismatch = compare(m, seq, plaintext, initLength);
             if (mismatch != null) {
@@ -315,6 +326,9 @@ public final class Verifier {
         }
         addPending(r.recordHash, at);
         previousKind = kind;
+      }
+      if (deferred != null) {
+        return deferred;
       }
       if (manifest == null) {
         return problem("incomplete", r.expectedSeq, r.offset(), "the segment ends after record "

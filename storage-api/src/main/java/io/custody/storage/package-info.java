@@ -1,6 +1,8 @@
 /**
- * The storage service-provider interface: how sealed segments reach a file system, an object
- * store or any other target. Providers are found with {@link java.util.ServiceLoader} and chosen
- * by URI scheme. The SPI and its conformance kit arrive with the storage issue.
+ * Where sealed segments are kept: the {@link io.custody.storage.BlobStore} contract every storage
+ * target keeps (atomic create-if-absent, SHA-256 confirmed, ranged reads, paged listing, retention
+ * that refuses deletes), and {@link io.custody.storage.Storage#open} to reach one by URI.
+ * Plugins implement {@link io.custody.storage.spi.StorageProvider}; the conformance kit in this
+ * module's test jar checks them (docs/PLUGINS.md).
  */
 package io.custody.storage;

@@ -12,6 +12,7 @@ import io.custody.storage.Page;
 import io.custody.storage.Retention;
 import io.custody.storage.RetentionException;
 import io.custody.storage.spi.AbstractBlobWriter;
+import io.custody.storage.spi.RetentionRules;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -137,12 +138,7 @@ public final class MemoryBlobStore implements BlobStore {
     if (e == null) {
       throw new NoSuchObjectException(key);
     }
-    Optional<Retention> current = e.info().retention();
-    if (current.isPresent() && current.get().activeAt(clock.instant())
-        && current.get().mode() == Retention.Mode.COMPLIANCE
-        && (retention.isEmpty() || retention.get().until().isBefore(current.get().until()))) {
-      throw new RetentionException(key, "compliance retention on '" + key + "' cannot be shortened or removed");
-    }
+    RetentionRules.checkChange(key, e.info().retention(), retention, clock.instant());
     BlobInfo i = e.info();
     objects.put(key, new Entry(e.bytes(), new BlobInfo(key, i.size(), i.sha256(), i.lastModified(), retention, legalHold)));
   }

@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * A place sealed evidence is kept: a directory, a bucket, anything a plugin reaches. Objects are
  * addressed by keys: UTF-8 strings of 1 to 1,024 bytes, segments separated by {@code /}, none of
- * them empty, {@code .} or {@code ..}, no NUL or control characters. Keys are deterministic
+ * them empty or starting with {@code .} (names starting with a dot are temporaries, such as a
+ * segment still being sealed, and never objects), no NUL or control characters. Keys are deterministic
  * (recording id and segment index), so many writers can share one store without coordinating:
  * creates are conditional (create-if-absent), and a key never holds two different contents.
  *

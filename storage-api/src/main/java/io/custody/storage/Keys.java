@@ -32,8 +32,9 @@ public final class Keys {
       }
     }
     for (String segment : key.split("/", -1)) {
-      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-        throw new IllegalArgumentException("key has an empty, '.' or '..' segment: " + printable(key));
+      if (segment.isEmpty() || segment.startsWith(".")) {
+        throw new IllegalArgumentException("key has an empty segment or one starting with '.' (reserved"
+            + " for temporary files such as a segment still being sealed): " + printable(key));
       }
     }
     return key;

@@ -221,7 +221,8 @@ public abstract class BlobStoreContract {
 
   @Test
   void invalidKeysAreRefused() {
-    for (String bad : List.of("", "/lead", "trail/", "a//b", "a/../b", "./a", "nul\u0000", "line\nbreak")) {
+    for (String bad : List.of("", "/lead", "trail/", "a//b", "a/../b", "./a", ".hidden", "a/.part", "nul\u0000",
+        "line\nbreak")) {
       assertThatThrownBy(() -> store.create(bad, CreateOptions.defaults()))
           .as("key %s", bad).isInstanceOf(IllegalArgumentException.class);
     }

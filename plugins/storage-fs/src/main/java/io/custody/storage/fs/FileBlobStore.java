@@ -43,8 +43,10 @@ import java.util.UUID;
 
 /**
  * A {@link BlobStore} in a local directory. Key {@code a/b/c} is the file {@code ROOT/a/b/c}, so
- * the store can be browsed and backed up with ordinary tools; {@code ROOT/.custody} holds
- * temporary files and is not part of any key.
+ * the store can be browsed and backed up with ordinary tools. Names starting with a dot are
+ * never objects: {@code ROOT/.custody} holds the store's temporary files, and a recorder sealing
+ * straight into the directory keeps its segment in progress as {@code .NNNNN.sealed.part}, so the
+ * directory a camera records into can be opened as a store and uploaded from.
  *
  * <p>Crash safety (kill -9 or power loss at any point): an object is written to {@code
  * .custody/tmp}, forced to the device, given its metadata (SHA-256, retention, legal hold) as user
@@ -136,11 +138,7 @@ public final class FileBlobStore implements BlobStore {
   }
 
   private Path pathOf(String key) {
-    Keys.check(key);
-    if (key.equals(RESERVED) || key.startsWith(RESERVED + "/")) {
-      throw new IllegalArgumentException("keys under '" + RESERVED + "/' are reserved by the file store");
-    }
-    return root.resolve(key);
+    return root.resolve(Keys.check(key));
   }
 
   @Override
@@ -315,8 +313,8 @@ public final class FileBlobStore implements BlobStore {
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
       for (Path p : s) {
         String name = p.getFileName().toString();
-        if (dirKey.isEmpty() && name.equals(RESERVED)) {
-          continue;
+        if (name.startsWith(".")) {
+          continue; // temporaries (".custody", a segment's ".part" while it is sealed) are no objects
         }
         boolean isDir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
         entries.add(new String[] {isDir ? name + "/" : name, name});

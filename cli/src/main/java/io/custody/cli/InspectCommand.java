@@ -1,5 +1,6 @@
 package io.custody.cli;
 
+import io.custody.core.internal.Json;
 import io.custody.h264.H264FormatException;
 import io.custody.h264.SequenceParameterSet;
 import io.custody.h264.StreamSummary;
@@ -74,23 +75,23 @@ final class InspectCommand implements Callable<Integer> {
 
   static String toJson(String file, StreamSummary s) {
     SequenceParameterSet sps = s.sps();
-    return new JsonWriter()
-        .field("file", file)
-        .field("codec", "h264")
-        .field("width", s.width())
-        .field("height", s.height())
-        .field("profile", sps.profileName())
-        .field("profile_idc", s.profileIdc())
-        .field("level_idc", s.levelIdc())
-        .field("chroma_format_idc", sps.chromaFormatIdc())
-        .field("bit_depth", sps.bitDepthLuma())
-        .field("interlaced", !sps.frameMbsOnly())
-        .field("fps", s.fps())
-        .field("access_units", s.accessUnits())
-        .field("keyframes", s.keyframes())
-        .field("nal_units", s.nalUnits())
-        .field("bytes", s.bytes())
-        .field("sps_changes", s.parameterSetChanges())
+    return Json.object()
+        .put("file", file)
+        .put("codec", "h264")
+        .put("width", s.width())
+        .put("height", s.height())
+        .put("profile", sps.profileName())
+        .put("profile_idc", s.profileIdc())
+        .put("level_idc", s.levelIdc())
+        .put("chroma_format_idc", sps.chromaFormatIdc())
+        .put("bit_depth", sps.bitDepthLuma())
+        .put("interlaced", !sps.frameMbsOnly())
+        .put("fps", s.fps())
+        .put("access_units", s.accessUnits())
+        .put("keyframes", s.keyframes())
+        .put("nal_units", s.nalUnits())
+        .put("bytes", s.bytes())
+        .put("sps_changes", s.parameterSetChanges())
         .toString();
   }
 

@@ -2,7 +2,6 @@ package io.custody.core.crypto;
 
 import io.custody.core.crypto.KeyCodec.Curve;
 import io.custody.core.crypto.KeyFormatException.Reason;
-import java.util.Arrays;
 
 /**
  * A camera's (or dock's) Ed25519 public key (RFC 8032, OID 1.3.101.112): what a verifier needs to
@@ -14,13 +13,9 @@ import java.util.Arrays;
  * SubjectPublicKeyInfo DER (44 bytes), so the same key always has the same id whatever tool wrote
  * its PEM. Immutable and thread-safe; {@link #equals} compares the key bytes.
  */
-public final class DevicePublicKey {
-  private final byte[] raw;
-  private final byte[] keyId;
-
+public final class DevicePublicKey extends PublicKeyMaterial {
   private DevicePublicKey(byte[] raw) {
-    this.raw = raw;
-    this.keyId = KeyCodec.keyId(Curve.ED25519, raw);
+    super(Curve.ED25519, raw);
   }
 
   /** For a point derived from a private key: valid by construction, not re-checked. */
@@ -52,50 +47,5 @@ public final class DevicePublicKey {
   public static DevicePublicKey fromPem(String pem) {
     byte[] der = KeyCodec.unpem(pem, KeyCodec.PUBLIC_LABEL);
     return fromRaw(KeyCodec.parseSpki(Curve.ED25519, der));
-  }
-
-  /** The canonical SubjectPublicKeyInfo DER (44 bytes), e.g. for the JDK's X509EncodedKeySpec. */
-  public byte[] toDer() {
-    return KeyCodec.spki(Curve.ED25519, raw);
-  }
-
-  /** {@code -----BEGIN PUBLIC KEY-----}, byte-identical to what OpenSSL writes for this key. */
-  public String toPem() {
-    return KeyCodec.pem(KeyCodec.PUBLIC_LABEL, toDer());
-  }
-
-  /** The 32-byte RFC 8032 encoding (a copy). */
-  public byte[] raw() {
-    return raw.clone();
-  }
-
-  /** The array itself, for signers and verifiers of this package; never written to. */
-  byte[] rawNoCopy() {
-    return raw;
-  }
-
-  /** SHA-256 of {@link #toDer()} (32 bytes, a copy): names this key in manifests. */
-  public byte[] keyId() {
-    return keyId.clone();
-  }
-
-  /** {@link #keyId()} as 64 lowercase hex digits. */
-  public String keyIdHex() {
-    return KeyCodec.hex(keyId);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof DevicePublicKey && Arrays.equals(raw, ((DevicePublicKey) o).raw);
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(raw);
-  }
-
-  @Override
-  public String toString() {
-    return "DevicePublicKey{Ed25519, keyId=" + keyIdHex() + "}";
   }
 }

@@ -1,8 +1,6 @@
 package io.custody.core.crypto;
 
 import io.custody.core.crypto.KeyCodec.Curve;
-import io.custody.core.crypto.KeyFormatException.Reason;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 
 /**
@@ -13,17 +11,22 @@ import java.security.SecureRandom;
  * Immutable and thread-safe. {@link #toString()} shows only the public key id; {@link #equals}
  * compares seeds in constant time.
  */
-public final class DeviceSigningKey {
+public final class DeviceSigningKey extends PrivateKeyMaterial<DevicePublicKey> {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final byte[] seed;
-  private final DevicePublicKey publicKey;
-
   private DeviceSigningKey(byte[] seed) {
-    this.seed = seed;
+    super(Curve.ED25519, seed, derive(seed));
+  }
+
+  private static DevicePublicKey derive(byte[] seed) {
     byte[] pub = new byte[KeyCodec.KEY_BYTES];
     org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(seed, 0, pub, 0);
-    this.publicKey = DevicePublicKey.trusted(pub);
+    return DevicePublicKey.trusted(pub);
+  }
+
+  /** The RFC 8032 seed (a copy), for this package's signers. */
+  byte[] seed() {
+    return secretNoCopy().clone();
   }
 
   /** A new key from the platform's {@link SecureRandom}. */
@@ -55,46 +58,7 @@ public final class DeviceSigningKey {
     byte[] der = KeyCodec.unpem(pem, KeyCodec.PRIVATE_LABEL);
     KeyCodec.PrivateKeyBytes parsed = KeyCodec.parsePkcs8(Curve.ED25519, der);
     DeviceSigningKey key = new DeviceSigningKey(parsed.privateKey());
-    if (parsed.publicKeyOrNull() != null
-        && !MessageDigest.isEqual(parsed.publicKeyOrNull(), key.publicKey.rawNoCopy())) {
-      throw new KeyFormatException(
-          Reason.INVALID_KEY, "the PKCS#8 public key does not belong to its private key");
-    }
+    checkEmbeddedPublicKey(parsed, key.publicKey());
     return key;
-  }
-
-  /** The canonical PKCS#8 v1 DER (48 bytes), e.g. for the JDK's PKCS8EncodedKeySpec. */
-  byte[] toDer() {
-    return KeyCodec.pkcs8(Curve.ED25519, seed);
-  }
-
-  /** {@code -----BEGIN PRIVATE KEY-----}, byte-identical to what OpenSSL writes for this key. */
-  public String toPem() {
-    return KeyCodec.pem(KeyCodec.PRIVATE_LABEL, toDer());
-  }
-
-  /** The matching public key. */
-  public DevicePublicKey publicKey() {
-    return publicKey;
-  }
-
-  /** A copy of the seed, for the signers of this package. */
-  byte[] seed() {
-    return seed.clone();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof DeviceSigningKey && MessageDigest.isEqual(seed, ((DeviceSigningKey) o).seed);
-  }
-
-  @Override
-  public int hashCode() {
-    return publicKey.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "DeviceSigningKey{Ed25519, public keyId=" + publicKey.keyIdHex() + "}";
   }
 }

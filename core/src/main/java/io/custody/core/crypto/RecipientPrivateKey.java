@@ -1,8 +1,6 @@
 package io.custody.core.crypto;
 
 import io.custody.core.crypto.KeyCodec.Curve;
-import io.custody.core.crypto.KeyFormatException.Reason;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
@@ -14,17 +12,22 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
  * through {@link #toPem()} and to {@link KeyWrap}. Immutable and thread-safe; {@link #toString()}
  * shows only the public key id; {@link #equals} compares scalars in constant time.
  */
-public final class RecipientPrivateKey {
+public final class RecipientPrivateKey extends PrivateKeyMaterial<RecipientPublicKey> {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final byte[] scalar;
-  private final RecipientPublicKey publicKey;
-
   private RecipientPrivateKey(byte[] scalar) {
-    this.scalar = scalar;
+    super(Curve.X25519, scalar, derive(scalar));
+  }
+
+  private static RecipientPublicKey derive(byte[] scalar) {
     byte[] pub = new byte[X25519.POINT_SIZE];
     X25519.scalarMultBase(scalar, 0, pub, 0);
-    this.publicKey = RecipientPublicKey.trusted(pub);
+    return RecipientPublicKey.trusted(pub);
+  }
+
+  /** The scalar itself, for {@link KeyWrap}; never written to. */
+  byte[] scalarNoCopy() {
+    return secretNoCopy();
   }
 
   /** A new key from the platform's {@link SecureRandom} (clamped, as OpenSSL generates them). */
@@ -53,47 +56,7 @@ public final class RecipientPrivateKey {
     byte[] der = KeyCodec.unpem(pem, KeyCodec.PRIVATE_LABEL);
     KeyCodec.PrivateKeyBytes parsed = KeyCodec.parsePkcs8(Curve.X25519, der);
     RecipientPrivateKey key = new RecipientPrivateKey(parsed.privateKey());
-    if (parsed.publicKeyOrNull() != null
-        && !MessageDigest.isEqual(parsed.publicKeyOrNull(), key.publicKey.rawNoCopy())) {
-      throw new KeyFormatException(
-          Reason.INVALID_KEY, "the PKCS#8 public key does not belong to its private key");
-    }
+    checkEmbeddedPublicKey(parsed, key.publicKey());
     return key;
-  }
-
-  /** The canonical PKCS#8 v1 DER (48 bytes), e.g. for the JDK's PKCS8EncodedKeySpec. */
-  byte[] toDer() {
-    return KeyCodec.pkcs8(Curve.X25519, scalar);
-  }
-
-  /** {@code -----BEGIN PRIVATE KEY-----}, byte-identical to what OpenSSL writes for this key. */
-  public String toPem() {
-    return KeyCodec.pem(KeyCodec.PRIVATE_LABEL, toDer());
-  }
-
-  /** The matching public key. */
-  public RecipientPublicKey publicKey() {
-    return publicKey;
-  }
-
-  /** The scalar itself, for {@link KeyWrap}; never written to or handed out. */
-  byte[] scalarNoCopy() {
-    return scalar;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof RecipientPrivateKey
-        && MessageDigest.isEqual(scalar, ((RecipientPrivateKey) o).scalar);
-  }
-
-  @Override
-  public int hashCode() {
-    return publicKey.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "RecipientPrivateKey{X25519, public keyId=" + publicKey.keyIdHex() + "}";
   }
 }

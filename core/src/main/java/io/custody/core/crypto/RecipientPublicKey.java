@@ -14,7 +14,7 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
  * would make the wrap readable by anyone; RFC 9180 §7.1.4 requires refusing it). The key id is
  * SHA-256 of the canonical SubjectPublicKeyInfo DER. Immutable and thread-safe.
  */
-public final class RecipientPublicKey {
+public final class RecipientPublicKey extends PublicKeyMaterial {
   /** Any scalar works for the small-order test: X25519 clamps it to a multiple of 8. */
   private static final byte[] PROBE_SCALAR = new byte[X25519.SCALAR_SIZE];
 
@@ -22,12 +22,8 @@ public final class RecipientPublicKey {
     Arrays.fill(PROBE_SCALAR, (byte) 0x5a);
   }
 
-  private final byte[] raw;
-  private final byte[] keyId;
-
   private RecipientPublicKey(byte[] raw) {
-    this.raw = raw;
-    this.keyId = KeyCodec.keyId(Curve.X25519, raw);
+    super(Curve.X25519, raw);
   }
 
   /** For a point derived from a private key: valid by construction. */
@@ -60,49 +56,5 @@ public final class RecipientPublicKey {
   public static RecipientPublicKey fromPem(String pem) {
     byte[] der = KeyCodec.unpem(pem, KeyCodec.PUBLIC_LABEL);
     return fromRaw(KeyCodec.parseSpki(Curve.X25519, der));
-  }
-
-  /** The canonical SubjectPublicKeyInfo DER (44 bytes). */
-  public byte[] toDer() {
-    return KeyCodec.spki(Curve.X25519, raw);
-  }
-
-  /** {@code -----BEGIN PUBLIC KEY-----}, byte-identical to what OpenSSL writes for this key. */
-  public String toPem() {
-    return KeyCodec.pem(KeyCodec.PUBLIC_LABEL, toDer());
-  }
-
-  /** The 32-byte RFC 7748 encoding (a copy). */
-  public byte[] raw() {
-    return raw.clone();
-  }
-
-  byte[] rawNoCopy() {
-    return raw;
-  }
-
-  /** SHA-256 of {@link #toDer()} (32 bytes, a copy): names this recipient in manifests. */
-  public byte[] keyId() {
-    return keyId.clone();
-  }
-
-  /** {@link #keyId()} as 64 lowercase hex digits. */
-  public String keyIdHex() {
-    return KeyCodec.hex(keyId);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof RecipientPublicKey && Arrays.equals(raw, ((RecipientPublicKey) o).raw);
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(raw);
-  }
-
-  @Override
-  public String toString() {
-    return "RecipientPublicKey{X25519, keyId=" + keyIdHex() + "}";
   }
 }

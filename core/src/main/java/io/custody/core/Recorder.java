@@ -367,7 +367,7 @@ public final class Recorder implements Closeable {
       return new RecorderStats(videoFed, audioFed, videoWritten,
           videoDropped + buffer.discardedVideoFrames(), audioDropped + buffer.discardedOtherFrames(),
           buffer.evictedGops(), buffer.payloadBytes(), buffer.allocatedBytes(), segmentsWritten,
-          recordings);
+          recordings, buffer.newestVideoTime90k() == Long.MIN_VALUE ? -1 : buffer.newestVideoTime90k());
     } finally {
       lock.unlock();
     }

@@ -17,6 +17,8 @@ package io.custody.core;
  * @param bufferAllocatedBytes memory (or spill file) the buffer holds now, payload included
  * @param segmentsWritten segments closed
  * @param recordings recordings started
+ * @param streamTime90k decode time of the newest video frame fed (90 kHz ticks from the first),
+ *     or -1 before any: "now" on the stream's clock
  */
 public record RecorderStats(
     long videoFramesFed,
@@ -28,4 +30,5 @@ public record RecorderStats(
     long bufferPayloadBytes,
     long bufferAllocatedBytes,
     long segmentsWritten,
-    long recordings) {}
+    long recordings,
+    long streamTime90k) {}

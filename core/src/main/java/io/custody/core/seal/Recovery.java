@@ -171,7 +171,7 @@ public final class Recovery {
         trigger, recipients, start, end, keptRecords, hex(chainAtCut), tail, fragments, initLength,
         plaintextAtCut, null, tracks, false, true, size - cut));
 
-    Path part = repaired.resolveSibling("." + repaired.getFileName() + ".part");
+    Path part = repaired.resolveSibling("." + repaired.getFileName() + ".recovering");
     try (InputStream in = Files.newInputStream(damaged);
         OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       long left = cut;

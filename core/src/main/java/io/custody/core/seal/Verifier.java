@@ -59,6 +59,15 @@ public final class Verifier {
     for (Path p : segmentFiles) {
       reports.add(verify(p));
     }
+    return checkRecording(reports);
+  }
+
+  /**
+   * The recording-level checks of {@link #verifyRecording} over segments already verified one by
+   * one (e.g. read from a store as streams), in any order.
+   */
+  public static RecordingReport checkRecording(List<VerificationReport> segmentReports) {
+    List<VerificationReport> reports = new ArrayList<>(segmentReports);
     reports.sort(java.util.Comparator.comparingInt(
         r -> r.header().map(SegmentHeader::segmentIndex).orElse(Integer.MAX_VALUE)));
     String id = reports.stream().flatMap(r -> r.header().stream()).map(SegmentHeader::recordingId)

@@ -1,0 +1,221 @@
+package io.custody.cli;
+
+import io.custody.core.crypto.DevicePublicKey;
+import io.custody.core.crypto.KeyFormatException;
+import io.custody.core.crypto.RecipientPrivateKey;
+import io.custody.core.internal.Json;
+import io.custody.core.seal.DecryptionException;
+import io.custody.core.seal.RecordingReport;
+import io.custody.core.seal.SegmentReader;
+import io.custody.core.seal.Verifier;
+import io.custody.storage.BlobStore;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code custody export}: one playable MP4 for a recording, plus its chain-of-custody JSON. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = "Decrypts a recording into one playable MP4 (its segments in order) and writes"
+        + " OUT.json beside it: the signed manifests and the chain of custody. Refuses what does not"
+        + " verify.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:exported", "1:does not verify, wrong key, or unreadable", "2:usage error"})
+final class ExportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--key", required = true, paramLabel = "FILE", description = "A recipient's X25519 private key (PEM).")
+  Path key;
+
+  @Option(names = "--device-pub", required = true, paramLabel = "FILE", description = "The device's Ed25519 public key (PEM).")
+  Path devicePub;
+
+  @Option(names = "-o", required = true, paramLabel = "OUT.mp4", description = "The MP4 to write.")
+  Path output;
+
+  @Parameters(paramLabel = "URI", description = "STORE#RECORDING_ID (or a store holding one recording).")
+  String uri;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    Path temp = null;
+    try {
+      RecipientPrivateKey recipient = RecipientPrivateKey.fromPem(Files.readString(key));
+      DevicePublicKey device = DevicePublicKey.fromPem(Files.readString(devicePub));
+      StoreRef ref = StoreRef.parse(uri);
+      temp = Files.createTempDirectory("custody-export");
+      List<Path> segments = new ArrayList<>();
+      String recording;
+      try (BlobStore store = ref.open()) {
+        Map<String, List<String>> byRecording = ref.segments(store);
+        if (byRecording.size() != 1) {
+          err.println("custody export: " + (byRecording.isEmpty() ? "no recording at " + ref
+              : byRecording.size() + " recordings at " + ref + "; name one as STORE#ID"));
+          return Main.BAD_INPUT;
+        }
+        recording = byRecording.keySet().iterator().next();
+        for (String k : byRecording.get(recording)) {
+          Path p = temp.resolve(k.replace('/', '_'));
+          try (InputStream in = store.readVerified(k)) {
+            Files.copy(in, p);
+          }
+          segments.add(p);
+        }
+      }
+      RecordingReport report = new Verifier(device).verifyRecording(segments);
+      if (!report.ok()) {
+        err.println("custody export: recording " + recording + " does not verify: " + report.problem().orElseThrow());
+        return Main.BAD_INPUT;
+      }
+      writeMp4(recording, segments, recipient, device);
+      spec.commandLine().getOut().printf("exported recording %s (%d segment(s)) to %s%n", recording,
+          segments.size(), output);
+      spec.commandLine().getOut().flush();
+      return Main.OK;
+    } catch (KeyFormatException e) {
+      err.println("custody export: bad key file: " + e.getMessage());
+    } catch (DecryptionException e) {
+      err.println("custody export: cannot decrypt with " + key + ": " + e.getMessage());
+    } catch (IOException | IllegalArgumentException e) {
+      err.println("custody export: " + e.getMessage());
+    } finally {
+      deleteTree(temp);
+    }
+    return Main.BAD_INPUT;
+  }
+
+  /**
+   * Joins the segments: the first one whole, then only the fragments of the others, as long as
+   * their sample descriptions match (a parameter-set change starts an MP4 of its own, written as
+   * OUT-N.mp4).
+   */
+  private void writeMp4(String recording, List<Path> segments, RecipientPrivateKey recipient, DevicePublicKey device)
+      throws IOException, DecryptionException {
+    segments.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+    List<Object> manifests = new ArrayList<>();
+    List<Path> written = new ArrayList<>();
+    OutputStream out = null;
+    Path current = null;
+    byte[] currentDescriptions = null;
+    MessageDigest sha = sha256();
+    try {
+      for (Path segment : segments) {
+        try (SegmentReader reader = SegmentReader.open(segment, recipient, device)) {
+          byte[] init = reader.readInit();
+          byte[] descriptions = sampleDescriptions(init);
+          if (out == null || !Arrays.equals(descriptions, currentDescriptions)) {
+            if (out != null) {
+              out.close();
+              written.add(current);
+            }
+            current = written.isEmpty() ? output : sibling(output, "-" + (written.size() + 1) + ".mp4");
+            out = new BufferedOutputStream(Files.newOutputStream(part(current)), 1 << 16);
+            out.write(init);
+            sha.update(init);
+            currentDescriptions = descriptions;
+          }
+          for (int i = 0; i < reader.fragmentCount(); i++) {
+            byte[] f = reader.readFragment(i);
+            out.write(f);
+            sha.update(f);
+          }
+          manifests.add(Json.parse(reader.manifest().json()));
+        }
+      }
+      out.close();
+      written.add(current);
+    } catch (IOException | DecryptionException | RuntimeException e) {
+      if (out != null) {
+        out.close();
+      }
+      for (Path p : written) {
+        Files.deleteIfExists(part(p));
+      }
+      if (current != null) {
+        Files.deleteIfExists(part(current));
+      }
+      throw e;
+    }
+    Map<String, Object> custody = new LinkedHashMap<>();
+    custody.put("format", "custody-recording-export/1");
+    custody.put("recording_id", recording);
+    custody.put("exported_at", Instant.now().toString());
+    custody.put("device_key_id", device.keyIdHex());
+    custody.put("decrypted_with_key_id", recipient.publicKey().keyIdHex());
+    custody.put("files", written.stream().map(p -> p.getFileName().toString()).toList());
+    custody.put("mp4_sha256", HexFormat.of().formatHex(sha.digest()));
+    custody.put("manifests", manifests);
+    Path json = sibling(output, ".json");
+    Files.writeString(part(json), Json.write(custody) + "\n");
+    for (Path p : written) {
+      Files.move(part(p), p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(part(json), json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The concatenated {@code stsd} boxes of an init segment: what decoders need to be the same. */
+  static byte[] sampleDescriptions(byte[] init) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 4; i + 4 <= init.length; i++) {
+      if (init[i] == 's' && init[i + 1] == 't' && init[i + 2] == 's' && init[i + 3] == 'd') {
+        int size = ((init[i - 4] & 0xff) << 24) | ((init[i - 3] & 0xff) << 16) | ((init[i - 2] & 0xff) << 8)
+            | (init[i - 1] & 0xff);
+        if (size >= 8 && i - 4 + size <= init.length) {
+          out.write(init, i - 4, size);
+          i += size - 5;
+        }
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static Path part(Path p) {
+    return p.resolveSibling("." + p.getFileName() + ".part");
+  }
+
+  private static Path sibling(Path mp4, String suffix) {
+    String name = mp4.getFileName().toString();
+    String base = name.endsWith(".mp4") ? name.substring(0, name.length() - 4) : name;
+    return mp4.resolveSibling(base + suffix);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // temporary files only
+    }
+  }
+}

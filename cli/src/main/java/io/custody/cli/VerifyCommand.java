@@ -1,0 +1,120 @@
+package io.custody.cli;
+
+import io.custody.core.crypto.DevicePublicKey;
+import io.custody.core.crypto.KeyFormatException;
+import io.custody.core.internal.Json;
+import io.custody.core.seal.RecordingReport;
+import io.custody.core.seal.SegmentManifest;
+import io.custody.core.seal.VerificationReport;
+import io.custody.core.seal.Verifier;
+import io.custody.storage.BlobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code custody verify}: checks recordings with only the device's public key. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+    description = "Verifies sealed recordings with only the device's public key: every segment's"
+        + " signatures, hash chain and records, and that each recording is complete (or was closed"
+        + " by recover). URI: a store (every recording in it) or STORE#RECORDING_ID.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:everything verifies and every recording is complete",
+        "1:a segment fails, a recording is incomplete, or the store cannot be read", "2:usage error"})
+final class VerifyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--device-pub", required = true, paramLabel = "FILE", description = "The device's Ed25519 public key (PEM).")
+  Path devicePub;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Parameters(paramLabel = "URI", description = "STORE or STORE#RECORDING_ID, e.g. file:./evidence#ID.")
+  String uri;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      DevicePublicKey key = DevicePublicKey.fromPem(Files.readString(devicePub));
+      StoreRef ref = StoreRef.parse(uri);
+      Verifier verifier = new Verifier(key);
+      boolean allOk = true;
+      List<Object> recordings = new ArrayList<>();
+      try (BlobStore store = ref.open()) {
+        TreeMap<String, List<String>> byRecording = ref.segments(store);
+        if (byRecording.isEmpty()) {
+          err.println("custody verify: no sealed segments at " + ref);
+          return Main.BAD_INPUT;
+        }
+        for (Map.Entry<String, List<String>> e : byRecording.entrySet()) {
+          List<VerificationReport> reports = new ArrayList<>();
+          for (String segmentKey : e.getValue()) {
+            try (InputStream in = store.readVerified(segmentKey)) {
+              reports.add(verifier.verify(in));
+            }
+          }
+          RecordingReport r = Verifier.checkRecording(reports);
+          allOk &= r.ok();
+          recordings.add(describe(e.getKey(), r));
+          if (!json) {
+            print(out, e.getKey(), r);
+          }
+        }
+      }
+      if (json) {
+        out.println(Json.object().put("ok", allOk).put("recordings", recordings).toString());
+      }
+      out.flush();
+      return allOk ? Main.OK : Main.BAD_INPUT;
+    } catch (KeyFormatException e) {
+      err.println("custody verify: bad device key: " + e.getMessage());
+    } catch (IOException | IllegalArgumentException e) {
+      err.println("custody verify: " + e.getMessage());
+    }
+    return Main.BAD_INPUT;
+  }
+
+  private static Map<String, Object> describe(String id, RecordingReport r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("recording", id);
+    m.put("ok", r.ok());
+    m.put("problem", r.problem().orElse(null));
+    m.put("segments", r.segments().size());
+    m.put("fragments", r.segments().stream().mapToLong(VerificationReport::fragments).sum());
+    m.put("recovered", r.segments().stream().anyMatch(s -> s.manifest().map(SegmentManifest::recovered).orElse(false)));
+    List<Object> segs = new ArrayList<>();
+    for (VerificationReport s : r.segments()) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("segment", s.header().map(h -> (Object) h.segmentIndex()).orElse(null));
+      x.put("ok", s.ok());
+      x.put("fragments", s.fragments());
+      x.put("signed_fragments", s.signedFragments());
+      x.put("problem", s.problem().map(Object::toString).orElse(null));
+      segs.add(x);
+    }
+    m.put("segment_reports", segs);
+    return m;
+  }
+
+  private static void print(PrintWriter out, String id, RecordingReport r) {
+    out.printf("recording %s: %s%n", id, r.ok() ? "OK" : "FAILED: " + r.problem().orElseThrow());
+    for (VerificationReport s : r.segments()) {
+      out.printf("  segment %s: %s%n", s.header().map(h -> String.valueOf(h.segmentIndex())).orElse("?"), s.summary());
+    }
+  }
+}

@@ -75,6 +75,16 @@ class EvidenceCommandsTest {
     assertThat(frameMd5(mp4)).isEqualTo(frameMd5(clip));
     assertThat(Files.readString(dir.resolve("out.json"))).contains(id).contains("\"manifests\"");
 
+    // Upload to another store, twice: the second run uploads nothing; the copy verifies there.
+    Path remote = dir.resolve("remote");
+    Result up = run("upload", "--json", ref, "file:" + remote);
+    assertThat(up.exit()).as(up.err()).isZero();
+    assertThat(new ObjectMapper().readTree(up.out()).get("uploaded").asInt()).isEqualTo(4);
+    Result again = run("upload", "--json", ref, "file:" + remote);
+    assertThat(new ObjectMapper().readTree(again.out()).get("uploaded").asInt()).isZero();
+    assertThat(run("verify", "--device-pub", keys.resolve("device.pub").toString(), "file:" + remote + "#" + id).exit())
+        .isZero();
+
     // A wrong key is a one-line error.
     Path otherKeys = dir.resolve("other");
     run("keys", "init", "--out", otherKeys.toString());

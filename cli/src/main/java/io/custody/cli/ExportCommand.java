@@ -122,6 +122,10 @@ final class ExportCommand implements Callable<Integer> {
     try {
       for (Path segment : segments) {
         try (SegmentReader reader = SegmentReader.open(segment, recipient, device)) {
+          manifests.add(Json.parse(reader.manifest().json()));
+          if (reader.fragmentCount() == 0) {
+            continue; // a segment cut before its first fragment (recovered): nothing to play
+          }
           byte[] init = reader.readInit();
           byte[] descriptions = sampleDescriptions(init);
           if (out == null || !Arrays.equals(descriptions, currentDescriptions)) {
@@ -140,8 +144,10 @@ final class ExportCommand implements Callable<Integer> {
             out.write(f);
             sha.update(f);
           }
-          manifests.add(Json.parse(reader.manifest().json()));
         }
+      }
+      if (out == null) {
+        throw new IOException("the recording holds no complete fragment");
       }
       out.close();
       written.add(current);

@@ -598,8 +598,7 @@ public final class Recorder implements Closeable {
         }
         if (r.writer == null || config != r.config || dts - r.segmentStartDts >= options.segmentTicks
             || r.writer.bytesWritten() >= options.segmentMaxBytes) {
-          r.closeSegment(dts, false);
-          r.openSegment(dts, config);
+          r.rollOver(dts, config);
         }
       } else if (config != r.config) {
         videoDropped++; // parameter sets changed without a keyframe: undecodable until one comes
@@ -735,6 +734,24 @@ public final class Recorder implements Closeable {
       }
       sink = new CapturingSink(options.output.open(segment));
       writer = wb.open(sink);
+    }
+
+    /**
+     * Starts the next segment at {@code dts}: the new one is opened before the old one ends, so a
+     * crash at any moment leaves the recording's tail recoverable (an unfinished segment is always
+     * there to be closed by recovery).
+     */
+    void rollOver(long dts, int configId) throws IOException {
+      FragmentedMp4Writer oldWriter = writer;
+      CapturingSink oldSink = sink;
+      SegmentDescriptor oldSegment = segment;
+      long oldFrames = segmentVideoFrames;
+      openSegment(dts, configId);
+      if (oldWriter != null) {
+        oldWriter.finish(dts - startDts);
+        segmentsWritten++;
+        options.listener.segmentClosed(new SegmentSummary(oldSegment, oldSink.info, oldFrames, false));
+      }
     }
 
     void closeSegment(long endDts, boolean last) throws IOException {

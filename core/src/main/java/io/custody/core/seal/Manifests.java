@@ -20,7 +20,7 @@ final class Manifests {
     final String recordingId;
     final int segmentIndex;
     final String previousRecordingId;
-    final byte[] previousManifestSha256;
+    final byte[] previousHeaderSha256;
     final String deviceId;
     final String operatorId;
     final String deviceKeyId;
@@ -40,19 +40,19 @@ final class Manifests {
     final boolean recovered;
     final long lostBytes;
 
-    Fields(SegmentDescriptor d, String deviceKeyId, List<String> recipients, byte[] previousManifestSha256,
+    Fields(SegmentDescriptor d, String deviceKeyId, List<String> recipients, byte[] previousHeaderSha256,
         Instant start, Instant end, int records, String chain, List<String> tailHashes,
         List<Map<String, Object>> fragments, long initPlaintextLength, long plaintextLength,
         String plaintextSha256, List<TrackSpan> tracks, boolean lastInRecording, boolean recovered,
         long lostBytes) {
       this(d.recording().id(), d.index(), d.recording().previousRecordingId().orElse(null),
-          previousManifestSha256, d.deviceId(), d.operatorId(), deviceKeyId,
+          previousHeaderSha256, d.deviceId(), d.operatorId(), deviceKeyId,
           trigger(d.recording().trigger().source().name(), d.recording().trigger().detail()),
           recipients, start, end, records, chain, tailHashes, fragments, initPlaintextLength,
           plaintextLength, plaintextSha256, trackEntries(tracks), lastInRecording, recovered, lostBytes);
     }
 
-    Fields(String recordingId, int segmentIndex, String previousRecordingId, byte[] previousManifestSha256,
+    Fields(String recordingId, int segmentIndex, String previousRecordingId, byte[] previousHeaderSha256,
         String deviceId, String operatorId, String deviceKeyId, Map<String, Object> trigger,
         List<String> recipients, Instant start, Instant end, int records, String chain,
         List<String> tailHashes, List<Map<String, Object>> fragments, long initPlaintextLength,
@@ -62,7 +62,7 @@ final class Manifests {
       this.recordingId = recordingId;
       this.segmentIndex = segmentIndex;
       this.previousRecordingId = previousRecordingId;
-      this.previousManifestSha256 = previousManifestSha256;
+      this.previousHeaderSha256 = previousHeaderSha256;
       this.deviceId = deviceId;
       this.operatorId = operatorId;
       this.deviceKeyId = deviceKeyId;
@@ -85,13 +85,13 @@ final class Manifests {
   }
 
   /** The header's descriptor JSON: the context members of the manifest, known at the start. */
-  static String descriptorJson(SegmentDescriptor d, byte[] previousManifestSha256) {
+  static String descriptorJson(SegmentDescriptor d, byte[] previousHeaderSha256) {
     return Json.object()
         .put("device_id", d.deviceId())
         .put("operator_id", d.operatorId())
         .put("trigger", trigger(d.recording().trigger().source().name(), d.recording().trigger().detail()))
         .put("previous_recording_id", d.recording().previousRecordingId().orElse(null))
-        .put("previous_manifest_sha256", previousManifestSha256 == null ? null : hex(previousManifestSha256))
+        .put("previous_header_sha256", previousHeaderSha256 == null ? null : hex(previousHeaderSha256))
         .toString();
   }
 
@@ -141,7 +141,7 @@ final class Manifests {
         .put("recording_id", f.recordingId)
         .put("segment_index", (long) f.segmentIndex)
         .put("previous_recording_id", f.previousRecordingId)
-        .put("previous_manifest_sha256", f.previousManifestSha256 == null ? null : hex(f.previousManifestSha256))
+        .put("previous_header_sha256", f.previousHeaderSha256 == null ? null : hex(f.previousHeaderSha256))
         .put("device_id", f.deviceId)
         .put("operator_id", f.operatorId)
         .put("device_key_id", f.deviceKeyId)

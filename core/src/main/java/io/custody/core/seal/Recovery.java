@@ -161,12 +161,12 @@ public final class Recovery {
     Instant end = videoTimescale > 0
         ? start.plusNanos(videoDuration * 1_000_000_000L / videoTimescale)
         : lastWallClock >= 0 ? Instant.ofEpochMilli(lastWallClock) : start;
-    String previousManifest = (String) context.get("previous_manifest_sha256");
+    String previousHeader = (String) context.get("previous_header_sha256");
     @SuppressWarnings("unchecked")
     Map<String, Object> trigger = (Map<String, Object>) context.get("trigger");
     String json = Manifests.manifestJson(new Manifests.Fields(header.recordingId(), header.segmentIndex(),
         (String) context.get("previous_recording_id"),
-        previousManifest == null ? null : java.util.HexFormat.of().parseHex(previousManifest),
+        previousHeader == null ? null : java.util.HexFormat.of().parseHex(previousHeader),
         (String) context.get("device_id"), (String) context.get("operator_id"), header.deviceKeyIdHex(),
         trigger, recipients, start, end, keptRecords, hex(chainAtCut), tail, fragments, initLength,
         plaintextAtCut, null, tracks, false, true, size - cut));

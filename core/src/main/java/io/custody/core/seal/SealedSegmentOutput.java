@@ -24,7 +24,8 @@ import java.util.Objects;
  * DIR/RECORDING_ID/NNNNN.sealed} (docs/FORMAT.md) and chains the segments of a recording through
  * their manifest hashes.
  *
- * <p>A segment is written to {@code .NNNNN.sealed.part}, forced to storage after every fragment's
+ * <p>A segment is written to {@code .NNNNN.sealed.part} (which appears only once its signed header
+ * is on disk), forced to storage after every fragment's
  * checkpoint is written (so a power cut loses at most the fragment in progress, which {@link
  * Recovery} then proves), and renamed to its final name when its manifest is written.
  */
@@ -33,7 +34,8 @@ public final class SealedSegmentOutput implements SegmentOutput {
   private final Signer signer;
   private final List<RecipientPublicKey> recipients;
   private final int checkpointInterval;
-  private final Map<String, byte[]> lastManifest = new HashMap<>();
+  // Per recording: the SHA-256 of the last segment header written, which the next segment names.
+  private final Map<String, byte[]> lastHeader = new HashMap<>();
   private final Map<SegmentDescriptor, SealedSegmentWriter> open = new HashMap<>();
 
   public SealedSegmentOutput(Path directory, Signer signer, List<RecipientPublicKey> recipients) {
@@ -69,20 +71,30 @@ public final class SealedSegmentOutput implements SegmentOutput {
     Path target = pathOf(segment);
     Files.createDirectories(target.getParent());
     Path part = target.resolveSibling("." + target.getFileName() + ".part");
-    FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+    // The signed header is written under a third name and renamed to .part: so a .part file (what
+    // recover works on) always starts with a complete header, wherever a crash falls.
+    Path opening = target.resolveSibling("." + target.getFileName() + ".new");
+    FileChannel channel = FileChannel.open(opening, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE);
     byte[] previous;
-    synchronized (lastManifest) {
-      previous = segment.index() == 0 ? null : lastManifest.get(segment.recording().id());
+    synchronized (lastHeader) {
+      previous = segment.index() == 0 ? null : lastHeader.get(segment.recording().id());
     }
     SealedSegmentWriter writer;
     try {
       writer = SealedSegmentWriter.builder(signer, recipients)
           .checkpointInterval(checkpointInterval)
-          .previousManifestSha256(previous)
+          .previousHeaderSha256(previous)
           .open(channel, segment);
+      channel.force(true);
+      Files.move(opening, part, StandardCopyOption.ATOMIC_MOVE);
+      synchronized (lastHeader) {
+        lastHeader.put(segment.recording().id(),
+            java.util.HexFormat.of().parseHex(writer.header().sha256Hex()));
+      }
     } catch (IOException | RuntimeException e) {
       channel.close();
+      Files.deleteIfExists(opening);
       throw e;
     }
     synchronized (open) {
@@ -110,9 +122,6 @@ public final class SealedSegmentOutput implements SegmentOutput {
           c.force(true);
         }
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-        synchronized (lastManifest) {
-          lastManifest.put(segment.recording().id(), writer.manifestSha256());
-        }
       }
     };
   }

@@ -19,7 +19,6 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +51,7 @@ public final class SealedSegmentWriter implements FragmentSink {
   private final SegmentHeader header;
   private final byte[] recordingId;
   private final int checkpointInterval;
-  private final byte[] previousManifestSha256;
+  private final byte[] previousHeaderSha256;
   private final List<String> recipientIds = new ArrayList<>();
 
   private final Cipher cipher;
@@ -80,7 +79,6 @@ public final class SealedSegmentWriter implements FragmentSink {
   private boolean ended;
   private boolean lastInRecording;
   private boolean failed;
-  private byte[] manifestSha256;
   private Instant lastWallClock;
 
   private SealedSegmentWriter(Builder b, WritableByteChannel out, SegmentDescriptor d) throws IOException {
@@ -88,7 +86,7 @@ public final class SealedSegmentWriter implements FragmentSink {
     this.descriptor = Objects.requireNonNull(d, "descriptor");
     this.signer = b.signer;
     this.checkpointInterval = b.checkpointInterval;
-    this.previousManifestSha256 = b.previousManifestSha256;
+    this.previousHeaderSha256 = b.previousHeaderSha256;
     this.recordingId = uuidBytes(d.recording().id());
     byte[] salt = salt(recordingId, d.index());
     byte[] contentKey = b.contentKey != null ? b.contentKey.clone() : random(b.random, 32);
@@ -102,7 +100,7 @@ public final class SealedSegmentWriter implements FragmentSink {
       }
       recordKey = new SecretKeySpec(Hkdf.sha256(contentKey, salt, RECORD_KEY_INFO, 32), "AES");
       byte[] commitment = Hkdf.sha256(contentKey, salt, COMMITMENT_INFO, 32);
-      byte[] context = Manifests.descriptorJson(d, previousManifestSha256).getBytes(StandardCharsets.UTF_8);
+      byte[] context = Manifests.descriptorJson(d, previousHeaderSha256).getBytes(StandardCharsets.UTF_8);
       header = SegmentHeader.encode(recordingId, d.index(), d.wallClockStart().toEpochMilli(), prefix,
           commitment, signer.publicKey().keyId(), entries, context, signer);
       cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -196,14 +194,6 @@ public final class SealedSegmentWriter implements FragmentSink {
   public void markLastInRecording() {
     checkOpen();
     lastInRecording = true;
-  }
-
-  /** SHA-256 of the manifest JSON, for the next segment's {@code previous_manifest_sha256}. */
-  public byte[] manifestSha256() {
-    if (manifestSha256 == null) {
-      throw new IllegalStateException("the segment has not ended");
-    }
-    return manifestSha256.clone();
   }
 
   /** Bytes written so far. */
@@ -300,11 +290,6 @@ public final class SealedSegmentWriter implements FragmentSink {
     putInt(framed, 5, body.length);
     System.arraycopy(body, 0, framed, FRAMING, body.length);
     emit(framed, framed.length);
-    try {
-      manifestSha256 = MessageDigest.getInstance("SHA-256").digest(json);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private String manifest(SegmentInfo info) {
@@ -320,7 +305,7 @@ public final class SealedSegmentWriter implements FragmentSink {
       end = start.plusNanos(video.duration() * 1_000_000_000L / video.timescale());
     }
     return Manifests.manifestJson(new Manifests.Fields(
-        descriptor, signer.publicKey().keyIdHex(), recipientIds, previousManifestSha256, start, end,
+        descriptor, signer.publicKey().keyIdHex(), recipientIds, previousHeaderSha256, start, end,
         seq, hex(chain), tailHashes(), fragmentTable, initPlaintextLength, plaintextLength,
         plaintextDigest != null ? hex(plaintextDigest.digest()) : null, info.tracks(), lastInRecording,
         false, 0));
@@ -385,7 +370,7 @@ public final class SealedSegmentWriter implements FragmentSink {
     private final Signer signer;
     private final List<RecipientPublicKey> recipients;
     private int checkpointInterval = 1;
-    private byte[] previousManifestSha256;
+    private byte[] previousHeaderSha256;
     private SecureRandom random = new SecureRandom();
     private byte[] contentKey;
     private byte[] noncePrefix;
@@ -420,9 +405,9 @@ public final class SealedSegmentWriter implements FragmentSink {
       return this;
     }
 
-    /** The previous segment's manifest SHA-256 in the same recording (null for the first). */
-    public Builder previousManifestSha256(byte[] sha256) {
-      this.previousManifestSha256 = sha256 == null ? null : sha256.clone();
+    /** The SHA-256 of the previous segment's header in the same recording (null for the first). */
+    public Builder previousHeaderSha256(byte[] sha256) {
+      this.previousHeaderSha256 = sha256 == null ? null : sha256.clone();
       return this;
     }
 

@@ -177,6 +177,15 @@ public final class SegmentHeader {
     return bytes;
   }
 
+  /** Hex SHA-256 of the header's bytes: what the next segment names as its predecessor. */
+  public String sha256Hex() {
+    try {
+      return hex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   int signatureOffset() {
     return bytes.length - SIGNATURE;
   }

@@ -51,7 +51,7 @@ public final class SegmentManifest {
     recordingId();
     segmentIndex();
     previousRecordingId();
-    previousManifestSha256();
+    previousHeaderSha256();
     deviceId();
     operatorId();
     deviceKeyId();
@@ -141,8 +141,8 @@ public final class SegmentManifest {
     return optionalString("previous_recording_id");
   }
 
-  public Optional<String> previousManifestSha256() {
-    return optionalString("previous_manifest_sha256");
+  public Optional<String> previousHeaderSha256() {
+    return optionalString("previous_header_sha256");
   }
 
   public String deviceId() {

@@ -74,6 +74,7 @@ public final class Verifier {
         .findFirst().orElse("");
     String problem = null;
     SegmentManifest previous = null;
+    String previousHeader = null;
     for (int i = 0; i < reports.size() && problem == null; i++) {
       VerificationReport r = reports.get(i);
       if (!r.ok()) {
@@ -87,14 +88,14 @@ public final class Verifier {
       } else if (m.segmentIndex() != i) {
         problem = m.segmentIndex() < i ? "segment " + m.segmentIndex() + " appears twice"
             : "segment " + i + " is missing";
-      } else if (!m.previousManifestSha256().equals(
-          Optional.ofNullable(previous).map(SegmentManifest::sha256Hex))) {
+      } else if (!m.previousHeaderSha256().equals(Optional.ofNullable(previousHeader))) {
         problem = "segment " + i + " does not follow the segment " + (i - 1) + " given: the chain of"
             + " manifests is broken (a segment was replaced or removed)";
-      } else if (previous != null && (previous.lastInRecording() || previous.recovered())) {
+      } else if (previous != null && previous.lastInRecording()) {
         problem = "segment " + i + " follows a segment that ended the recording";
       }
       previous = m;
+      previousHeader = r.header().orElseThrow().sha256Hex();
     }
     if (problem == null && previous != null && !previous.lastInRecording() && !previous.recovered()) {
       problem = "the recording's last segment is missing: segment " + previous.segmentIndex()

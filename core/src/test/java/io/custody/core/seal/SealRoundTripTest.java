@@ -42,10 +42,10 @@ class SealRoundTripTest {
       assertThat(m.deviceId()).isEqualTo("CAM-0042");
       assertThat(m.operatorId()).isEqualTo("PC-1234");
       assertThat(m.triggerSource()).isEqualTo("BUTTON");
-      assertThat(m.previousManifestSha256().orElse(null)).isEqualTo(previous);
+      assertThat(m.previousHeaderSha256().orElse(null)).isEqualTo(previous);
+      previous = report.header().orElseThrow().sha256Hex();
       assertThat(m.plaintextLength()).isEqualTo(Files.size(p.plain()));
       assertThat(report.signedFragments()).isEqualTo(m.fragments().size());
-      previous = m.sha256Hex();
 
       for (RecipientPrivateKey key : List.of(Sealing.BACK_OFFICE, Sealing.ESCROW)) {
         try (SegmentReader reader = SegmentReader.open(p.sealed(), key, Sealing.DEVICE.publicKey())) {

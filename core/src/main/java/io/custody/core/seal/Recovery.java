@@ -38,7 +38,9 @@ public final class Recovery {
   private Recovery() {}
 
   /**
-   * Writes the repaired form of {@code damaged} to {@code repaired} (which must not exist).
+   * Writes the repaired form of {@code damaged} to {@code repaired} (which must not exist). A
+   * segment that turns out complete (the crash fell after its last byte) is copied unchanged and
+   * reported as not repaired.
    *
    * @throws VerificationFailedException if the damage is not a crash's (see above)
    * @throws FileAlreadyExistsException if {@code repaired} exists
@@ -47,6 +49,13 @@ public final class Recovery {
     long size = Files.size(damaged);
     VerificationReport report = new Verifier(device.publicKey()).verify(damaged);
     if (report.ok()) {
+      // Complete already (the crash fell between its last byte and its rename): copy it as it is.
+      if (Files.exists(repaired)) {
+        throw new FileAlreadyExistsException(repaired.toString());
+      }
+      Path part = repaired.resolveSibling("." + repaired.getFileName() + ".recovering");
+      Files.copy(damaged, part, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(part, repaired, StandardCopyOption.ATOMIC_MOVE);
       return new RecoveryReport(false, size, size, 0, report.fragments(), false);
     }
     String check = report.problem().orElseThrow().check();

@@ -3,7 +3,8 @@ package io.custody.core.seal;
 /**
  * What {@link Recovery#recover} did.
  *
- * @param repaired whether a repaired segment was written (false: the original was already complete)
+ * @param repaired whether the segment had to be repaired (false: it was complete, and was copied
+ *     to the target unchanged)
  * @param originalBytes size of the damaged object
  * @param keptBytes bytes of it kept (header and every record up to the last complete fragment)
  * @param lostBytes bytes after that: at most the fragment that was being written

@@ -30,7 +30,7 @@ final class Errors {
     int status = status(e);
     if (status == 404 && !"NoSuchBucket".equals(code(e)) && !"NoSuchUpload".equals(code(e))) {
       NoSuchObjectException n = new NoSuchObjectException(key);
-      n.initCause(e);
+      n.addSuppressed(e); // (its cause is fixed by its constructor)
       return n;
     }
     boolean transientFailure = e instanceof SdkClientException || status >= 500 || status == 408 || status == 429;

@@ -254,8 +254,9 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     }
     byte[] data = buf;
     int n = len;
-    return store.s3.putObject(b.build(), RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, n),
-        n, "application/octet-stream")).versionId();
+    RequestBody body = n == 0 ? RequestBody.empty() // (RGW refuses the SDK's signed empty stream)
+        : RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, n), n, "application/octet-stream");
+    return store.s3.putObject(b.build(), body).versionId();
   }
 
   private String completeMultipart() throws IOException {

@@ -26,6 +26,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
  * {@code s3://BUCKET[/PREFIX]}: AWS S3 and S3-compatible servers (Ceph RGW, MinIO), see
@@ -197,7 +198,13 @@ public final class S3StorageProvider implements StorageProvider {
     S3ClientBuilder b = S3Client.builder()
         .region(Region.of(s.region()))
         .credentialsProvider(credentials)
-        .forcePathStyle(s.pathStyle())
+        .serviceConfiguration(S3Configuration.builder()
+            .pathStyleAccessEnabled(s.pathStyle())
+            // On custom endpoints, no aws-chunked bodies: RGW 16.2 refuses an empty one (400
+            // XAmzContentSHA256Mismatch). The payload's SHA-256 is then signed whole, which the
+            // server checks: a second integrity check per request, beside Content-MD5.
+            .chunkedEncodingEnabled(s.endpoint() == null)
+            .build())
         .httpClientBuilder(ApacheHttpClient.builder()
             .maxConnections(64)
             .connectionTimeout(Duration.ofSeconds(10))

@@ -563,10 +563,20 @@ public final class S3BlobStore implements BlobStore {
 
   void applyLock(String key, String versionId, BlobInfo current, Optional<Retention> retention, boolean legalHold)
       throws IOException {
+    Optional<Retention> now = current.retention();
+    if (retention.isEmpty() && now.isPresent() && !now.get().activeAt(Instant.now())) {
+      retention = now; // run out: nothing to remove
+    }
+    if (retention.isEmpty() && now.isPresent() && now.get().mode() == Retention.Mode.COMPLIANCE) {
+      // (Refused here: RGW 16.2 cannot even parse a request without a period.)
+      throw new RetentionException(key, "compliance retention on '" + key + "' runs until " + now.get().until()
+          + ": it cannot be removed");
+    }
     if (!retention.equals(current.retention())) {
+      Optional<Retention> wanted = retention;
       boolean governance = current.retention().map(r -> r.mode() == Retention.Mode.GOVERNANCE).orElse(false);
       ObjectLockRetention.Builder r = ObjectLockRetention.builder();
-      retention.ifPresent(x -> r.mode(x.mode() == Retention.Mode.COMPLIANCE ? ObjectLockRetentionMode.COMPLIANCE
+      wanted.ifPresent(x -> r.mode(x.mode() == Retention.Mode.COMPLIANCE ? ObjectLockRetentionMode.COMPLIANCE
           : ObjectLockRetentionMode.GOVERNANCE).retainUntilDate(x.until()));
       try {
         s3.putObjectRetention(b -> b.bucket(bucket).key(prefix + key).versionId(versionId).retention(r.build())

@@ -46,7 +46,6 @@ public final class S3BlobWriter extends AbstractBlobWriter {
   private final int partSize;
   /** Parts already on the server (a resumed upload): number → ETag. */
   private final Map<Integer, String> serverParts;
-  private final boolean resumed;
 
   private byte[] buf = new byte[0];
   private int len;
@@ -67,7 +66,6 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     this.full = store.prefix + key;
     this.partSize = partSize;
     this.uploadId = uploadId;
-    this.resumed = uploadId != null;
     this.serverParts = new HashMap<>(serverParts);
   }
 
@@ -235,8 +233,10 @@ public final class S3BlobWriter extends AbstractBlobWriter {
       throw new IntegrityException("'" + key + "' was committed with SHA-256 " + recorded + ", not " + sha256);
     }
     BlobInfo info = S3BlobStore.info(key, h, sha256);
-    if (resumed && (options.retention().isPresent() && !options.retention().equals(info.retention())
-        || options.legalHold() && !info.legalHold())) {
+    // Ceph RGW 16.2 drops the Object Lock headers of CreateMultipartUpload (and a resumed upload
+    // may have been started without them): set what is missing now.
+    if (options.retention().isPresent() && !options.retention().equals(info.retention())
+        || options.legalHold() && !info.legalHold()) {
       store.applyLock(key, versionId, info, options.retention().or(info::retention), options.legalHold());
       info = store.locateVersion(key, versionId).orElseThrow().info();
     }

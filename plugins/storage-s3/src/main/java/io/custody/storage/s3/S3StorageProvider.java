@@ -207,6 +207,9 @@ public final class S3StorageProvider implements StorageProvider {
             .build())
         .httpClientBuilder(ApacheHttpClient.builder()
             .maxConnections(64)
+            // RGW answers some PUTs (PutObjectRetention, PutObjectLegalHold) without a 100
+            // Continue: each would wait the client's 3 s for it.
+            .expectContinueEnabled(false)
             .connectionTimeout(Duration.ofSeconds(10))
             .socketTimeout(Duration.ofSeconds(60)))
         .overrideConfiguration(ClientOverrideConfiguration.builder()

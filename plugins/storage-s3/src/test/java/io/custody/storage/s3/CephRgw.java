@@ -78,6 +78,7 @@ final class CephRgw {
     hook = new Thread(() -> {
       try {
         stopDaemons();
+        deleteDir();
       } catch (IOException e) {
         System.err.println("could not stop the Ceph daemons in " + dir + ": " + e.getMessage());
       }
@@ -133,13 +134,25 @@ final class CephRgw {
     startDaemons(Map.of());
   }
 
-  /** Stops for good and forgets the shutdown hook. */
+  /** Stops for good, deletes the directory and forgets the shutdown hook. */
   void stop() throws IOException {
     stopDaemons();
+    deleteDir();
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException ignored) {
       // already shutting down
+    }
+  }
+
+  private void deleteDir() throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 

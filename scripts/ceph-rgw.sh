@@ -63,6 +63,16 @@ stop_daemons() {
   for n in "${names[@]}"; do rm -f "$D/run/$n.pid"; done
 }
 
+# Whether an OSD of this DIR runs (its PID file may be gone or not yet written).
+osd_running() {
+  local f cmdline
+  for f in /proc/[0-9]*/cmdline; do
+    cmdline=$(tr '\0' ' ' <"$f" 2>/dev/null) || continue
+    [[ $cmdline == ceph-osd*"$D/ceph.conf"* ]] && return 0
+  done
+  return 1
+}
+
 port() { sed -n "s/^# $1 = //p" "$D/ceph.conf"; }
 
 s3_answers() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$(port rgw-port)/"; }
@@ -78,11 +88,12 @@ osd_up() { # (not a pipe into grep -q: with pipefail, ceph's SIGPIPE would fail 
 start_osd() {
   for try in 1 2 3 4 5 6; do
     ceph-osd "${C[@]}" -i 0 2>>"$D/log/osd-start.err" || true
-    local until=$(( $(date +%s) + 8 )) # a healthy boot takes 1-3 s
+    local until=$(( $(date +%s) + 10 )) gone=0 # a healthy boot takes 1-3 s
     while [ "$(date +%s)" -lt "$until" ]; do
       osd_up && return 0
-      live_pid "$D/run/osd.0.pid" >/dev/null || [ ! -f "$D/run/osd.0.pid" ] || break
-      sleep 0.25
+      if osd_running; then gone=0; else gone=$((gone + 1)); fi
+      [ "$gone" -ge 3 ] && break # it exited (the race): start it again at once
+      sleep 0.2
     done
     log "osd.0 not up (try $try), starting it again"
     stop_daemons osd.0

@@ -58,6 +58,7 @@ public final class S3BlobWriter extends AbstractBlobWriter {
   private byte[] inFlightBuffer;
   private int partsSent;
   private int partsReused;
+  private Runnable beforeCommit = () -> {};
 
   S3BlobWriter(S3BlobStore store, String key, CreateOptions options, int partSize, String uploadId,
       Map<Integer, String> serverParts) {
@@ -72,6 +73,11 @@ public final class S3BlobWriter extends AbstractBlobWriter {
   /** The multipart upload's id, or empty while the object still fits one PutObject. */
   public Optional<String> uploadId() {
     return Optional.ofNullable(uploadId);
+  }
+
+  /** Runs between the look-before-commit and the commit (tests: another writer slips in). */
+  void beforeCommit(Runnable r) {
+    beforeCommit = r;
   }
 
   /** Parts sent to the server so far. */
@@ -188,6 +194,7 @@ public final class S3BlobWriter extends AbstractBlobWriter {
       abortQuietly();
       return sameOrRefuse(existing.get().info(), sha256, size, "");
     }
+    beforeCommit.run();
     String versionId;
     try {
       versionId = uploadId == null ? putSingle(sha256) : completeMultipart();

@@ -143,4 +143,52 @@ class S3CreateIfAbsentTest {
     assertThat(read(prefix + "k")).isEqualTo(winner);
     assertThat(store.stat(prefix + "k").orElseThrow().retention()).contains(Retention.compliance(until));
   }
+
+  @Test
+  void aWriterThatLosesTheRaceAfterItsCheckDeletesItsVersionOrSaysItStays() throws Exception {
+    // The other writer commits between this writer's look-before-commit and its PUT, which RGW
+    // accepts despite If-None-Match: the version listing afterwards catches it.
+    byte[] first = bytes(30_000, 13);
+    byte[] mine = bytes(30_000, 14);
+    for (boolean locked : new boolean[] {false, true}) {
+      String key = prefix + (locked ? "locked" : "free");
+      CreateOptions options = locked ? CreateOptions.defaults().withLegalHold(true) : CreateOptions.defaults();
+      S3BlobWriter w = store.create(key, options);
+      w.write(mine, 0, mine.length);
+      w.beforeCommit(() -> {
+        try (S3BlobStore other = CephRgw.shared().open(CephRgw.LOCKED, Map.of())) {
+          put(other, key, first);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      if (locked) {
+        assertThatThrownBy(w::commit).isInstanceOf(ObjectExistsException.class)
+            .hasMessageContaining("stays as a non-canonical version");
+        assertThat(store.versionsOf(key)).hasSize(2); // the loser's locked version could not go
+        store.protect(key, java.util.Optional.empty(), false);
+      } else {
+        assertThatThrownBy(w::commit).isInstanceOf(ObjectExistsException.class)
+            .hasMessageNotContaining("stays");
+        assertThat(store.versionsOf(key)).hasSize(1); // the loser deleted its version again
+      }
+      assertThat(read(key)).isEqualTo(first);
+    }
+    // The held stray stays until its hold is lifted; delete then takes both.
+    try (S3Client r = CephRgw.shared().client()) {
+      for (var v : store.versionsOf(prefix + "locked")) {
+        r.putObjectLegalHold(b -> b.bucket(CephRgw.LOCKED).key(prefix + "locked").versionId(v.versionId())
+            .legalHold(h -> h.status("OFF")));
+      }
+    }
+    store.delete(prefix + "locked");
+    assertThat(store.versionsOf(prefix + "locked")).isEmpty();
+  }
+
+  private static BlobInfo put(S3BlobStore s, String key, byte[] data) throws Exception {
+    try (BlobWriter w = s.create(key, CreateOptions.defaults())) {
+      w.write(data, 0, data.length);
+      return w.commit();
+    }
+  }
 }

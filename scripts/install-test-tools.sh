@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Installs what the tests need beyond a JDK, when it is missing: ffmpeg and ffprobe (Debian).
+# Installs what the tests need beyond a JDK, when it is missing (Debian):
+#   ffmpeg and ffprobe                 for the MP4 and codec checks;
+#   radosgw, ceph-mon, ceph-osd        a single-node Ceph RADOS Gateway (a real S3 server with
+#                                      enforced Object Lock) for plugins/storage-s3, started and
+#                                      stopped by scripts/ceph-rgw.sh.
 set -euo pipefail
 
 as_root() {
@@ -7,11 +11,18 @@ as_root() {
     echo "need root to run: $*" >&2; return 1; fi
 }
 
-missing=()
-command -v ffmpeg >/dev/null || missing+=(ffmpeg)
-command -v ffprobe >/dev/null || missing+=(ffmpeg)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ffmpeg (for the MP4 and codec checks)" >&2
+packages=()
+reasons=()
+if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
+  packages+=(ffmpeg)
+  reasons+=("ffmpeg (for the MP4 and codec checks)")
+fi
+if ! command -v radosgw >/dev/null || ! command -v ceph-mon >/dev/null || ! command -v ceph-osd >/dev/null; then
+  packages+=(radosgw ceph-mon ceph-osd)
+  reasons+=("radosgw ceph-mon ceph-osd (the S3 server of the storage-s3 tests, ~75 MB)")
+fi
+if [ ${#packages[@]} -gt 0 ]; then
+  for r in "${reasons[@]}"; do echo "installing: $r" >&2; done
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi

@@ -1,0 +1,623 @@
+package io.custody.storage.s3;
+
+import io.custody.storage.BlobInfo;
+import io.custody.storage.BlobStore;
+import io.custody.storage.Capabilities;
+import io.custody.storage.CreateOptions;
+import io.custody.storage.Keys;
+import io.custody.storage.NoSuchObjectException;
+import io.custody.storage.ObjectExistsException;
+import io.custody.storage.Page;
+import io.custody.storage.Retention;
+import io.custody.storage.RetentionException;
+import io.custody.storage.StorageException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
+import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetention;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
+import software.amazon.awssdk.services.s3.model.Part;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.Tag;
+
+/**
+ * A bucket (or a prefix in one) of an S3 server as a {@link BlobStore}; opened by {@link
+ * S3StorageProvider}. Thread-safe. See docs/PLUGINS-S3.md for what it guarantees on which server.
+ *
+ * <p>How the contract maps onto S3:
+ *
+ * <ul>
+ *   <li>Writes stream through a buffer of at most two parts: an object up to one part is one
+ *       PutObject, a larger one a multipart upload (one part in flight while the next fills). Every
+ *       request carries Content-MD5, which the server verifies. Nothing is visible before the
+ *       PutObject or CompleteMultipartUpload; abort is AbortMultipartUpload.
+ *   <li>The writer's SHA-256 is kept in the object's user metadata ({@code
+ *       x-amz-meta-custody-sha256}). A multipart upload's metadata is fixed before its bytes are
+ *       known, so unless the caller passed {@link CreateOptions#expectedSha256()} the SHA-256 goes
+ *       in an object tag of the same name right after completion; an object found with neither is
+ *       hashed by reading it (and tagged).
+ *   <li>Create-if-absent: {@code If-None-Match: *} on the PutObject/Complete; and because Ceph RGW
+ *       16.2 ignores it on versioned (Object Lock) buckets, the key is looked up before committing,
+ *       and on versioned buckets the versions of the key are listed after: the <em>oldest</em>
+ *       version is the object, a later one of other bytes is deleted again (or, if its retention
+ *       forbids that, left as an unreachable version) and the writer gets {@link
+ *       ObjectExistsException}. stat, read, delete and protect address the oldest version.
+ *   <li>Retention is S3 Object Lock, enforced by the server, when the bucket has it.
+ * </ul>
+ */
+public final class S3BlobStore implements BlobStore {
+  /** User-metadata (x-amz-meta-) and tag name of the SHA-256. */
+  static final String SHA256_NAME = "custody-sha256";
+
+  private static final System.Logger LOG = System.getLogger(S3BlobStore.class.getName());
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  final S3Client s3;
+  final String bucket;
+  final String prefix;
+  final int partSize;
+  private final URI uri;
+  private final boolean versioned;
+  private final boolean objectLock;
+  final ExecutorService partPool;
+  private final ExecutorService statPool;
+
+  S3BlobStore(URI uri, S3Client s3, String bucket, String prefix, int partSize) throws IOException {
+    this.uri = uri;
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.prefix = prefix;
+    this.partSize = partSize;
+    try {
+      BucketVersioningStatus v = s3.getBucketVersioning(b -> b.bucket(bucket)).status();
+      this.versioned = v != null; // Enabled or Suspended: old versions may exist either way
+    } catch (SdkException e) {
+      throw Errors.map(e, bucket, "reading the versioning of bucket");
+    }
+    this.objectLock = versioned && objectLockEnabled();
+    this.partPool = Executors.newCachedThreadPool(daemon("s3-part"));
+    this.statPool = Executors.newFixedThreadPool(8, daemon("s3-stat"));
+  }
+
+  private boolean objectLockEnabled() throws IOException {
+    try {
+      var c = s3.getObjectLockConfiguration(b -> b.bucket(bucket)).objectLockConfiguration();
+      return c != null && c.objectLockEnabled() == ObjectLockEnabled.ENABLED;
+    } catch (SdkException e) {
+      if (Errors.status(e) == 404 || Errors.status(e) == 400 || Errors.status(e) == 501) {
+        return false; // ObjectLockConfigurationNotFoundError, or a server without Object Lock
+      }
+      throw Errors.map(e, bucket, "reading the Object Lock configuration of bucket");
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name + "-" + THREADS.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public URI uri() {
+    return uri;
+  }
+
+  /** Whether the bucket keeps versions (then the oldest version of a key is its object). */
+  public boolean versioned() {
+    return versioned;
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return new Capabilities(objectLock, objectLock, true, true);
+  }
+
+  // -- writing ----------------------------------------------------------------------------------
+
+  @Override
+  public S3BlobWriter create(String key, CreateOptions options) throws IOException {
+    Keys.check(key);
+    checkLockOptions(options);
+    return new S3BlobWriter(this, key, options, partSize, null, Map.of());
+  }
+
+  /**
+   * Continues the multipart upload of {@code key} that a writer left behind without committing or
+   * aborting (a process that died mid-upload), or starts a new one if there is none.
+   *
+   * <p>The caller writes the <em>whole</em> object again from its first byte (the SHA-256 covers
+   * all of it) and commits: every part already on the server whose MD5 (its ETag) matches the
+   * bytes written is kept instead of sent again; the first part that is missing or differs, and
+   * all after it, are uploaded. The part size is the one the upload was started with. Retention
+   * and legal hold of {@code options} are applied on commit if the upload did not already carry
+   * them.
+   */
+  public S3BlobWriter resume(String key, CreateOptions options) throws IOException {
+    Keys.check(key);
+    checkLockOptions(options);
+    Optional<PendingUpload> pending = pendingUpload(key);
+    if (pending.isEmpty()) {
+      return create(key, options);
+    }
+    PendingUpload p = pending.get();
+    Map<Integer, String> etags = new java.util.HashMap<>();
+    int size = partSize;
+    for (PendingUpload.UploadedPart part : p.parts()) {
+      etags.put(part.number(), part.etag());
+    }
+    if (!p.parts().isEmpty() && p.parts().get(0).number() == 1) {
+      size = (int) p.parts().get(0).size();
+    }
+    LOG.log(System.Logger.Level.INFO, "resuming the upload of {0} ({1} parts on the server)", key, p.parts().size());
+    return new S3BlobWriter(this, key, options, size, p.uploadId(), etags);
+  }
+
+  /** A multipart upload not yet completed nor aborted. */
+  public record PendingUpload(String key, String uploadId, Instant initiated, List<UploadedPart> parts) {
+    /** One part on the server: its number, ETag (lower-case hex MD5 for plain uploads) and size. */
+    public record UploadedPart(int number, String etag, long size) {}
+  }
+
+  /** The most recently started multipart upload of {@code key} still pending, with its parts. */
+  public Optional<PendingUpload> pendingUpload(String key) throws IOException {
+    String full = prefix + Keys.check(key);
+    try {
+      MultipartUpload latest = null;
+      String keyMarker = null;
+      String idMarker = null;
+      while (true) {
+        String km = keyMarker;
+        String im = idMarker;
+        ListMultipartUploadsResponse r = s3.listMultipartUploads(b -> b.bucket(bucket).prefix(full)
+            .keyMarker(km).uploadIdMarker(im));
+        for (MultipartUpload u : r.uploads()) {
+          if (u.key().equals(full) && (latest == null || u.initiated().isAfter(latest.initiated()))) {
+            latest = u;
+          }
+        }
+        if (!Boolean.TRUE.equals(r.isTruncated())) {
+          break;
+        }
+        keyMarker = r.nextKeyMarker();
+        idMarker = r.nextUploadIdMarker();
+      }
+      if (latest == null) {
+        return Optional.empty();
+      }
+      String uploadId = latest.uploadId();
+      List<PendingUpload.UploadedPart> parts = new ArrayList<>();
+      Integer marker = null;
+      while (true) {
+        Integer m = marker;
+        ListPartsResponse r = s3.listParts(b -> b.bucket(bucket).key(full).uploadId(uploadId).partNumberMarker(m));
+        for (Part p : r.parts()) {
+          parts.add(new PendingUpload.UploadedPart(p.partNumber(), unquote(p.eTag()), p.size()));
+        }
+        if (!Boolean.TRUE.equals(r.isTruncated())) {
+          break;
+        }
+        marker = r.nextPartNumberMarker();
+      }
+      parts.sort(Comparator.comparingInt(PendingUpload.UploadedPart::number));
+      return Optional.of(new PendingUpload(key, uploadId, latest.initiated(), parts));
+    } catch (SdkException e) {
+      throw Errors.map(e, key, "listing the pending uploads of");
+    }
+  }
+
+  private void checkLockOptions(CreateOptions options) {
+    if ((options.retention().isPresent() || options.legalHold()) && !objectLock) {
+      throw new UnsupportedOperationException("bucket '" + bucket + "' has no Object Lock: it cannot keep retention "
+          + "or legal holds (create it with Object Lock enabled)");
+    }
+  }
+
+  // -- locating the object of a key -----------------------------------------------------------
+
+  /** The object under a key: its version (null on unversioned buckets) and what HEAD said. */
+  record Located(String versionId, BlobInfo info) {}
+
+  /** Every version of a full key (delete markers left out), newest first. */
+  List<ObjectVersion> versionsOf(String full) throws IOException {
+    List<ObjectVersion> out = new ArrayList<>();
+    try {
+      String keyMarker = null;
+      String idMarker = null;
+      while (true) {
+        String km = keyMarker;
+        String im = idMarker;
+        ListObjectVersionsResponse r = s3.listObjectVersions(b -> b.bucket(bucket).prefix(full).keyMarker(km)
+            .versionIdMarker(im).maxKeys(1000));
+        boolean past = false;
+        for (ObjectVersion v : r.versions()) {
+          if (v.key().equals(full)) {
+            out.add(v);
+          } else {
+            past = true; // keys that merely start with this one sort after it
+          }
+        }
+        if (past || !Boolean.TRUE.equals(r.isTruncated())) {
+          return out;
+        }
+        keyMarker = r.nextKeyMarker();
+        idMarker = r.nextVersionIdMarker();
+      }
+    } catch (SdkException e) {
+      throw Errors.map(e, full, "listing the versions of");
+    }
+  }
+
+  /** The version that is the object: the oldest; empty if none. Null-free on versioned buckets. */
+  private Optional<String> canonicalVersion(String full) throws IOException {
+    List<ObjectVersion> vs = versionsOf(full);
+    return vs.isEmpty() ? Optional.empty() : Optional.of(vs.get(vs.size() - 1).versionId());
+  }
+
+  Optional<Located> locate(String key) throws IOException {
+    String full = prefix + key;
+    String versionId = null;
+    if (versioned) {
+      Optional<String> v = canonicalVersion(full);
+      if (v.isEmpty()) {
+        return Optional.empty();
+      }
+      versionId = v.get();
+    }
+    return locateVersion(key, versionId);
+  }
+
+  Optional<Located> locateVersion(String key, String versionId) throws IOException {
+    String full = prefix + key;
+    HeadObjectResponse h;
+    try {
+      h = s3.headObject(b -> b.bucket(bucket).key(full).versionId(versionId));
+    } catch (SdkException e) {
+      if (Errors.status(e) == 404) {
+        return Optional.empty();
+      }
+      throw Errors.map(e, key, "HEAD of");
+    }
+    String sha = h.metadata().get(SHA256_NAME);
+    if (sha == null) {
+      sha = taggedSha256(key, versionId);
+    }
+    if (sha == null) {
+      sha = hashAndTag(key, versionId, h.contentLength());
+    }
+    return Optional.of(new Located(versionId, info(key, h, sha)));
+  }
+
+  private String taggedSha256(String key, String versionId) throws IOException {
+    try {
+      for (Tag t : s3.getObjectTagging(b -> b.bucket(bucket).key(prefix + key).versionId(versionId)).tagSet()) {
+        if (t.key().equals(SHA256_NAME)) {
+          return t.value();
+        }
+      }
+      return null;
+    } catch (SdkException e) {
+      throw Errors.map(e, key, "reading the tags of");
+    }
+  }
+
+  /**
+   * An object with no SHA-256 recorded (its writer died between completing a multipart upload and
+   * tagging it, or another tool wrote it): hash it, and record the result as its tag.
+   */
+  private String hashAndTag(String key, String versionId, long size) throws IOException {
+    LOG.log(System.Logger.Level.INFO, "{0} has no SHA-256 recorded: hashing its {1} bytes", key, size);
+    MessageDigest sha = sha256();
+    try (InputStream in = open(key, versionId, null)) {
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        sha.update(buf, 0, n);
+      }
+    }
+    String hex = HexFormat.of().formatHex(sha.digest());
+    try {
+      tagSha256(key, versionId, hex);
+    } catch (StorageException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not tag " + key + " with its SHA-256", e);
+    }
+    return hex;
+  }
+
+  void tagSha256(String key, String versionId, String sha) throws StorageException {
+    try {
+      s3.putObjectTagging(b -> b.bucket(bucket).key(prefix + key).versionId(versionId)
+          .tagging(t -> t.tagSet(Tag.builder().key(SHA256_NAME).value(sha).build())));
+    } catch (SdkException e) {
+      throw Errors.map(e, key, "tagging");
+    }
+  }
+
+  static BlobInfo info(String key, HeadObjectResponse h, String sha) {
+    Optional<Retention> retention = Optional.empty();
+    if (h.objectLockMode() != null && h.objectLockMode() != ObjectLockMode.UNKNOWN_TO_SDK_VERSION
+        && h.objectLockRetainUntilDate() != null) {
+      retention = Optional.of(new Retention(h.objectLockMode() == ObjectLockMode.COMPLIANCE
+          ? Retention.Mode.COMPLIANCE : Retention.Mode.GOVERNANCE, h.objectLockRetainUntilDate()));
+    }
+    return new BlobInfo(key, h.contentLength(), sha, h.lastModified(), retention,
+        h.objectLockLegalHoldStatus() == ObjectLockLegalHoldStatus.ON);
+  }
+
+  // -- reading ----------------------------------------------------------------------------------
+
+  @Override
+  public Optional<BlobInfo> stat(String key) throws IOException {
+    return locate(Keys.check(key)).map(Located::info);
+  }
+
+  @Override
+  public InputStream read(String key, long offset, long length) throws IOException {
+    Keys.check(key);
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException("negative offset or length");
+    }
+    String versionId = null;
+    if (versioned) {
+      versionId = canonicalVersion(prefix + key).orElseThrow(() -> new NoSuchObjectException(key));
+    }
+    if (length == 0) {
+      if (!versioned && locateVersion(key, null).isEmpty()) {
+        throw new NoSuchObjectException(key);
+      }
+      return InputStream.nullInputStream();
+    }
+    String range = null;
+    if (offset > 0 || length < Long.MAX_VALUE) {
+      long last = Long.MAX_VALUE - offset < length ? -1 : offset + length - 1;
+      range = "bytes=" + offset + "-" + (last < 0 ? "" : Long.toString(last));
+    }
+    return open(key, versionId, range);
+  }
+
+  private InputStream open(String key, String versionId, String range) throws IOException {
+    ResponseInputStream<GetObjectResponse> in;
+    try {
+      in = s3.getObject(b -> b.bucket(bucket).key(prefix + key).versionId(versionId).range(range));
+    } catch (SdkException e) {
+      if (Errors.status(e) == 416) {
+        return InputStream.nullInputStream(); // offset at or past the end (or an empty object)
+      }
+      throw Errors.map(e, key, "reading");
+    }
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        try {
+          return super.read();
+        } catch (IOException | SdkException e) {
+          throw broken(key, e);
+        }
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        try {
+          return super.read(b, off, len);
+        } catch (IOException | SdkException e) {
+          throw broken(key, e);
+        }
+      }
+    };
+  }
+
+  private static StorageException broken(String key, Exception e) {
+    if (e instanceof StorageException s) {
+      return s;
+    }
+    return new StorageException("reading '" + key + "' broke off: " + e.getMessage(), e, true);
+  }
+
+  @Override
+  public Page list(String keyPrefix, Optional<String> token, int maxItems) throws IOException {
+    if (maxItems < 1) {
+      throw new IllegalArgumentException("maxItems must be positive");
+    }
+    ListObjectsV2Response r;
+    try {
+      r = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix + keyPrefix).maxKeys(Math.min(maxItems, 1000))
+          .continuationToken(token.orElse(null)));
+    } catch (SdkException e) {
+      throw Errors.map(e, keyPrefix, "listing");
+    }
+    // ListObjectsV2 carries no user metadata: one HEAD per object (eight at a time) for the SHA-256.
+    List<Future<Optional<Located>>> stats = new ArrayList<>();
+    for (S3Object o : r.contents()) {
+      String key = o.key().substring(prefix.length());
+      stats.add(statPool.submit(() -> locate(key)));
+    }
+    List<BlobInfo> items = new ArrayList<>();
+    for (Future<Optional<Located>> f : stats) {
+      await(f).ifPresent(l -> items.add(l.info())); // gone since the listing: left out
+    }
+    return new Page(items, Boolean.TRUE.equals(r.isTruncated()) ? Optional.ofNullable(r.nextContinuationToken())
+        : Optional.empty());
+  }
+
+  static <T> T await(Future<T> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof SdkException s) {
+        throw Errors.map(s, "?", "request");
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new StorageException(c.toString(), c);
+    }
+  }
+
+  // -- deleting and protecting ------------------------------------------------------------------
+
+  /**
+   * Deletes the object. On a versioned bucket: its version, by id (so no delete marker is written
+   * and the server's Object Lock decides), then any stray versions of the key a lost race left
+   * behind, as far as their own retention allows.
+   */
+  @Override
+  public void delete(String key) throws IOException {
+    Keys.check(key);
+    String full = prefix + key;
+    if (!versioned) {
+      if (locateVersion(key, null).isEmpty()) {
+        throw new NoSuchObjectException(key);
+      }
+      deleteVersion(key, null);
+      return;
+    }
+    List<ObjectVersion> vs = versionsOf(full);
+    if (vs.isEmpty()) {
+      throw new NoSuchObjectException(key);
+    }
+    deleteVersion(key, vs.get(vs.size() - 1).versionId());
+    for (ObjectVersion stray : vs.subList(0, vs.size() - 1)) {
+      try {
+        deleteVersion(key, stray.versionId());
+      } catch (RetentionException e) {
+        LOG.log(System.Logger.Level.WARNING, "a stray version {0} of {1} is under retention and stays",
+            stray.versionId(), key);
+      }
+    }
+  }
+
+  void deleteVersion(String key, String versionId) throws IOException {
+    try {
+      s3.deleteObject(b -> b.bucket(bucket).key(prefix + key).versionId(versionId));
+    } catch (SdkException e) {
+      throw lockRefusal(e, key, versionId, "delete");
+    }
+  }
+
+  /** A 403 on a locked object is the server enforcing Object Lock: a RetentionException. */
+  private StorageException lockRefusal(SdkException e, String key, String versionId, String what) {
+    if (objectLock && Errors.status(e) == 403) {
+      String why = "";
+      try {
+        Optional<Located> l = locateVersion(key, versionId);
+        if (l.isPresent()) {
+          BlobInfo i = l.get().info();
+          why = i.legalHold() ? " (legal hold)" : i.retention().map(r -> " (" + r.mode() + " retention until "
+              + r.until() + ")").orElse("");
+        }
+      } catch (IOException ignored) {
+        // the refusal stands on its own
+      }
+      return new RetentionException(key, "the server refused to " + what + " '" + key + "'" + why
+          + ": it is under Object Lock (" + Errors.code(e) + ")", e);
+    }
+    return Errors.map(e, key, what);
+  }
+
+  @Override
+  public void protect(String key, Optional<Retention> retention, boolean legalHold) throws IOException {
+    Keys.check(key);
+    if (!objectLock) {
+      throw new UnsupportedOperationException("bucket '" + bucket + "' has no Object Lock: it keeps no retention");
+    }
+    Located l = locate(key).orElseThrow(() -> new NoSuchObjectException(key));
+    applyLock(key, l.versionId(), l.info(), retention, legalHold);
+  }
+
+  void applyLock(String key, String versionId, BlobInfo current, Optional<Retention> retention, boolean legalHold)
+      throws IOException {
+    Optional<Retention> now = current.retention();
+    if (retention.isEmpty() && now.isPresent() && !now.get().activeAt(Instant.now())) {
+      retention = now; // run out: nothing to remove
+    }
+    if (retention.isEmpty() && now.isPresent() && now.get().mode() == Retention.Mode.COMPLIANCE) {
+      // (Refused here: RGW 16.2 cannot even parse a request without a period.)
+      throw new RetentionException(key, "compliance retention on '" + key + "' runs until " + now.get().until()
+          + ": it cannot be removed");
+    }
+    if (!retention.equals(current.retention())) {
+      Optional<Retention> wanted = retention;
+      boolean governance = current.retention().map(r -> r.mode() == Retention.Mode.GOVERNANCE).orElse(false);
+      ObjectLockRetention.Builder r = ObjectLockRetention.builder();
+      wanted.ifPresent(x -> r.mode(x.mode() == Retention.Mode.COMPLIANCE ? ObjectLockRetentionMode.COMPLIANCE
+          : ObjectLockRetentionMode.GOVERNANCE).retainUntilDate(x.until()));
+      try {
+        s3.putObjectRetention(b -> b.bucket(bucket).key(prefix + key).versionId(versionId).retention(r.build())
+            .bypassGovernanceRetention(governance ? Boolean.TRUE : null));
+      } catch (SdkException e) {
+        throw lockRefusal(e, key, versionId, "change the retention of");
+      }
+    }
+    if (legalHold != current.legalHold()) {
+      try {
+        s3.putObjectLegalHold(b -> b.bucket(bucket).key(prefix + key).versionId(versionId)
+            .legalHold(h -> h.status(legalHold ? ObjectLockLegalHoldStatus.ON : ObjectLockLegalHoldStatus.OFF)));
+      } catch (SdkException e) {
+        throw lockRefusal(e, key, versionId, "change the legal hold of");
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    partPool.shutdownNow();
+    statPool.shutdownNow();
+    s3.close();
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String unquote(String etag) {
+    if (etag == null) {
+      return "";
+    }
+    String e = etag.trim();
+    if (e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")) {
+      e = e.substring(1, e.length() - 1);
+    }
+    return e.toLowerCase(java.util.Locale.ROOT);
+  }
+}

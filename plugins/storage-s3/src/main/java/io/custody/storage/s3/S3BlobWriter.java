@@ -1,0 +1,355 @@
+package io.custody.storage.s3;
+
+import io.custody.storage.BlobInfo;
+import io.custody.storage.CreateOptions;
+import io.custody.storage.IntegrityException;
+import io.custody.storage.ObjectExistsException;
+import io.custody.storage.StorageException;
+import io.custody.storage.spi.AbstractBlobWriter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * The writer of {@link S3BlobStore}: streams through at most two part buffers (one filling, one
+ * uploading), one PutObject for objects up to a part, else a multipart upload; Content-MD5 on
+ * every request. Not thread-safe (one writing thread), like every {@link
+ * io.custody.storage.BlobWriter}.
+ */
+public final class S3BlobWriter extends AbstractBlobWriter {
+  private static final System.Logger LOG = System.getLogger(S3BlobWriter.class.getName());
+  private static final int FIRST_BUFFER = 64 << 10;
+
+  private final S3BlobStore store;
+  private final String full;
+  private final int partSize;
+  /** Parts already on the server (a resumed upload): number → ETag. */
+  private final Map<Integer, String> serverParts;
+
+  private byte[] buf = new byte[0];
+  private int len;
+  private byte[] spare;
+  private String uploadId;
+  private boolean completed;
+  private int nextPart = 1;
+  private final List<CompletedPart> parts = new ArrayList<>();
+  private Future<CompletedPart> inFlight;
+  private byte[] inFlightBuffer;
+  private int partsSent;
+  private int partsReused;
+  private Runnable beforeCommit = () -> {};
+
+  S3BlobWriter(S3BlobStore store, String key, CreateOptions options, int partSize, String uploadId,
+      Map<Integer, String> serverParts) {
+    super(key, options);
+    this.store = store;
+    this.full = store.prefix + key;
+    this.partSize = partSize;
+    this.uploadId = uploadId;
+    this.serverParts = new HashMap<>(serverParts);
+  }
+
+  /** The multipart upload's id, or empty while the object still fits one PutObject. */
+  public Optional<String> uploadId() {
+    return Optional.ofNullable(uploadId);
+  }
+
+  /** Runs between the look-before-commit and the commit (tests: another writer slips in). */
+  void beforeCommit(Runnable r) {
+    beforeCommit = r;
+  }
+
+  /** Parts sent to the server so far. */
+  public int partsSent() {
+    return partsSent;
+  }
+
+  /** Parts of a resumed upload found on the server with the right MD5 and not sent again. */
+  public int partsReused() {
+    return partsReused;
+  }
+
+  @Override
+  protected void send(ByteBuffer src) throws IOException {
+    while (src.hasRemaining()) {
+      if (len == partSize) {
+        flushPart();
+      }
+      if (buf.length == len) {
+        grow(Math.min(partSize, len + src.remaining()));
+      }
+      int n = Math.min(src.remaining(), buf.length - len);
+      src.get(buf, len, n);
+      len += n;
+    }
+  }
+
+  private void grow(int needed) {
+    // Small objects grow their buffer as they go; once multipart, buffers are whole parts.
+    int size = uploadId != null ? partSize : Math.max(needed, Math.min(partSize, Math.max(FIRST_BUFFER, buf.length * 2)));
+    if (spare != null && spare.length >= size) {
+      System.arraycopy(buf, 0, spare, 0, len);
+      buf = spare;
+      spare = null;
+      return;
+    }
+    buf = java.util.Arrays.copyOf(buf, size);
+  }
+
+  /** Sends the full buffer as the next part; at most one part is in flight while the next fills. */
+  private void flushPart() throws IOException {
+    if (uploadId == null) {
+      startMultipart();
+    }
+    awaitInFlight();
+    int number = nextPart++;
+    byte[] data = buf;
+    int n = len;
+    inFlightBuffer = data;
+    inFlight = store.partPool.submit(() -> uploadPart(number, data, n));
+    buf = spare != null ? spare : new byte[0];
+    spare = null;
+    len = 0;
+  }
+
+  private void awaitInFlight() throws IOException {
+    if (inFlight != null) {
+      Future<CompletedPart> f = inFlight;
+      inFlight = null;
+      parts.add(S3BlobStore.await(f));
+      spare = inFlightBuffer;
+      inFlightBuffer = null;
+    }
+  }
+
+  private CompletedPart uploadPart(int number, byte[] data, int n) throws IOException {
+    byte[] md5 = md5(data, n);
+    String hex = HexFormat.of().formatHex(md5);
+    String onServer = serverParts.get(number);
+    if (onServer != null && onServer.equals(hex)) {
+      partsReused++; // a resumed upload: this part is there already, byte for byte
+      return CompletedPart.builder().partNumber(number).eTag(onServer).build();
+    }
+    try {
+      UploadPartResponse r = store.s3.uploadPart(b -> b.bucket(store.bucket).key(full).uploadId(uploadId)
+          .partNumber(number).contentLength((long) n).contentMD5(Base64.getEncoder().encodeToString(md5)),
+          RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, n), n, "application/octet-stream"));
+      partsSent++;
+      return CompletedPart.builder().partNumber(number).eTag(r.eTag()).build();
+    } catch (SdkException e) {
+      if (Errors.code(e).equals("BadDigest")) {
+        throw new IntegrityException("the server received other bytes than sent for part " + number + " of '" + key
+            + "' (Content-MD5 mismatch)");
+      }
+      throw Errors.map(e, key, "uploading part " + number + " of");
+    }
+  }
+
+  private void startMultipart() throws IOException {
+    CreateMultipartUploadRequest.Builder b = CreateMultipartUploadRequest.builder().bucket(store.bucket).key(full)
+        .contentType("application/octet-stream");
+    options.expectedSha256().ifPresent(sha -> b.metadata(Map.of(S3BlobStore.SHA256_NAME, sha)));
+    options.retention().ifPresent(r -> b.objectLockMode(mode(r)).objectLockRetainUntilDate(r.until()));
+    if (options.legalHold()) {
+      b.objectLockLegalHoldStatus(ObjectLockLegalHoldStatus.ON);
+    }
+    try {
+      uploadId = store.s3.createMultipartUpload(b.build()).uploadId();
+    } catch (SdkException e) {
+      throw Errors.map(e, key, "starting the multipart upload of");
+    }
+  }
+
+  private static ObjectLockMode mode(io.custody.storage.Retention r) {
+    return r.mode() == io.custody.storage.Retention.Mode.COMPLIANCE ? ObjectLockMode.COMPLIANCE
+        : ObjectLockMode.GOVERNANCE;
+  }
+
+  @Override
+  protected BlobInfo publish(String sha256, long size) throws IOException {
+    // 1. Is the key taken? (RGW 16.2 ignores If-None-Match on versioned buckets: look first.)
+    Optional<S3BlobStore.Located> existing = store.locate(key);
+    if (existing.isPresent()) {
+      abortQuietly();
+      return sameOrRefuse(existing.get().info(), sha256, size, "");
+    }
+    beforeCommit.run();
+    String versionId;
+    try {
+      versionId = uploadId == null ? putSingle(sha256) : completeMultipart();
+    } catch (SdkException e) {
+      int status = Errors.status(e);
+      if (status == 412 || status == 409) { // If-None-Match: another writer got there first
+        Optional<S3BlobStore.Located> other = store.locate(key);
+        abortQuietly();
+        if (other.isEmpty()) {
+          throw new StorageException("'" + key + "' was taken while committing, then gone: try again", e, true);
+        }
+        return sameOrRefuse(other.get().info(), sha256, size, "");
+      }
+      if (Errors.code(e).equals("BadDigest")) {
+        throw new IntegrityException("the server received other bytes than sent for '" + key
+            + "' (Content-MD5 mismatch)");
+      }
+      throw Errors.map(e, key, "committing");
+    }
+    // 2. Versioned bucket: the oldest version is the object. Did another writer commit first?
+    if (store.versioned()) {
+      BlobInfo winner = resolveRace(versionId, sha256, size);
+      if (winner != null) {
+        return winner;
+      }
+    }
+    // 3. Confirm what the server holds, and record the SHA-256 where metadata could not.
+    HeadObjectResponse h;
+    try {
+      String v = versionId;
+      h = store.s3.headObject(b -> b.bucket(store.bucket).key(full).versionId(v));
+    } catch (SdkException e) {
+      throw Errors.map(e, key, "confirming");
+    }
+    if (h.contentLength() != size) {
+      throw new IntegrityException("'" + key + "' was committed with " + h.contentLength() + " bytes, not the "
+          + size + " written");
+    }
+    String recorded = h.metadata().get(S3BlobStore.SHA256_NAME);
+    if (recorded == null) {
+      store.tagSha256(key, versionId, sha256);
+    } else if (!recorded.equals(sha256)) {
+      throw new IntegrityException("'" + key + "' was committed with SHA-256 " + recorded + ", not " + sha256);
+    }
+    BlobInfo info = S3BlobStore.info(key, h, sha256);
+    // Ceph RGW 16.2 drops the Object Lock headers of CreateMultipartUpload (and a resumed upload
+    // may have been started without them): set what is missing now.
+    if (options.retention().isPresent() && !options.retention().equals(info.retention())
+        || options.legalHold() && !info.legalHold()) {
+      store.applyLock(key, versionId, info, options.retention().or(info::retention), options.legalHold());
+      info = store.locateVersion(key, versionId).orElseThrow().info();
+    }
+    return info;
+  }
+
+  private String putSingle(String sha256) {
+    byte[] md5 = md5(buf, len);
+    PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(store.bucket).key(full)
+        .contentLength((long) len).contentMD5(Base64.getEncoder().encodeToString(md5))
+        .contentType("application/octet-stream").metadata(Map.of(S3BlobStore.SHA256_NAME, sha256)).ifNoneMatch("*");
+    options.retention().ifPresent(r -> b.objectLockMode(mode(r)).objectLockRetainUntilDate(r.until()));
+    if (options.legalHold()) {
+      b.objectLockLegalHoldStatus(ObjectLockLegalHoldStatus.ON);
+    }
+    byte[] data = buf;
+    int n = len;
+    RequestBody body = n == 0 ? RequestBody.empty() // (RGW refuses the SDK's signed empty stream)
+        : RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, n), n, "application/octet-stream");
+    return store.s3.putObject(b.build(), body).versionId();
+  }
+
+  private String completeMultipart() throws IOException {
+    if (len > 0) {
+      flushPart();
+    }
+    awaitInFlight();
+    parts.sort(Comparator.comparingInt(CompletedPart::partNumber));
+    String v = store.s3.completeMultipartUpload(b -> b.bucket(store.bucket).key(full).uploadId(uploadId)
+        .multipartUpload(m -> m.parts(parts)).ifNoneMatch("*")).versionId();
+    completed = true;
+    return v;
+  }
+
+  /**
+   * After a commit on a versioned bucket: if an older version of the key exists, it is the object
+   * and ours must go. Returns the older version's info when it holds the same bytes (a concurrent
+   * retry), null when ours is the oldest; throws {@link ObjectExistsException} otherwise.
+   */
+  private BlobInfo resolveRace(String versionId, String sha256, long size) throws IOException {
+    List<ObjectVersion> vs = store.versionsOf(full);
+    if (vs.isEmpty() || versionId == null || vs.get(vs.size() - 1).versionId().equals(versionId)) {
+      return null;
+    }
+    String oldest = vs.get(vs.size() - 1).versionId();
+    Optional<S3BlobStore.Located> winner = store.locateVersion(key, oldest);
+    String left = "";
+    try {
+      store.deleteVersion(key, versionId);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "the losing version {0} of {1} could not be deleted: {2}", versionId, key,
+          e.getMessage());
+      left = "; this writer's version " + versionId + " could not be deleted (" + e.getMessage() + ") and stays as a "
+          + "non-canonical version, visible only in version listings";
+    }
+    if (winner.isEmpty()) {
+      throw new StorageException("'" + key + "' changed while committing: try again", null, true);
+    }
+    return sameOrRefuse(winner.get().info(), sha256, size, left);
+  }
+
+  private BlobInfo sameOrRefuse(BlobInfo existing, String sha256, long size, String note) throws IOException {
+    if (existing.sha256().equals(sha256) && existing.size() == size) {
+      return existing;
+    }
+    throw new ObjectExistsException(key, "'" + key + "' already holds different bytes (" + existing.size()
+        + " bytes, SHA-256 " + existing.sha256() + ")" + note);
+  }
+
+  private void abortQuietly() {
+    if (inFlight != null) {
+      inFlight.cancel(true);
+      try {
+        inFlight.get();
+      } catch (Exception ignored) {
+        // being thrown away
+      }
+      inFlight = null;
+    }
+    if (uploadId != null && !completed) {
+      String id = uploadId;
+      try {
+        store.s3.abortMultipartUpload(b -> b.bucket(store.bucket).key(full).uploadId(id));
+      } catch (SdkException e) {
+        // Invisible either way; a bucket lifecycle rule (AbortIncompleteMultipartUpload) reaps it.
+        LOG.log(System.Logger.Level.WARNING, "could not abort the multipart upload of " + key + ": " + e.getMessage());
+      }
+      completed = true;
+    }
+  }
+
+  @Override
+  protected void discard() {
+    abortQuietly();
+    buf = null;
+    spare = null;
+    inFlightBuffer = null;
+  }
+
+  private static byte[] md5(byte[] data, int n) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("MD5");
+      md.update(data, 0, n);
+      return md.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -12,7 +12,6 @@ import io.custody.core.mp4.SegmentInfo;
 import io.custody.core.mp4.VideoTrackConfig;
 import io.custody.h264.AccessUnit;
 import io.custody.h264.AccessUnitAssembler;
-import io.custody.h264.AnnexBScanner;
 import io.custody.h264.AvcDecoderConfigurationRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -87,12 +85,7 @@ public class RecorderBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     data = Files.readAllBytes(Path.of(clip));
-    units = new ArrayList<>();
-    AccessUnitAssembler assembler = new AccessUnitAssembler(au -> units.add(au.copy()));
-    AnnexBScanner scanner = new AnnexBScanner(assembler);
-    scanner.feed(data);
-    scanner.finish();
-    assembler.finish();
+    units = AccessUnitAssembler.readAll(data);
 
     buffer = new PreEventBuffer(new SlabPayloadStore(SlabPayloadStore.slabSizeFor(64L << 20), false),
         30 * 90_000L, 64L << 20);

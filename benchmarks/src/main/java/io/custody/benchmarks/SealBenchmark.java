@@ -14,7 +14,6 @@ import io.custody.core.mp4.VideoTrackConfig;
 import io.custody.core.seal.SealedSegmentWriter;
 import io.custody.h264.AccessUnit;
 import io.custody.h264.AccessUnitAssembler;
-import io.custody.h264.AnnexBScanner;
 import io.custody.h264.AvcDecoderConfigurationRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -117,12 +116,7 @@ public class SealBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws IOException, GeneralSecurityException {
     byte[] data = Files.readAllBytes(Path.of(clip));
-    List<AccessUnit> units = new ArrayList<>();
-    AccessUnitAssembler assembler = new AccessUnitAssembler(au -> units.add(au.copy()));
-    AnnexBScanner scanner = new AnnexBScanner(assembler);
-    scanner.feed(data);
-    scanner.finish();
-    assembler.finish();
+    List<AccessUnit> units = AccessUnitAssembler.readAll(data);
     AccessUnit first = units.get(0);
     FragmentedMp4Writer mux = FragmentedMp4Writer.builder(
             VideoTrackConfig.builder(AvcDecoderConfigurationRecord.of(first.sps(), first.pps())).build())

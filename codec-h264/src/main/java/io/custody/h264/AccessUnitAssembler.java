@@ -146,6 +146,22 @@ public final class AccessUnitAssembler implements AnnexBScanner.NalUnitSink {
     }
   }
 
+  /**
+   * Every access unit of a whole Annex-B stream held in memory, detached (for tools, tests and
+   * benchmarks; streaming callers use the scanner and assembler directly).
+   *
+   * @throws H264FormatException if the stream is malformed
+   */
+  public static java.util.List<AccessUnit> readAll(byte[] annexB) {
+    java.util.List<AccessUnit> units = new java.util.ArrayList<>();
+    AccessUnitAssembler assembler = new AccessUnitAssembler(au -> units.add(au.copy()));
+    AnnexBScanner scanner = new AnnexBScanner(assembler);
+    scanner.feed(annexB);
+    scanner.finish();
+    assembler.finish();
+    return units;
+  }
+
   /** Access units handed to the sink so far. */
   public long accessUnits() {
     return accessUnits;

@@ -31,7 +31,7 @@ public final class FileSegmentOutput implements SegmentOutput {
 
   /** Where the segment with this descriptor is (or will be) once complete. */
   public Path pathOf(SegmentDescriptor segment) {
-    return directory.resolve(segment.recording().id()).resolve(String.format("%05d.mp4", segment.index()));
+    return directory.resolve(segment.key(".mp4"));
   }
 
   @Override

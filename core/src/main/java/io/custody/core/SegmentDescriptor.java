@@ -14,6 +14,14 @@ import java.util.Objects;
  */
 public record SegmentDescriptor(
     RecordingInfo recording, int index, Instant wallClockStart, String deviceId, String operatorId) {
+  /**
+   * The segment's deterministic object key, {@code RECORDING_ID/NNNNN} followed by {@code
+   * extension}: the same on every dock and store, which is what makes conditional creates safe.
+   */
+  public String key(String extension) {
+    return recording.id() + "/" + String.format("%05d", index) + extension;
+  }
+
   public SegmentDescriptor {
     Objects.requireNonNull(recording, "recording");
     Objects.requireNonNull(wallClockStart, "wallClockStart");

@@ -9,7 +9,6 @@ import io.custody.core.mp4.FragmentSink;
 import io.custody.core.mp4.SegmentInfo;
 import io.custody.h264.AccessUnit;
 import io.custody.h264.AccessUnitAssembler;
-import io.custody.h264.AnnexBScanner;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -30,11 +29,7 @@ class RecorderStateTest {
 
   @BeforeAll
   static void parse() throws IOException {
-    AccessUnitAssembler assembler = new AccessUnitAssembler(au -> units.add(au.copy()));
-    AnnexBScanner scanner = new AnnexBScanner(assembler);
-    scanner.feed(Clips.bytes("bwc-720p30-baseline.h264"));
-    scanner.finish();
-    assembler.finish();
+    units.addAll(AccessUnitAssembler.readAll(Clips.bytes("bwc-720p30-baseline.h264")));
     assertThat(units).hasSize(120);
   }
 

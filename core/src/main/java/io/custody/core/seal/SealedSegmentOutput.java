@@ -63,7 +63,7 @@ public final class SealedSegmentOutput implements SegmentOutput {
 
   /** Where the segment with this descriptor is once complete. */
   public Path pathOf(SegmentDescriptor segment) {
-    return directory.resolve(segment.recording().id()).resolve(String.format("%05d.sealed", segment.index()));
+    return directory.resolve(segment.key(".sealed"));
   }
 
   @Override

@@ -20,7 +20,6 @@ import io.custody.core.mp4.FragmentSink;
 import io.custody.core.mp4.SegmentInfo;
 import io.custody.h264.AccessUnit;
 import io.custody.h264.AccessUnitAssembler;
-import io.custody.h264.AnnexBScanner;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -85,12 +84,7 @@ class TestVectorsTest {
         }
       };
     };
-    List<AccessUnit> units = new ArrayList<>();
-    AccessUnitAssembler assembler = new AccessUnitAssembler(au -> units.add(au.copy()));
-    AnnexBScanner scanner = new AnnexBScanner(assembler);
-    scanner.feed(Clips.bytes("bwc-720p30-baseline.h264"));
-    scanner.finish();
-    assembler.finish();
+    List<AccessUnit> units = AccessUnitAssembler.readAll(Clips.bytes("bwc-720p30-baseline.h264"));
     Recorder r = Recorder.builder(output).streamStart(Instant.parse("2026-11-25T10:00:00Z"))
         .deviceId("CAM-TEST-VECTOR").operatorId("PC-0000").build();
     for (int i = 0; i < 35; i++) {

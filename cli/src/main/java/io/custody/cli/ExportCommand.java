@@ -36,9 +36,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code custody export}: one playable MP4 for a recording, plus its chain-of-custody JSON. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Decrypts a recording into one playable MP4 (its segments in order) and writes"
+    description = {"Decrypts a recording into one playable MP4 (its segments in order) and writes"
         + " OUT.json beside it: the signed manifests and the chain of custody. Refuses what does not"
         + " verify.",
+        "--force exports a recording that does not verify anyway (e.g. a damaged copy, to see what it"
+        + " holds): every record must still pass AES-GCM authentication, fragments that do not are left"
+        + " out, and OUT.json says \"forced\": true with the verification problem and what was left out."
+        + " Such an export is not evidence of integrity."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:exported", "1:does not verify, wrong key, or unreadable", "2:usage error"})
 final class ExportCommand implements Callable<Integer> {
@@ -52,6 +56,9 @@ final class ExportCommand implements Callable<Integer> {
 
   @Option(names = "-o", required = true, paramLabel = "OUT.mp4", description = "The MP4 to write.")
   Path output;
+
+  @Option(names = "--force", description = "Export even if the recording does not verify (marked so in OUT.json).")
+  boolean force;
 
   @Parameters(paramLabel = "URI", description = "STORE#RECORDING_ID (or a store holding one recording).")
   String uri;
@@ -83,14 +90,20 @@ final class ExportCommand implements Callable<Integer> {
           segments.add(p);
         }
       }
+      segments.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
       RecordingReport report = new Verifier(device).verifyRecording(segments);
       if (!report.ok()) {
-        err.println("custody export: recording " + recording + " does not verify: " + report.problem().orElseThrow());
-        return Main.BAD_INPUT;
+        String why = "recording " + recording + " does not verify: " + report.problem().orElseThrow();
+        if (!force) {
+          err.println("custody export: " + why + " (--force exports it anyway, marked as not verified)");
+          return Main.BAD_INPUT;
+        }
+        err.println("custody export: WARNING: " + why + "; exporting anyway (--force), marked in "
+            + sibling(output, ".json").getFileName());
       }
-      writeMp4(recording, segments, recipient, device);
-      spec.commandLine().getOut().printf("exported recording %s (%d segment(s)) to %s%n", recording,
-          segments.size(), output);
+      List<String> skipped = writeMp4(recording, segments, report, recipient, device);
+      spec.commandLine().getOut().printf("exported recording %s (%d segment(s)%s) to %s%n", recording,
+          segments.size(), report.ok() ? "" : ", NOT VERIFIED, " + skipped.size() + " part(s) left out", output);
       spec.commandLine().getOut().flush();
       return Main.OK;
     } catch (KeyFormatException e) {
@@ -110,9 +123,9 @@ final class ExportCommand implements Callable<Integer> {
    * their sample descriptions match (a parameter-set change starts an MP4 of its own, written as
    * OUT-N.mp4).
    */
-  private void writeMp4(String recording, List<Path> segments, RecipientPrivateKey recipient, DevicePublicKey device)
-      throws IOException, DecryptionException {
-    segments.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+  private List<String> writeMp4(String recording, List<Path> segments, RecordingReport report,
+      RecipientPrivateKey recipient, DevicePublicKey device) throws IOException, DecryptionException {
+    List<String> skipped = new ArrayList<>();
     List<Object> manifests = new ArrayList<>();
     List<Path> written = new ArrayList<>();
     OutputStream out = null;
@@ -120,13 +133,25 @@ final class ExportCommand implements Callable<Integer> {
     byte[] currentDescriptions = null;
     MessageDigest sha = sha256();
     try {
-      for (Path segment : segments) {
-        try (SegmentReader reader = SegmentReader.open(segment, recipient, device)) {
-          manifests.add(Json.parse(reader.manifest().json()));
+      for (int n = 0; n < segments.size(); n++) {
+        Path segment = segments.get(n);
+        boolean verified = n < report.segments().size() && report.segments().get(n).complete();
+        try (SegmentReader reader = verified ? SegmentReader.open(segment, recipient, device)
+            : SegmentReader.openUnverified(segment, recipient)) {
+          manifests.add(verified ? Json.parse(reader.manifest().json()) : claimedManifest(segment));
           if (reader.fragmentCount() == 0) {
             continue; // a segment cut before its first fragment (recovered): nothing to play
           }
-          byte[] init = reader.readInit();
+          byte[] init;
+          try {
+            init = reader.readInit();
+          } catch (DecryptionException e) {
+            if (verified) {
+              throw e;
+            }
+            skipped.add(segment.getFileName() + ": the whole segment (" + e.getMessage() + ")");
+            continue;
+          }
           byte[] descriptions = sampleDescriptions(init);
           if (out == null || !Arrays.equals(descriptions, currentDescriptions)) {
             if (out != null) {
@@ -140,7 +165,16 @@ final class ExportCommand implements Callable<Integer> {
             currentDescriptions = descriptions;
           }
           for (int i = 0; i < reader.fragmentCount(); i++) {
-            byte[] f = reader.readFragment(i);
+            byte[] f;
+            try {
+              f = reader.readFragment(i);
+            } catch (DecryptionException | RuntimeException e) {
+              if (verified) {
+                throw e;
+              }
+              skipped.add(segment.getFileName() + ": fragment " + i + " (" + e.getMessage() + ")");
+              continue;
+            }
             out.write(f);
             sha.update(f);
           }
@@ -169,6 +203,12 @@ final class ExportCommand implements Callable<Integer> {
     custody.put("exported_at", Instant.now().toString());
     custody.put("device_key_id", device.keyIdHex());
     custody.put("decrypted_with_key_id", recipient.publicKey().keyIdHex());
+    custody.put("verified", report.ok());
+    custody.put("forced", !report.ok());
+    if (!report.ok()) {
+      custody.put("verification_problem", report.problem().orElseThrow());
+      custody.put("left_out", skipped);
+    }
     custody.put("files", written.stream().map(p -> p.getFileName().toString()).toList());
     custody.put("mp4_sha256", HexFormat.of().formatHex(sha.digest()));
     custody.put("manifests", manifests);
@@ -178,6 +218,14 @@ final class ExportCommand implements Callable<Integer> {
       Files.move(part(p), p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
     Files.move(part(json), json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return skipped;
+  }
+
+  /** The manifest a segment that does not verify claims to have (null when it has none). */
+  private static Object claimedManifest(Path segment) throws IOException {
+    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(segment), 1 << 16)) {
+      return io.custody.core.seal.SegmentLayout.read(in).manifest().map(m -> Json.parse(m.json())).orElse(null);
+    }
   }
 
   /** The concatenated {@code stsd} boxes of an init segment: what decoders need to be the same. */

@@ -19,12 +19,20 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code custody inspect}: the facts of an H.264 Annex-B stream, for a person or as JSON. */
+/**
+ * {@code custody inspect}: the facts of an H.264 Annex-B stream, or of sealed segments (what their
+ * clear parts say, without decrypting), for a person or as JSON.
+ */
 @Command(
     name = "inspect",
     mixinStandardHelpOptions = true,
-    description = "Prints the facts of an H.264 Annex-B stream: size, profile, level, frame rate, "
-        + "access units and keyframes.",
+    description = {"Prints the facts of an H.264 Annex-B stream (size, profile, level, frame rate,"
+        + " access units and keyframes), or of sealed evidence: a segment file, STORE#RECORDING_ID or a"
+        + " whole store (URI as for verify).",
+        "For sealed segments it reads only the clear parts, without any key: header, recipients' key"
+        + " ids, records, fragments, time range, tracks and the manifest. These are what the file"
+        + " claims; --device-pub also checks the signatures, and --key (with --device-pub) decrypts"
+        + " the initialization part to add the stream facts (picture size, profile, frame rate)."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:unreadable or malformed input", "2:usage error"})
 final class InspectCommand implements Callable<Integer> {
@@ -33,13 +41,26 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
 
-  @Parameters(paramLabel = "FILE", description = "H.264 Annex-B file, or - for standard input.")
+  @Option(names = "--device-pub", paramLabel = "FILE", description = "Also verify sealed segments with the device's Ed25519 public key (PEM).")
+  Path devicePub;
+
+  @Option(names = "--key", paramLabel = "FILE", description = "A recipient's X25519 private key (PEM): add stream facts (needs --device-pub).")
+  Path key;
+
+  @Parameters(paramLabel = "FILE|URI", description = "H.264 Annex-B file, - for standard input, a sealed segment file, or a store URI.")
   String file;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (key != null && devicePub == null) {
+      err.println("custody inspect: --key needs --device-pub (only verified data is decrypted)");
+      return Main.USAGE;
+    }
+    if (SealedInspection.names(file)) {
+      return new SealedInspection(out, err, json, devicePub, key).inspect(file);
+    }
     StreamSummary s;
     try (InputStream in = open(file)) {
       s = StreamSummary.read(in);

@@ -12,6 +12,9 @@ import io.custody.core.crypto.KeyFormatException;
 import io.custody.core.crypto.RecipientPublicKey;
 import io.custody.core.internal.Json;
 import io.custody.core.mp4.AacFormatException;
+import io.custody.core.mp4.Mp4Demuxer;
+import io.custody.core.mp4.Mp4FormatException;
+import io.custody.core.upload.UploadReport;
 import io.custody.core.seal.SealedSegmentOutput;
 import io.custody.h264.H264FormatException;
 import java.io.IOException;
@@ -26,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,17 +38,27 @@ import picocli.CommandLine.Spec;
 
 /** {@code custody record}: H.264 in, sealed segments out, with a pre-event window and a trigger. */
 @Command(name = "record", mixinStandardHelpOptions = true,
-    description = "Records an H.264 Annex-B stream (a file, or - for a live pipe) into sealed"
-        + " segments in a file: store. Times are stream time: seconds from the first access unit.",
+    description = {"Records H.264 (an Annex-B file, - for a live Annex-B pipe, or an MP4 file's video"
+        + " and AAC audio) into sealed segments in a store. Times are stream time: seconds from the"
+        + " first access unit.",
+        "Segments are sealed into a local file: store as they are made. For any other store (e.g."
+        + " s3://BUCKET/PREFIX) they are sealed into a local spool directory first (the camera's"
+        + " flash), uploaded while recording goes on, and released from the spool once read back"
+        + " and verified in the store; after a crash, run 'custody recover' and 'custody upload' on"
+        + " the spool.",
+        "Progress goes to stderr: a bar on a terminal, a line every few seconds otherwise."},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:recorded", "1:bad input, keys or store (one line on stderr)", "2:usage error"})
+    exitCodeList = {"0:recorded (and, for a remote store, every segment uploaded and verified there)",
+        "1:bad input, keys or store (one line on stderr)", "2:usage error"})
 final class RecordCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE|-", description = "Annex-B H.264, or - for standard input.")
+  @Option(names = "--input", required = true, paramLabel = "FILE|-",
+      description = "Annex-B H.264 or an MP4 file (told apart by content), or - for Annex-B on standard input.")
   String input;
 
-  @Option(names = "--audio", paramLabel = "FILE.aac", description = "AAC in ADTS form, starting with the video.")
+  @Option(names = "--audio", paramLabel = "FILE.aac",
+      description = "AAC in ADTS form, starting with the video (default for an MP4 input: its own AAC track).")
   Path audio;
 
   @Option(names = "--metadata", paramLabel = "FILE.jsonl",
@@ -79,6 +93,14 @@ final class RecordCommand implements Callable<Integer> {
   @Option(names = "--operator-id", defaultValue = "", description = "Officer id written into every manifest.")
   String operatorId;
 
+  @Option(names = "--spool", defaultValue = "custody-spool", paramLabel = "DIR",
+      description = "Local directory where segments for a non-file store wait for upload (default ${DEFAULT-VALUE}).")
+  Path spool;
+
+  @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|bar|lines|none",
+      description = "Progress on stderr (default ${DEFAULT-VALUE}: a bar on a terminal, lines otherwise).")
+  String progress;
+
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
@@ -89,6 +111,11 @@ final class RecordCommand implements Callable<Integer> {
       return record();
     } catch (NoSuchFileException e) {
       err.println("custody record: no such file: " + e.getMessage());
+    } catch (Mp4FormatException e) {
+      err.println("custody record: the input MP4 cannot be recorded: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("custody record: interrupted");
     } catch (KeyFormatException e) {
       err.println("custody record: bad key file: " + e.getMessage());
     } catch (H264FormatException e) {
@@ -103,90 +130,180 @@ final class RecordCommand implements Callable<Integer> {
     return Main.BAD_INPUT;
   }
 
-  private Integer record() throws IOException {
+  private Integer record() throws IOException, InterruptedException {
     StoreRef ref = StoreRef.parse(store);
-    Path dir = ref.directory().orElseThrow(() -> new IllegalArgumentException(
-        "record writes to a local file: store (the camera's flash); copy to " + ref.store.getScheme()
-            + ": with custody upload"));
     DeviceSigningKey device = DeviceSigningKey.fromPem(Files.readString(deviceKey));
     List<RecipientPublicKey> keys = new ArrayList<>();
     for (Path p : recipients) {
       keys.add(RecipientPublicKey.fromPem(Files.readString(p)));
     }
-    List<RecordingInfo> recordings = new ArrayList<>();
-    List<SegmentSummary> segments = new ArrayList<>();
-    Instant start = Instant.now();
-    Recorder recorder = Recorder.builder(new SealedSegmentOutput(dir, Ed25519.signer(device), keys))
-        .preEvent(Duration.ofMillis(Math.round(preEvent * 1000)))
-        .segmentDuration(Duration.ofMillis(Math.round(segment * 1000)))
-        .streamStart(start)
-        .deviceId(deviceId)
-        .operatorId(operatorId)
-        .listener(new RecorderListener() {
-          @Override
-          public void recordingStarted(RecordingInfo r) {
-            recordings.add(r);
-          }
+    Progress bar = Progress.of(progress, spec.commandLine().getErr());
+    Path dir = ref.directory().orElse(spool);
+    try (Input in = Input.open(input, audio); SpoolUpload upload = SpoolUpload.to(ref, dir)) {
+      List<RecordingInfo> recordings = new ArrayList<>();
+      List<SegmentSummary> segments = new ArrayList<>();
+      Instant start = Instant.now();
+      Recorder recorder = Recorder.builder(new SealedSegmentOutput(dir, Ed25519.signer(device), keys))
+          .preEvent(Duration.ofMillis(Math.round(preEvent * 1000)))
+          .segmentDuration(Duration.ofMillis(Math.round(segment * 1000)))
+          .streamStart(start)
+          .deviceId(deviceId)
+          .operatorId(operatorId)
+          .listener(new RecorderListener() {
+            @Override
+            public void recordingStarted(RecordingInfo r) {
+              recordings.add(r);
+            }
 
-          @Override
-          public void segmentClosed(SegmentSummary s) {
-            segments.add(s);
+            @Override
+            public void segmentClosed(SegmentSummary s) {
+              segments.add(s);
+              upload.segmentClosed(s.descriptor().recording().id());
+            }
+          })
+          .build();
+      long fed = 0;
+      try {
+        byte[] adts = in.adts();
+        List<Map<String, Object>> events = readMetadata();
+        int audioPos = 0;
+        int event = 0;
+        boolean triggered = false;
+        boolean stopped = false;
+        long triggerTicks = Math.round(triggerAt * 90_000);
+        byte[] buf = new byte[64 * 1024];
+        for (int n; (n = in.video.read(buf)) >= 0; ) {
+          recorder.feedAnnexB(buf, 0, n);
+          fed += n;
+          long now = recorder.stats().streamTime90k();
+          audioPos = feedAudio(recorder, adts, audioPos, now);
+          while (event < events.size() && seconds(events.get(event)) * 90_000 <= now) {
+            apply(recorder, events.get(event++), start);
           }
-        })
-        .build();
-    byte[] adts = audio != null ? Files.readAllBytes(audio) : new byte[0];
-    List<Map<String, Object>> events = readMetadata();
-    int audioPos = 0;
-    int event = 0;
-    boolean triggered = false;
-    boolean stopped = false;
-    long triggerTicks = Math.round(triggerAt * 90_000);
-    try (InputStream in = input.equals("-") ? System.in : Files.newInputStream(Path.of(input))) {
-      byte[] buf = new byte[64 * 1024];
-      for (int n; (n = in.read(buf)) >= 0; ) {
-        recorder.feedAnnexB(buf, 0, n);
-        long now = recorder.stats().streamTime90k();
-        audioPos = feedAudio(recorder, adts, audioPos, now);
-        while (event < events.size() && seconds(events.get(event)) * 90_000 <= now) {
-          apply(recorder, events.get(event++), start);
+          if (!triggered && now >= triggerTicks) {
+            recorder.startRecording(Trigger.button());
+            triggered = true;
+          }
+          if (triggered && !stopped && stopAt != null && now >= Math.round(stopAt * 90_000)) {
+            recorder.stopRecording();
+            stopped = true;
+          }
+          bar.update(now / 90_000.0, segments.size(), fed, in.size);
         }
-        if (!triggered && now >= triggerTicks) {
-          recorder.startRecording(Trigger.button());
-          triggered = true;
+        feedAudio(recorder, adts, audioPos, Long.MAX_VALUE);
+        if (!triggered) {
+          recorder.startRecording(Trigger.button()); // the trigger falls at the very end of the input
         }
-        if (triggered && !stopped && stopAt != null && now >= Math.round(stopAt * 90_000)) {
-          recorder.stopRecording();
-          stopped = true;
-        }
+      } finally {
+        recorder.close();
+        bar.update(recorder.stats().streamTime90k() / 90_000.0, segments.size(), fed, in.size);
+        bar.done();
       }
-      feedAudio(recorder, adts, audioPos, Long.MAX_VALUE);
-      if (!triggered) {
-        recorder.startRecording(Trigger.button()); // the trigger falls at the very end of the input
+      if (recordings.isEmpty()) {
+        throw new IllegalArgumentException("nothing recorded: the input held no complete H.264 access unit"
+            + (fed == 0 ? " (it was empty)" : ""));
       }
-    } finally {
-      recorder.close();
+      Optional<UploadReport> uploaded = upload.finish(recordings.stream().map(RecordingInfo::id).toList());
+      report(ref, dir, recordings, segments, recorder.stats().videoFramesWritten(), uploaded);
+      if (uploaded.isPresent() && !uploaded.get().complete()) {
+        spec.commandLine().getErr().println("custody record: " + uploaded.get().failed().size()
+            + " segment(s) not uploaded to " + ref.store + "; they are kept in " + dir
+            + "; run: custody upload --delete-local file:" + dir + " " + ref.store);
+        return Main.BAD_INPUT;
+      }
+      return Main.OK;
     }
+  }
+
+  private void report(StoreRef ref, Path dir, List<RecordingInfo> recordings, List<SegmentSummary> segments,
+      long frames, Optional<UploadReport> uploaded) {
     PrintWriter out = spec.commandLine().getOut();
-    long frames = recorder.stats().videoFramesWritten();
     if (json) {
-      out.println(Json.object()
+      Json.ObjectWriter o = Json.object()
           .put("recording", recordings.isEmpty() ? null : recordings.get(0).id())
           .put("recordings", recordings.stream().map(RecordingInfo::id).toList())
           .put("segments", segments.size())
           .put("frames", frames)
           .put("pre_event_ms", recordings.isEmpty() ? 0 : recordings.get(0).preEventMillis())
-          .put("store", ref.store.toString())
-          .toString());
+          .put("store", ref.store.toString());
+      uploaded.ifPresent(u -> o.put("uploaded", u.uploaded() + u.alreadyThere()).put("upload_failed", u.failed().size()));
+      out.println(o.toString());
     } else {
       for (RecordingInfo r : recordings) {
         out.printf("recording %s: %d segment(s), %.1f s of pre-event footage%n", r.id(),
             segments.stream().filter(s -> s.descriptor().recording().id().equals(r.id())).count(),
             r.preEventMillis() / 1000.0);
       }
-      out.printf("%d frames sealed into %s%n", frames, dir);
+      out.printf("%d frames sealed into %s%n", frames, uploaded.isPresent() ? ref.store : dir);
     }
     out.flush();
-    return recordings.isEmpty() ? Main.BAD_INPUT : Main.OK;
+  }
+
+  /** The video as Annex-B and the audio as ADTS, from an Annex-B file or pipe or from an MP4 file. */
+  private static final class Input implements java.io.Closeable {
+    final InputStream video;
+    final long size;
+    private final Mp4Demuxer mp4;
+    private final Path audio;
+
+    private Input(InputStream video, long size, Mp4Demuxer mp4, Path audio) {
+      this.video = video;
+      this.size = size;
+      this.mp4 = mp4;
+      this.audio = audio;
+    }
+
+    static Input open(String input, Path audio) throws IOException {
+      if (input.equals("-")) {
+        return new Input(System.in, -1, null, audio);
+      }
+      Path path = Path.of(input);
+      if (Files.isDirectory(path)) {
+        throw new IOException(input + " is a directory");
+      }
+      if (isMp4(path)) {
+        Mp4Demuxer d = Mp4Demuxer.open(path);
+        return new Input(new java.io.BufferedInputStream(d.videoAnnexB(), 1 << 16), Files.size(path), d, audio);
+      }
+      return new Input(Files.newInputStream(path), Files.size(path), null, audio);
+    }
+
+    /** An ISO BMFF file starts with a box whose type is one of these (an Annex-B stream with 00 00 01). */
+    private static boolean isMp4(Path path) throws IOException {
+      byte[] head = new byte[8];
+      try (InputStream in = Files.newInputStream(path)) {
+        if (in.readNBytes(head, 0, 8) < 8) {
+          return false;
+        }
+      }
+      String type = new String(head, 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+      return List.of("ftyp", "styp", "moov", "mdat", "free", "skip", "wide").contains(type);
+    }
+
+    byte[] adts() throws IOException {
+      if (audio != null) {
+        return Files.readAllBytes(audio);
+      }
+      if (mp4 != null) {
+        try (InputStream a = mp4.audioAdts()) {
+          return a.readAllBytes();
+        }
+      }
+      return new byte[0];
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        if (video != System.in) {
+          video.close();
+        }
+      } finally {
+        if (mp4 != null) {
+          mp4.close();
+        }
+      }
+    }
   }
 
   // AAC frames fed so far, counted in samples (1,024 per frame), and the stream's sampling rate.

@@ -384,6 +384,7 @@ public final class Recorder implements Closeable {
       if (state == RecorderState.CLOSED) {
         return;
       }
+      Recording open = recording;
       try {
         if (scanner != null) {
           // End of input: the access unit in progress is complete now.
@@ -394,6 +395,11 @@ public final class Recorder implements Closeable {
         if (state == RecorderState.RECORDING) {
           finishRecording();
         }
+      } catch (IOException | RuntimeException e) {
+        if (open != null) {
+          open.abort(e);
+        }
+        throw e;
       } finally {
         state = RecorderState.CLOSED;
         buffer.close();
@@ -568,7 +574,7 @@ public final class Recorder implements Closeable {
         buffer.removeFirst();
       }
     } catch (IOException | RuntimeException e) {
-      abandonRecording();
+      abandonRecording(e);
       throw e;
     }
   }
@@ -656,7 +662,11 @@ public final class Recorder implements Closeable {
     }
   }
 
-  private void abandonRecording() {
+  /** The write path failed: the open segment stays unfinished (for recovery) and is released. */
+  private void abandonRecording(Exception cause) {
+    if (recording != null) {
+      recording.abort(cause);
+    }
     recording = null;
     state = RecorderState.BUFFERING;
     buffer.endRecording();
@@ -748,9 +758,30 @@ public final class Recorder implements Closeable {
       long oldFrames = segmentVideoFrames;
       openSegment(dts, configId);
       if (oldWriter != null) {
-        oldWriter.finish(dts - startDts);
+        try {
+          oldWriter.finish(dts - startDts);
+        } catch (IOException | RuntimeException e) {
+          abort(oldSink, e);
+          throw e;
+        }
         segmentsWritten++;
         options.listener.segmentClosed(new SegmentSummary(oldSegment, oldSink.info, oldFrames, false));
+      }
+    }
+
+    /** After a failure: releases the open segment's sink (the segment stays unfinished, for recovery). */
+    void abort(Exception cause) {
+      if (writer != null) {
+        abort(sink, cause);
+        writer = null;
+      }
+    }
+
+    private void abort(FragmentSink s, Exception cause) {
+      try {
+        s.abort();
+      } catch (IOException | RuntimeException e) {
+        cause.addSuppressed(e);
       }
     }
 
@@ -791,6 +822,11 @@ public final class Recorder implements Closeable {
     public void end(SegmentInfo info) throws IOException {
       this.info = info;
       delegate.end(info);
+    }
+
+    @Override
+    public void abort() throws IOException {
+      delegate.abort();
     }
   }
 

@@ -25,4 +25,12 @@ public interface FragmentSink {
 
   /** The segment is complete; no bytes follow. */
   void end(SegmentInfo info) throws IOException;
+
+  /**
+   * The segment will not be completed ({@link #end} will not be called): its writer failed, or
+   * the recorder is closing after a failure. Release what the sink holds (files, connections);
+   * what was written stays as an unfinished segment, as after a crash. Idempotent. The default
+   * does nothing.
+   */
+  default void abort() throws IOException {}
 }

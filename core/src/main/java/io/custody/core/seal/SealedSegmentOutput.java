@@ -103,13 +103,43 @@ public final class SealedSegmentOutput implements SegmentOutput {
     return new FragmentSink() {
       @Override
       public void init(ByteBuffer ftypMoov) throws IOException {
-        writer.init(ftypMoov);
+        try {
+          writer.init(ftypMoov);
+        } catch (IOException | RuntimeException e) {
+          abandon(e);
+        }
       }
 
       @Override
       public void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) throws IOException {
-        writer.fragment(prftMoofMdat, info);
-        channel.force(false);
+        try {
+          writer.fragment(prftMoofMdat, info);
+          channel.force(false);
+        } catch (IOException | RuntimeException e) {
+          abandon(e);
+        }
+      }
+
+      /** The segment stays as .part, as after a crash, for recovery to close; its file is closed. */
+      @Override
+      public void abort() throws IOException {
+        synchronized (open) {
+          open.remove(segment);
+        }
+        channel.close();
+      }
+
+      /** A write failed (e.g. the disk is full): the recorder cannot go on with this segment. */
+      private void abandon(Exception e) throws IOException {
+        try {
+          abort();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        if (e instanceof IOException) {
+          throw (IOException) e;
+        }
+        throw (RuntimeException) e;
       }
 
       @Override

@@ -44,18 +44,21 @@ public final class SegmentReader implements Closeable {
   private final SegmentHeader header;
   private final SegmentManifest manifest;
   private final VerificationReport report;
+  private final List<SegmentManifest.Fragment> fragments;
   private final SecretKeySpec recordKey;
   private final List<Entry> encrypted;
   private final Cipher cipher;
   private final byte[] nonce = new byte[12];
   private byte[] scratch = new byte[FRAMING + MAX_RECORD_PLAINTEXT + TAG];
 
-  private SegmentReader(FileChannel file, VerificationReport report, SecretKeySpec recordKey,
-      List<Entry> encrypted) throws GeneralSecurityException {
+  private SegmentReader(FileChannel file, SegmentHeader header, VerificationReport report,
+      List<SegmentManifest.Fragment> fragments, SecretKeySpec recordKey, List<Entry> encrypted)
+      throws GeneralSecurityException {
     this.file = file;
     this.report = report;
-    this.header = report.header().orElseThrow();
-    this.manifest = report.manifest().orElseThrow();
+    this.header = header;
+    this.manifest = report == null ? null : report.manifest().orElseThrow();
+    this.fragments = fragments;
     this.recordKey = recordKey;
     this.encrypted = encrypted;
     this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -75,7 +78,31 @@ public final class SegmentReader implements Closeable {
     if (!report.ok()) {
       throw new VerificationFailedException(report);
     }
-    SegmentHeader h = report.header().orElseThrow();
+    return open(sealed, key, report.header().orElseThrow(), report, report.manifest().orElseThrow().fragments());
+  }
+
+  /**
+   * Opens {@code sealed} for decryption with {@code key} <b>without verifying it</b>: for a forced
+   * export of evidence that fails verification (a damaged copy, a missing device key). The fragment
+   * table comes from the segment's FRAGMENT_INFO records as they stand. Every record is still
+   * authenticated by AES-GCM under the segment's content key, so {@link #readFragment} fails with
+   * {@link DecryptionException} for a record that was altered; but nothing proves that the device
+   * sealed the segment, or that its records are all there and in order. {@link #manifest()} and
+   * {@link #writePlaintext} are not available on such a reader.
+   *
+   * @throws SealedFormatException if the file does not start with a readable segment header
+   * @throws DecryptionException as for {@link #open}
+   */
+  public static SegmentReader openUnverified(Path sealed, RecipientPrivateKey key) throws IOException, DecryptionException {
+    SegmentLayout layout;
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(sealed), 1 << 16)) {
+      layout = SegmentLayout.read(in);
+    }
+    return open(sealed, key, layout.header(), null, layout.fragments());
+  }
+
+  private static SegmentReader open(Path sealed, RecipientPrivateKey key, SegmentHeader h, VerificationReport report,
+      List<SegmentManifest.Fragment> fragments) throws IOException, DecryptionException {
     byte[] keyId = key.publicKey().keyId();
     SegmentHeader.Recipient entry = null;
     for (SegmentHeader.Recipient r : h.recipients()) {
@@ -104,7 +131,7 @@ public final class SegmentReader implements Closeable {
       List<Entry> entries = index(sealed);
       FileChannel channel = FileChannel.open(sealed, StandardOpenOption.READ);
       try {
-        return new SegmentReader(channel, report, recordKey, entries);
+        return new SegmentReader(channel, h, report, fragments, recordKey, entries);
       } catch (GeneralSecurityException e) {
         channel.close();
         throw new IllegalStateException("AES-GCM is not available", e);
@@ -120,31 +147,58 @@ public final class SegmentReader implements Closeable {
       RecordReader r = new RecordReader(in);
       r.readHeader();
       int counter = 0;
-      while (r.next()) {
-        if (isEncrypted(r.kind)) {
-          entries.add(new Entry(r.kind, r.seq, r.recordOffset, r.bodyLength, counter++));
+      try {
+        while (r.next()) {
+          if (isEncrypted(r.kind)) {
+            entries.add(new Entry(r.kind, r.seq, r.recordOffset, r.bodyLength, counter++));
+          }
         }
+      } catch (SealedFormatException e) {
+        // a broken tail (only an unverified reader gets here): the records before it stay readable
       }
     }
     return entries;
   }
 
-  /** The verified manifest. */
+  /**
+   * The verified manifest.
+   *
+   * @throws IllegalStateException on a reader from {@link #openUnverified}
+   */
   public SegmentManifest manifest() {
+    if (manifest == null) {
+      throw new IllegalStateException("opened unverified: there is no verified manifest");
+    }
     return manifest;
   }
 
-  /** The verification report the segment passed. */
+  /** Whether the segment was verified when opened ({@link #open}), not opened with {@link #openUnverified}. */
+  public boolean verified() {
+    return report != null;
+  }
+
+  /**
+   * The verification report the segment passed.
+   *
+   * @throws IllegalStateException on a reader from {@link #openUnverified}
+   */
   public VerificationReport verification() {
+    if (report == null) {
+      throw new IllegalStateException("opened unverified");
+    }
     return report;
   }
 
+  /** Fragments in the segment's fragment table. */
   public int fragmentCount() {
-    return manifest.fragments().size();
+    return fragments.size();
   }
 
   /** The initialization part ({@code ftyp} + {@code moov}). */
   public byte[] readInit() throws IOException, DecryptionException {
+    if (encrypted.isEmpty() || encrypted.get(0).kind != KIND_INIT) {
+      throw new DecryptionException(DecryptionException.Reason.TRUNCATED, "the segment has no INIT record");
+    }
     Entry e = encrypted.get(0);
     byte[] out = new byte[e.bodyLength - TAG];
     decrypt(e, out, 0);
@@ -153,7 +207,7 @@ public final class SegmentReader implements Closeable {
 
   /** Fragment {@code i} ({@code prft} + {@code moof} + {@code mdat}), decrypted. */
   public byte[] readFragment(int i) throws IOException, DecryptionException {
-    SegmentManifest.Fragment f = manifest.fragments().get(i);
+    SegmentManifest.Fragment f = fragments.get(i);
     byte[] out = new byte[Math.toIntExact(f.plaintextLength())];
     int at = 0;
     for (Entry e : encrypted) {
@@ -174,6 +228,7 @@ public final class SegmentReader implements Closeable {
    *     the plaintext does not match the manifest (bytes already written must then be discarded)
    */
   public byte[] writePlaintext(OutputStream out) throws IOException, DecryptionException {
+    manifest();
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");

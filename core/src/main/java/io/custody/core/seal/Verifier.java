@@ -113,6 +113,13 @@ public final class Verifier {
   }
 
   /** One verification pass. */
+  /** The fragment-table row of a FRAGMENT_INFO body (§3.3) at {@code seq}, with the chain after it. */
+  static SegmentManifest.Fragment fragmentInfo(byte[] b, int seq, byte[] chainAfter) {
+    return new SegmentManifest.Fragment(getInt(b, 0), getInt(b, 4), seq, getLong(b, 8), getUnsignedInt(b, 16),
+        getLong(b, 20), getUnsignedInt(b, 28), getUnsignedInt(b, 32), getUnsignedInt(b, 36),
+        b[40] == 1, java.time.Instant.ofEpochMilli(getLong(b, 41)), hex(chainAfter));
+  }
+
   private final class Run {
     private final RecordReader r;
     private SegmentHeader header;
@@ -239,9 +246,7 @@ public final class Verifier {
               // removed, the signed record hashes name it, which says more than this mismatch.
               deferred = problem("fragment-info", seq, at, "fragment info disagrees with the records before it");
             }
-            table.add(new SegmentManifest.Fragment(index, firstSeq, seq, fragmentOffset, fragmentLength,
-                getLong(b, 20), getUnsignedInt(b, 28), getUnsignedInt(b, 32), getUnsignedInt(b, 36),
-                b[40] == 1, java.time.Instant.ofEpochMilli(getLong(b, 41)), hex(r.chain)));
+            table.add(fragmentInfo(b, seq, r.chain));
             fragments++;
             break;
           }

@@ -1,0 +1,273 @@
+package io.custody.cli;
+
+import static io.custody.cli.EvidenceCommandsTest.CLIPS;
+import static io.custody.cli.EvidenceCommandsTest.frameMd5;
+import static io.custody.cli.EvidenceCommandsTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.custody.cli.EvidenceCommandsTest.Result;
+import io.custody.core.crypto.DevicePublicKey;
+import io.custody.core.seal.Verifier;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What goes into {@code record} besides an Annex-B file (an MP4, an empty pipe, a cut-short MP4,
+ * a store that is not a directory, a disk that fills up), and what comes out of {@code inspect}
+ * and {@code export --force}.
+ */
+class RecordSourcesTest {
+  @TempDir Path dir;
+  Path keys;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeEach
+  void keys() {
+    keys = dir.resolve("keys");
+    assertThat(run("keys", "init", "--out", keys.toString()).exit()).isZero();
+  }
+
+  private String[] record(String input, String store, String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of("record", "--input", input, "--pre-event", "30",
+        "--trigger-at", "0", "--segment", "1", "--device-key", keys.resolve("device.key").toString(),
+        "--recipient", keys.resolve("recipient.pub").toString(), "--store", store, "--json"));
+    args.addAll(Arrays.asList(more));
+    return args.toArray(String[]::new);
+  }
+
+  private Path mp4(String name, boolean audio) throws Exception {
+    Path out = dir.resolve(name);
+    List<String> cmd = new java.util.ArrayList<>(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "h264",
+        "-framerate", "30", "-i", CLIPS.resolve("bwc-1080p30-high.h264").toString()));
+    if (audio) {
+      cmd.addAll(List.of("-i", CLIPS.resolve("bwc-1080p30-audio.aac").toString(), "-map", "0:v", "-map", "1:a",
+          "-bsf:a", "aac_adtstoasc", "-shortest"));
+    }
+    cmd.addAll(List.of("-c", "copy", out.toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(log).isZero();
+    return out;
+  }
+
+  private static List<Path> sealedFiles(Path store) throws Exception {
+    if (!Files.exists(store)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(store)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".sealed")).sorted().toList();
+    }
+  }
+
+  @Test
+  void anMp4IsRecordedWithItsAudioAndExportsFrameExact() throws Exception {
+    Path mp4 = mp4("in.mp4", true);
+    Path store = dir.resolve("ev");
+    Result rec = run(record(mp4.toString(), "file:" + store));
+    assertThat(rec.exit()).as(rec.err()).isZero();
+    String id = JSON.readTree(rec.out()).get("recording").asText();
+    Path out = dir.resolve("out.mp4");
+    Result exp = run("export", "--key", keys.resolve("recipient.key").toString(), "--device-pub",
+        keys.resolve("device.pub").toString(), "-o", out.toString(), "file:" + store + "#" + id);
+    assertThat(exp.exit()).as(exp.err()).isZero();
+    assertThat(frameMd5(out)).isEqualTo(frameMd5(CLIPS.resolve("bwc-1080p30-high.h264")));
+    JsonNode info = JSON.readTree(Files.readString(dir.resolve("out.json")));
+    assertThat(info.get("verified").asBoolean()).isTrue();
+    assertThat(info.get("forced").asBoolean()).isFalse();
+    // The audio track came along: every segment's manifest counts AAC samples.
+    int audio = 0;
+    for (JsonNode m : info.get("manifests")) {
+      for (JsonNode t : m.get("tracks")) {
+        audio += t.get("kind").asText().equals("audio") ? t.get("samples").asInt() : 0;
+      }
+    }
+    assertThat(audio).isGreaterThan(130); // 3 s of 48 kHz AAC is 140 frames
+  }
+
+  @Test
+  void aCutShortMp4IsRefusedBeforeAnythingIsWritten() throws Exception {
+    byte[] whole = Files.readAllBytes(mp4("in.mp4", false));
+    Path cut = dir.resolve("cut.mp4");
+    Files.write(cut, Arrays.copyOf(whole, whole.length / 2));
+    Path store = dir.resolve("ev");
+    Result r = run(record(cut.toString(), "file:" + store));
+    assertThat(r.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err().trim().lines()).hasSize(1).first().asString().contains("cut short");
+    assertThat(store).doesNotExist();
+  }
+
+  @Test
+  void anEmptyPipeIsAOneLineError() {
+    InputStream stdin = System.in;
+    System.setIn(new ByteArrayInputStream(new byte[0]));
+    try {
+      Path store = dir.resolve("ev");
+      Result r = run(record("-", "file:" + store));
+      assertThat(r.exit()).isEqualTo(Main.BAD_INPUT);
+      assertThat(r.out()).isEmpty();
+      assertThat(r.err().trim().lines()).hasSize(1).first().asString().contains("nothing recorded").contains("empty");
+    } finally {
+      System.setIn(stdin);
+    }
+  }
+
+  @Test
+  void aMissingStoreIsAOneLineErrorBeforeRecording() {
+    Result r = run(record(CLIPS.resolve("bwc-720p30-main.h264").toString(), "nosuch:somewhere"));
+    assertThat(r.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(r.err().trim().lines()).hasSize(1).first().asString().contains("installed schemes");
+  }
+
+  @Test
+  void intoAStoreThatIsNotADirectoryThroughTheSpool() throws Exception {
+    Path spool = dir.resolve("spool");
+    String store = "mem:record-" + System.nanoTime();
+    Result rec = run(record(CLIPS.resolve("bwc-1080p30-high.h264").toString(), store, "--spool", spool.toString()));
+    assertThat(rec.exit()).as(rec.err()).isZero();
+    JsonNode j = JSON.readTree(rec.out());
+    assertThat(j.get("uploaded").asInt()).isEqualTo(j.get("segments").asInt()).isEqualTo(3);
+    String id = j.get("recording").asText();
+    Result v = run("verify", "--device-pub", keys.resolve("device.pub").toString(), store + "#" + id);
+    assertThat(v.exit()).as(v.out() + v.err()).isZero();
+    assertThat(sealedFiles(spool)).isEmpty(); // released once verified in the store
+  }
+
+  @Test
+  void aFullDiskIsAOneLineErrorAndLeavesNothingThatLooksComplete() throws Exception {
+    Path mount = Files.createDirectory(dir.resolve("small"));
+    Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.toString())
+        .redirectErrorStream(true).start();
+    String why = new String(m.getInputStream().readAllBytes());
+    assertThat(m.waitFor(30, TimeUnit.SECONDS) && m.exitValue() == 0)
+        .as("this test mounts a 1 MiB tmpfs and needs root: %s", why).isTrue();
+    try {
+      Path store = mount.resolve("ev");
+      Result r = run(record(CLIPS.resolve("bwc-1080p30-high.h264").toString(), "file:" + store));
+      assertThat(r.exit()).isEqualTo(Main.BAD_INPUT);
+      assertThat(r.err().trim().lines()).hasSize(1).first().asString().contains("No space left");
+      Verifier verifier = new Verifier(DevicePublicKey.fromPem(Files.readString(keys.resolve("device.pub"))));
+      List<Path> done = sealedFiles(store);
+      for (Path p : done) {
+        assertThat(verifier.verify(p).complete()).as("%s looks complete, so it must be", p).isTrue();
+      }
+      assertThat(done).hasSizeLessThan(3); // the 1.7 MB clip cannot all fit
+      Result v = run("verify", "--device-pub", keys.resolve("device.pub").toString(), "file:" + store);
+      assertThat(v.exit()).isEqualTo(Main.BAD_INPUT); // the recording is incomplete, and says so
+    } finally {
+      StringBuilder openFiles = new StringBuilder();
+      try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+        for (Path fd : fds.toList()) {
+          try {
+            Path target = Files.readSymbolicLink(fd);
+            if (target.startsWith(mount)) {
+              openFiles.append(target).append(' ');
+            }
+          } catch (java.io.IOException gone) {
+            // closed meanwhile
+          }
+        }
+      }
+      Process u = new ProcessBuilder("umount", mount.toString()).redirectErrorStream(true).start();
+      String log = new String(u.getInputStream().readAllBytes()) + "; files left open: " + openFiles;
+      assertThat(u.waitFor(30, TimeUnit.SECONDS) && u.exitValue() == 0).as("umount: %s", log).isTrue();
+    }
+  }
+
+  @Test
+  void progressIsABarOnRequest() {
+    Result r = run(record(CLIPS.resolve("bwc-1080p30-high.h264").toString(), "file:" + dir.resolve("ev"),
+        "--progress", "bar"));
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).startsWith("\r[").contains("100%").contains("s recorded").contains("MB/s").endsWith("\n");
+  }
+
+  @Test
+  void inspectShowsSealedSegmentsWithoutKeysAndStreamFactsWithThem() throws Exception {
+    Path store = dir.resolve("ev");
+    Result rec = run(record(CLIPS.resolve("bwc-1080p30-high.h264").toString(), "file:" + store));
+    String id = JSON.readTree(rec.out()).get("recording").asText();
+    Path first = store.resolve(id).resolve("00000.sealed");
+
+    Result text = run("inspect", first.toString());
+    assertThat(text.exit()).as(text.err()).isZero();
+    assertThat(text.out()).contains("recording:     " + id + ", segment 0").contains("fragments:     1")
+        .contains("state:         finished").contains("not checked");
+
+    Result all = run("inspect", "--json", "--device-pub", keys.resolve("device.pub").toString(), "--key",
+        keys.resolve("recipient.key").toString(), "file:" + store + "#" + id);
+    assertThat(all.exit()).as(all.err()).isZero();
+    JsonNode segments = JSON.readTree(all.out()).get("segments");
+    assertThat(segments).hasSize(3);
+    for (JsonNode s : segments) {
+      assertThat(s.get("verified").asBoolean()).isTrue();
+      assertThat(s.get("stream").get("width").asInt()).isEqualTo(1920);
+      assertThat(s.get("stream").get("height").asInt()).isEqualTo(1080);
+      assertThat(s.get("stream").get("frames").asInt()).isEqualTo(30);
+      assertThat(s.get("recipients").get(0).asText()).hasSize(64);
+    }
+    assertThat(segments.get(2).get("manifest").get("last_in_recording").asBoolean()).isTrue();
+
+    // A copy cut short is unfinished; tampered bytes fail the signature check.
+    byte[] whole = Files.readAllBytes(first);
+    Path cut = dir.resolve("cut.sealed");
+    Files.write(cut, Arrays.copyOf(whole, whole.length / 2));
+    Result c = run("inspect", "--json", cut.toString());
+    assertThat(c.exit()).isZero();
+    assertThat(JSON.readTree(c.out()).get("finished").asBoolean()).isFalse();
+    whole[whole.length / 3] ^= 1;
+    Files.write(cut, whole);
+    Result t = run("inspect", "--device-pub", keys.resolve("device.pub").toString(), cut.toString());
+    assertThat(t.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(t.out()).contains("signatures:    FAILED");
+  }
+
+  @Test
+  void exportForceSaysSoAndLeavesOutWhatFailsAuthentication() throws Exception {
+    Path store = dir.resolve("ev");
+    Path clip = CLIPS.resolve("bwc-1080p30-high.h264");
+    Result rec = run(record(clip.toString(), "file:" + store));
+    String id = JSON.readTree(rec.out()).get("recording").asText();
+    Path seg1 = store.resolve(id).resolve("00001.sealed");
+    byte[] b = Files.readAllBytes(seg1);
+    b[b.length / 2] ^= 0x40; // inside the ciphertext of the middle segment's only fragment
+    Files.write(seg1, b);
+    String[] export = {"export", "--key", keys.resolve("recipient.key").toString(), "--device-pub",
+        keys.resolve("device.pub").toString(), "-o", dir.resolve("out.mp4").toString(), "file:" + store + "#" + id};
+    Result refused = run(export);
+    assertThat(refused.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(refused.err()).contains("does not verify").contains("--force");
+    assertThat(dir.resolve("out.mp4")).doesNotExist();
+
+    String[] forced = Arrays.copyOf(export, export.length + 1);
+    forced[export.length] = "--force";
+    Result r = run(forced);
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).contains("WARNING").contains("--force");
+    assertThat(r.out()).contains("NOT VERIFIED");
+    JsonNode info = JSON.readTree(Files.readString(dir.resolve("out.json")));
+    assertThat(info.get("verified").asBoolean()).isFalse();
+    assertThat(info.get("forced").asBoolean()).isTrue();
+    assertThat(info.get("verification_problem").asText()).isNotEmpty();
+    assertThat(info.get("left_out")).hasSize(1);
+    assertThat(info.get("left_out").get(0).asText()).contains("00001.sealed: fragment 0");
+    // What is left plays: segments 0 and 2, frame-exact.
+    List<String> source = frameMd5(clip);
+    List<String> got = frameMd5(dir.resolve("out.mp4"));
+    assertThat(got).hasSize(60);
+    assertThat(got.subList(0, 30)).isEqualTo(source.subList(0, 30));
+    assertThat(got.subList(30, 60)).isEqualTo(source.subList(60, 90));
+  }
+}

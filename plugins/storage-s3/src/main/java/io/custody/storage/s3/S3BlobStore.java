@@ -66,11 +66,18 @@ import software.amazon.awssdk.services.s3.model.Tag;
  *       known, so unless the caller passed {@link CreateOptions#expectedSha256()} the SHA-256 goes
  *       in an object tag of the same name right after completion; an object found with neither is
  *       hashed by reading it (and tagged).
- *   <li>Create-if-absent: {@code If-None-Match: *} on the PutObject/Complete; and because Ceph RGW
- *       16.2 ignores it on versioned (Object Lock) buckets, the key is looked up before committing,
- *       and on versioned buckets the versions of the key are listed after: the <em>oldest</em>
- *       version is the object, a later one of other bytes is deleted again (or, if its retention
- *       forbids that, left as an unreachable version) and the writer gets {@link
+ *   <li>Create-if-absent: {@code If-None-Match: *} on the PutObject/Complete, and the key is looked
+ *       up before committing. On an <em>unversioned</em> bucket every create first writes a
+ *       {@linkplain Claim claim} ({@code dir/.custody-claim.name}, holding size and SHA-256) with a
+ *       conditional single PUT, because Ceph RGW 16.2 ignores {@code If-None-Match} on
+ *       CompleteMultipartUpload (it honours it on PutObject): a writer of other bytes than the claim
+ *       names is refused, so a late completion can never replace the object. Claims stay while the
+ *       object exists, are left out of {@link #list}, and go with {@link #delete}; a stale one (its
+ *       writer died between claiming and committing) lets the same bytes through and is removed
+ *       with {@link #releaseClaim}. On <em>versioned</em> (Object Lock) buckets, where RGW ignores
+ *       the header on every write, the versions of the key are listed after committing: the
+ *       <em>oldest</em> version is the object, a later one of other bytes is deleted again (or, if
+ *       its retention forbids that, left as an unreachable version) and the writer gets {@link
  *       ObjectExistsException}. stat, read, delete and protect address the oldest version.
  *   <li>Retention is S3 Object Lock, enforced by the server, when the bucket has it.
  * </ul>
@@ -679,7 +686,9 @@ public final class S3BlobStore implements BlobStore {
   // -- deleting and protecting ------------------------------------------------------------------
 
   /**
-   * Deletes the object. On a versioned bucket: its version, by id (so no delete marker is written
+   * Deletes the object. On an unversioned bucket: the object, then its claim (never before: while
+   * the object exists its claim must, or a late writer of other bytes could claim the key and
+   * replace it). On a versioned bucket: its version, by id (so no delete marker is written
    * and the server's Object Lock decides), then any stray versions of the key a lost race left
    * behind, as far as their own retention allows.
    */

@@ -304,7 +304,14 @@ public final class S3BlobWriter extends AbstractBlobWriter {
         throw new StorageException("the claim of '" + key + "' kept appearing and disappearing: try again", null,
             true);
       }
-      // released (delete() of the object) between our PUT and our HEAD: claim again
+      // Released (delete() of the object) between our PUT and our HEAD, or another writer's
+      // conditional PUT still in progress (409 on AWS): claim again.
+      try {
+        Thread.sleep(20L * attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while claiming '" + key + "'");
+      }
     }
   }
 

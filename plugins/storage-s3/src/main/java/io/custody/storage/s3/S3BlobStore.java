@@ -519,11 +519,24 @@ public final class S3BlobStore implements BlobStore {
   }
 
   void tagSha256(String key, String versionId, String sha) throws StorageException {
-    try {
-      s3.putObjectTagging(b -> b.bucket(bucket).key(prefix + key).versionId(versionId)
-          .tagging(t -> t.tagSet(Tag.builder().key(SHA256_NAME).value(sha).build())));
-    } catch (SdkException e) {
-      throw Errors.map(e, key, "tagging");
+    for (int attempt = 1; ; attempt++) {
+      try {
+        s3.putObjectTagging(b -> b.bucket(bucket).key(prefix + key).versionId(versionId)
+            .tagging(t -> t.tagSet(Tag.builder().key(SHA256_NAME).value(sha).build())));
+        return;
+      } catch (SdkException e) {
+        // RGW answers 409 OperationAborted while another request writes the same object (writers
+        // of the same bytes completing one key at once, each tagging): try again.
+        if (!Errors.code(e).equals("OperationAborted") || attempt == 5) {
+          throw Errors.map(e, key, "tagging");
+        }
+      }
+      try {
+        Thread.sleep(50L * attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StorageException("interrupted while tagging '" + key + "'", e, true);
+      }
     }
   }
 

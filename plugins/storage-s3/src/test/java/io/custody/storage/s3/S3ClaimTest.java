@@ -157,6 +157,52 @@ class S3ClaimTest {
   }
 
   @Test
+  void writersOfDifferentLargeBytesRacingLeaveExactlyOne() throws Exception {
+    // Not forced: six docks complete multipart uploads of different bytes to one key at once.
+    String key = prefix + "race.sealed";
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    List<byte[]> contents = new ArrayList<>();
+    List<Future<Object>> all = new ArrayList<>();
+    try {
+      for (int i = 0; i < 6; i++) {
+        byte[] data = large(100 + i);
+        contents.add(data);
+        all.add(pool.submit(() -> {
+          try (S3BlobStore s = CephRgw.shared().open(CephRgw.PLAIN, SMALL_PARTS)) {
+            return put(s, key, data);
+          } catch (ObjectExistsException e) {
+            return e;
+          }
+        }));
+      }
+      List<BlobInfo> won = new ArrayList<>();
+      for (Future<Object> f : all) {
+        if (f.get() instanceof BlobInfo info) {
+          won.add(info);
+        } else {
+          assertThat(f.get()).isInstanceOf(ObjectExistsException.class);
+        }
+      }
+      assertThat(won).hasSize(1);
+      byte[] held = read(key);
+      assertThat(sha256(held)).isEqualTo(won.get(0).sha256());
+      assertThat(contents).anySatisfy(c -> assertThat(c).isEqualTo(held));
+      assertThat(store.claim(key).orElseThrow().sha256()).isEqualTo(won.get(0).sha256());
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(pendingUploads(key)).isEmpty();
+  }
+
+  @Test
+  void aKeyTooLongForItsClaimIsRefusedAtCreate() throws Exception {
+    String fits = prefix + "x".repeat(1024 - prefix.length() - ".custody-claim.".length());
+    store.create(fits, CreateOptions.defaults()).close();
+    assertThatThrownBy(() -> store.create(fits + "x", CreateOptions.defaults()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(".custody-claim.");
+  }
+
+  @Test
   void writersOfTheSameBytesRacingLeaveOneObject() throws Exception {
     byte[] data = large(6);
     String sha = sha256(data);

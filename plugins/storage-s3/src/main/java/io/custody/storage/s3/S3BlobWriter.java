@@ -206,7 +206,9 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     beforeCommit.run();
     // 2. Unversioned bucket: claim the key. RGW 16.2 ignores If-None-Match on
     // CompleteMultipartUpload, so that header alone cannot stop a late completion from replacing
-    // another writer's object; a claim is a single PUT, where the header is honoured.
+    // another writer's object; a claim is a single PUT, where the header is honoured. Single puts
+    // claim too: else a multipart writer could claim, look, and complete just after a single put
+    // of other bytes landed, replacing it.
     if (!store.versioned()) {
       Optional<BlobInfo> there = claim(sha256, size);
       if (there.isPresent()) {

@@ -23,8 +23,9 @@ final class Errors {
   }
 
   /**
-   * 404 → {@link NoSuchObjectException}; 5xx, 408, 429 and failures without a response (timeouts,
-   * refused or dropped connections) → transient {@link StorageException}; other 4xx → permanent.
+   * 404 → {@link NoSuchObjectException}; 5xx, 408, 429, 409 OperationAborted and failures without a
+   * response (timeouts, refused or dropped connections) → transient {@link StorageException}; other
+   * 4xx → permanent.
    */
   static StorageException map(SdkException e, String key, String what) {
     int status = status(e);
@@ -33,7 +34,8 @@ final class Errors {
       n.addSuppressed(e); // (its cause is fixed by its constructor)
       return n;
     }
-    boolean transientFailure = e instanceof SdkClientException || status >= 500 || status == 408 || status == 429;
+    boolean transientFailure = e instanceof SdkClientException || status >= 500 || status == 408 || status == 429
+        || "OperationAborted".equals(code(e)); // 409: a conflicting operation on the object, try again
     String detail = status == 0 ? e.getMessage()
         : "HTTP " + status + (code(e).isEmpty() ? "" : " " + code(e)) + ": " + e.getMessage();
     return new StorageException(what + " '" + key + "' failed: " + detail, e, transientFailure);

@@ -66,11 +66,18 @@ import software.amazon.awssdk.services.s3.model.Tag;
  *       known, so unless the caller passed {@link CreateOptions#expectedSha256()} the SHA-256 goes
  *       in an object tag of the same name right after completion; an object found with neither is
  *       hashed by reading it (and tagged).
- *   <li>Create-if-absent: {@code If-None-Match: *} on the PutObject/Complete; and because Ceph RGW
- *       16.2 ignores it on versioned (Object Lock) buckets, the key is looked up before committing,
- *       and on versioned buckets the versions of the key are listed after: the <em>oldest</em>
- *       version is the object, a later one of other bytes is deleted again (or, if its retention
- *       forbids that, left as an unreachable version) and the writer gets {@link
+ *   <li>Create-if-absent: {@code If-None-Match: *} on the PutObject/Complete, and the key is looked
+ *       up before committing. On an <em>unversioned</em> bucket every create first writes a
+ *       {@linkplain Claim claim} ({@code dir/.custody-claim.name}, holding size and SHA-256) with a
+ *       conditional single PUT, because Ceph RGW 16.2 ignores {@code If-None-Match} on
+ *       CompleteMultipartUpload (it honours it on PutObject): a writer of other bytes than the claim
+ *       names is refused, so a late completion can never replace the object. Claims stay while the
+ *       object exists, are left out of {@link #list}, and go with {@link #delete}; a stale one (its
+ *       writer died between claiming and committing) lets the same bytes through and is removed
+ *       with {@link #releaseClaim}. On <em>versioned</em> (Object Lock) buckets, where RGW ignores
+ *       the header on every write, the versions of the key are listed after committing: the
+ *       <em>oldest</em> version is the object, a later one of other bytes is deleted again (or, if
+ *       its retention forbids that, left as an unreachable version) and the writer gets {@link
  *       ObjectExistsException}. stat, read, delete and protect address the oldest version.
  *   <li>Retention is S3 Object Lock, enforced by the server, when the bucket has it.
  * </ul>
@@ -78,6 +85,14 @@ import software.amazon.awssdk.services.s3.model.Tag;
 public final class S3BlobStore implements BlobStore {
   /** User-metadata (x-amz-meta-) and tag name of the SHA-256. */
   static final String SHA256_NAME = "custody-sha256";
+  /** User-metadata names of a claim's size and upload. */
+  static final String SIZE_NAME = "custody-size";
+  static final String UPLOAD_NAME = "custody-upload";
+  /**
+   * How the name of a claim starts: the claim of {@code dir/name} is {@code dir/.custody-claim.name}
+   * (a segment starting with '.' is never a key, see {@link Keys#check}).
+   */
+  static final String CLAIM_MARK = ".custody-claim.";
 
   private static final System.Logger LOG = System.getLogger(S3BlobStore.class.getName());
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -150,6 +165,7 @@ public final class S3BlobStore implements BlobStore {
   public S3BlobWriter create(String key, CreateOptions options) throws IOException {
     Keys.check(key);
     checkLockOptions(options);
+    checkClaimFits(key);
     return new S3BlobWriter(this, key, options, partSize, null, Map.of());
   }
 
@@ -167,6 +183,7 @@ public final class S3BlobStore implements BlobStore {
   public S3BlobWriter resume(String key, CreateOptions options) throws IOException {
     Keys.check(key);
     checkLockOptions(options);
+    checkClaimFits(key);
     Optional<PendingUpload> pending = pendingUpload(key);
     if (pending.isEmpty()) {
       return create(key, options);
@@ -242,6 +259,153 @@ public final class S3BlobStore implements BlobStore {
       throw new UnsupportedOperationException("bucket '" + bucket + "' has no Object Lock: it cannot keep retention "
           + "or legal holds (create it with Object Lock enabled)");
     }
+  }
+
+  // -- claims (unversioned buckets) -------------------------------------------------------------
+
+  /**
+   * A writer's claim on a key of an unversioned bucket: a small object next to it ({@code
+   * dir/.custody-claim.name}), written with {@code If-None-Match: *} before the object is
+   * committed. It names the bytes (size and SHA-256) that may ever be committed under the key.
+   *
+   * @param key the key claimed
+   * @param claimKey the S3 key of the claim object (in this store's bucket)
+   * @param sha256 the SHA-256 of the bytes claimed
+   * @param size their size
+   * @param upload the multipart upload id of the claiming writer, or {@code single-put}
+   * @param claimed when the claim was written (the server's Last-Modified)
+   */
+  public record Claim(String key, String claimKey, String sha256, long size, String upload, Instant claimed) {}
+
+  /** The S3 key of the claim of {@code key}. */
+  String claimKey(String key) {
+    String full = prefix + key;
+    int slash = full.lastIndexOf('/');
+    return full.substring(0, slash + 1) + CLAIM_MARK + full.substring(slash + 1);
+  }
+
+  /** If {@code s3Key} is a claim, the key to list after to skip its directory's block of claims. */
+  static String claimBlockEnd(String s3Key) {
+    int slash = s3Key.lastIndexOf('/');
+    if (!s3Key.startsWith(CLAIM_MARK, slash + 1)) {
+      return null;
+    }
+    // Every name starting with ".custody-claim." sorts before ".custody-claim/" ('.' < '/').
+    return s3Key.substring(0, slash + 1) + CLAIM_MARK.substring(0, CLAIM_MARK.length() - 1) + "/";
+  }
+
+  private void checkClaimFits(String key) {
+    if (!versioned && claimKey(key).getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Keys.MAX_KEY_BYTES) {
+      throw new IllegalArgumentException("key too long for an unversioned bucket: its claim '" + claimKey(key)
+          + "' would exceed " + Keys.MAX_KEY_BYTES + " bytes (" + CLAIM_MARK.length() + " more than the key and "
+          + "the store's prefix)");
+    }
+  }
+
+  /** The claim of a key, if there is one (any bucket; only unversioned buckets get claims). */
+  public Optional<Claim> claim(String key) throws IOException {
+    Keys.check(key);
+    String ck = claimKey(key);
+    HeadObjectResponse h;
+    try {
+      h = s3.headObject(b -> b.bucket(bucket).key(ck));
+    } catch (SdkException e) {
+      if (Errors.status(e) == 404) {
+        return Optional.empty();
+      }
+      throw Errors.map(e, ck, "reading the claim");
+    }
+    Map<String, String> m = h.metadata();
+    long size;
+    try {
+      size = Long.parseLong(m.getOrDefault(SIZE_NAME, "-1"));
+    } catch (NumberFormatException e) {
+      size = -1;
+    }
+    return Optional.of(new Claim(key, ck, m.getOrDefault(SHA256_NAME, "?"), size, m.getOrDefault(UPLOAD_NAME, "?"),
+        h.lastModified()));
+  }
+
+  /**
+   * Writes the claim of {@code key} with {@code If-None-Match: *}: true if this call created it,
+   * false if the key was claimed already (412, or 409 for a concurrent conditional write).
+   */
+  boolean putClaim(String key, String sha256, long size, String upload) throws IOException {
+    String ck = claimKey(key);
+    byte[] body = ("custody claim: only these bytes may be stored under s3://" + bucket + "/" + prefix + key + "\n"
+        + "size: " + size + "\nsha256: " + sha256 + "\nupload: " + upload + "\n"
+        + "It stays while the object exists (delete() removes both). See docs/PLUGINS-S3.md.\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String md5;
+    try {
+      md5 = java.util.Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(body));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    try {
+      s3.putObject(b -> b.bucket(bucket).key(ck).ifNoneMatch("*").contentType("text/plain; charset=utf-8")
+          .contentLength((long) body.length).contentMD5(md5)
+          .metadata(Map.of(SHA256_NAME, sha256, SIZE_NAME, Long.toString(size), UPLOAD_NAME, upload)),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
+      return true;
+    } catch (SdkException e) {
+      if (Errors.status(e) == 412 || Errors.status(e) == 409) {
+        return false;
+      }
+      throw Errors.map(e, ck, "claiming '" + key + "' with");
+    }
+  }
+
+  /** For messages: whether the multipart upload named by a claim is still pending. */
+  String uploadState(String key, String uploadId) {
+    if (uploadId == null || uploadId.equals("single-put") || uploadId.equals("?")) {
+      return "";
+    }
+    try {
+      s3.listParts(b -> b.bucket(bucket).key(prefix + key).uploadId(uploadId).maxParts(1));
+      return " (still pending: its writer may yet commit it)";
+    } catch (SdkException e) {
+      return Errors.status(e) == 404 ? " (no longer pending: the claim is stale)" : "";
+    }
+  }
+
+  /** Deletes the claim of a key (S3 answers a delete of a missing key with success too). */
+  private void deleteClaim(String key) throws IOException {
+    String ck = claimKey(key);
+    try {
+      s3.deleteObject(b -> b.bucket(bucket).key(ck));
+    } catch (SdkException e) {
+      if (Errors.status(e) != 404) {
+        throw Errors.map(e, ck, "deleting the claim");
+      }
+    }
+  }
+
+  /**
+   * Removes the claim of a key that holds no object: a claim left by a writer that died between
+   * claiming the key and committing. Until then the key takes only the claimed bytes (a writer of
+   * other bytes gets {@link ObjectExistsException} naming the claim). Call it only when no writer is
+   * still uploading the key: a writer that passed its claim check commits without looking again.
+   *
+   * @return whether there was a claim
+   * @throws ObjectExistsException if the key holds an object (its claim stays while it exists;
+   *     {@link #delete} removes both)
+   */
+  public boolean releaseClaim(String key) throws IOException {
+    Keys.check(key);
+    Optional<Located> there = locate(key);
+    if (there.isPresent()) {
+      throw new ObjectExistsException(key, "'" + key + "' holds an object (" + there.get().info().size()
+          + " bytes, SHA-256 " + there.get().info().sha256() + "): its claim stays while it exists");
+    }
+    Optional<Claim> claim = claim(key);
+    if (claim.isEmpty()) {
+      return false;
+    }
+    deleteClaim(key);
+    LOG.log(System.Logger.Level.WARNING, "released the claim {0} of {1} ({2} bytes, SHA-256 {3}, upload {4})",
+        claim.get().claimKey(), key, claim.get().size(), claim.get().sha256(), claim.get().upload());
+    return true;
   }
 
   // -- locating the object of a key -----------------------------------------------------------
@@ -355,11 +519,24 @@ public final class S3BlobStore implements BlobStore {
   }
 
   void tagSha256(String key, String versionId, String sha) throws StorageException {
-    try {
-      s3.putObjectTagging(b -> b.bucket(bucket).key(prefix + key).versionId(versionId)
-          .tagging(t -> t.tagSet(Tag.builder().key(SHA256_NAME).value(sha).build())));
-    } catch (SdkException e) {
-      throw Errors.map(e, key, "tagging");
+    for (int attempt = 1; ; attempt++) {
+      try {
+        s3.putObjectTagging(b -> b.bucket(bucket).key(prefix + key).versionId(versionId)
+            .tagging(t -> t.tagSet(Tag.builder().key(SHA256_NAME).value(sha).build())));
+        return;
+      } catch (SdkException e) {
+        // RGW answers 409 OperationAborted while another request writes the same object (writers
+        // of the same bytes completing one key at once, each tagging): try again.
+        if (!Errors.code(e).equals("OperationAborted") || attempt == 5) {
+          throw Errors.map(e, key, "tagging");
+        }
+      }
+      try {
+        Thread.sleep(50L * attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StorageException("interrupted while tagging '" + key + "'", e, true);
+      }
     }
   }
 
@@ -443,21 +620,51 @@ public final class S3BlobStore implements BlobStore {
     return new StorageException("reading '" + key + "' broke off: " + e.getMessage(), e, true);
   }
 
+  /**
+   * Lists with {@code StartAfter} (the token is the S3 key to continue after), so that a block of
+   * claims ({@code dir/.custody-claim.*}) met on the way is skipped with one more request instead of
+   * being paged through.
+   */
   @Override
   public Page list(String keyPrefix, Optional<String> token, int maxItems) throws IOException {
     if (maxItems < 1) {
       throw new IllegalArgumentException("maxItems must be positive");
     }
-    ListObjectsV2Response r;
-    try {
-      r = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix + keyPrefix).maxKeys(Math.min(maxItems, 1000))
-          .continuationToken(token.orElse(null)));
-    } catch (SdkException e) {
-      throw Errors.map(e, keyPrefix, "listing");
+    String from = prefix + keyPrefix;
+    String after = token.orElse(null);
+    List<S3Object> found = new ArrayList<>();
+    boolean more;
+    while (true) {
+      int want = Math.min(maxItems - found.size(), 1000);
+      String a = after;
+      ListObjectsV2Response r;
+      try {
+        r = s3.listObjectsV2(b -> b.bucket(bucket).prefix(from).maxKeys(want).startAfter(a));
+      } catch (SdkException e) {
+        throw Errors.map(e, keyPrefix, "listing");
+      }
+      String jump = null;
+      for (S3Object o : r.contents()) {
+        jump = claimBlockEnd(o.key());
+        if (jump != null) {
+          break;
+        }
+        found.add(o);
+        after = o.key();
+      }
+      if (jump == null) {
+        more = Boolean.TRUE.equals(r.isTruncated()) && !r.contents().isEmpty();
+        break;
+      }
+      after = jump;
+      if (found.size() >= maxItems) {
+        more = true;
+        break;
+      }
     }
     // ListObjectsV2 carries no user metadata: one HEAD per object (eight at a time) for the SHA-256.
     List<Future<Optional<Located>>> stats = new ArrayList<>();
-    for (S3Object o : r.contents()) {
+    for (S3Object o : found) {
       String key = o.key().substring(prefix.length());
       stats.add(statPool.submit(() -> locate(key)));
     }
@@ -465,8 +672,7 @@ public final class S3BlobStore implements BlobStore {
     for (Future<Optional<Located>> f : stats) {
       await(f).ifPresent(l -> items.add(l.info())); // gone since the listing: left out
     }
-    return new Page(items, Boolean.TRUE.equals(r.isTruncated()) ? Optional.ofNullable(r.nextContinuationToken())
-        : Optional.empty());
+    return new Page(items, more ? Optional.of(after) : Optional.empty());
   }
 
   static <T> T await(Future<T> f) throws IOException {
@@ -493,7 +699,9 @@ public final class S3BlobStore implements BlobStore {
   // -- deleting and protecting ------------------------------------------------------------------
 
   /**
-   * Deletes the object. On a versioned bucket: its version, by id (so no delete marker is written
+   * Deletes the object. On an unversioned bucket: the object, then its claim (never before: while
+   * the object exists its claim must, or a late writer of other bytes could claim the key and
+   * replace it). On a versioned bucket: its version, by id (so no delete marker is written
    * and the server's Object Lock decides), then any stray versions of the key a lost race left
    * behind, as far as their own retention allows.
    */
@@ -506,6 +714,12 @@ public final class S3BlobStore implements BlobStore {
         throw new NoSuchObjectException(key);
       }
       deleteVersion(key, null);
+      try {
+        deleteClaim(key); // after the object: while it exists, so does its claim
+      } catch (StorageException e) {
+        LOG.log(System.Logger.Level.WARNING, "{0} is deleted but its claim {1} stays: {2} (only the same bytes can "
+            + "be stored under the key until releaseClaim)", key, claimKey(key), e.getMessage());
+      }
       return;
     }
     List<ObjectVersion> vs = versionsOf(full);

@@ -59,6 +59,7 @@ public final class S3BlobWriter extends AbstractBlobWriter {
   private int partsSent;
   private int partsReused;
   private Runnable beforeCommit = () -> {};
+  private Runnable afterClaim = () -> {};
 
   S3BlobWriter(S3BlobStore store, String key, CreateOptions options, int partSize, String uploadId,
       Map<Integer, String> serverParts) {
@@ -75,9 +76,17 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     return Optional.ofNullable(uploadId);
   }
 
-  /** Runs between the look-before-commit and the commit (tests: another writer slips in). */
+  /**
+   * Runs between the look-before-commit and the commit, before the claim on an unversioned bucket
+   * (tests: another writer slips in).
+   */
   void beforeCommit(Runnable r) {
     beforeCommit = r;
+  }
+
+  /** Runs between the claim and the commit on an unversioned bucket (tests). */
+  void afterClaim(Runnable r) {
+    afterClaim = r;
   }
 
   /** Parts sent to the server so far. */
@@ -195,6 +204,19 @@ public final class S3BlobWriter extends AbstractBlobWriter {
       return sameOrRefuse(existing.get().info(), sha256, size, "");
     }
     beforeCommit.run();
+    // 2. Unversioned bucket: claim the key. RGW 16.2 ignores If-None-Match on
+    // CompleteMultipartUpload, so that header alone cannot stop a late completion from replacing
+    // another writer's object; a claim is a single PUT, where the header is honoured. Single puts
+    // claim too: else a multipart writer could claim, look, and complete just after a single put
+    // of other bytes landed, replacing it.
+    if (!store.versioned()) {
+      Optional<BlobInfo> there = claim(sha256, size);
+      if (there.isPresent()) {
+        abortQuietly();
+        return there.get();
+      }
+      afterClaim.run();
+    }
     String versionId;
     try {
       versionId = uploadId == null ? putSingle(sha256) : completeMultipart();
@@ -214,14 +236,14 @@ public final class S3BlobWriter extends AbstractBlobWriter {
       }
       throw Errors.map(e, key, "committing");
     }
-    // 2. Versioned bucket: the oldest version is the object. Did another writer commit first?
+    // 3. Versioned bucket: the oldest version is the object. Did another writer commit first?
     if (store.versioned()) {
       BlobInfo winner = resolveRace(versionId, sha256, size);
       if (winner != null) {
         return winner;
       }
     }
-    // 3. Confirm what the server holds, and record the SHA-256 where metadata could not.
+    // 4. Confirm what the server holds, and record the SHA-256 where metadata could not.
     HeadObjectResponse h;
     try {
       String v = versionId;
@@ -248,6 +270,51 @@ public final class S3BlobWriter extends AbstractBlobWriter {
       info = store.locateVersion(key, versionId).orElseThrow().info();
     }
     return info;
+  }
+
+  /**
+   * Claims the key for these bytes on an unversioned bucket (see {@link S3BlobStore.Claim}). Empty:
+   * go on and commit — the claim is this writer's, or names the same bytes (a retry, a concurrent
+   * writer of the same bytes, or one that died before committing). Present: the object is there
+   * already with these bytes. Throws {@link ObjectExistsException} when the object or the claim
+   * holds other bytes.
+   */
+  private Optional<BlobInfo> claim(String sha256, long size) throws IOException {
+    String upload = uploadId != null ? uploadId : "single-put";
+    for (int attempt = 1; ; attempt++) {
+      if (store.putClaim(key, sha256, size, upload)) {
+        return Optional.empty();
+      }
+      Optional<S3BlobStore.Claim> found = store.claim(key);
+      if (found.isPresent()) {
+        S3BlobStore.Claim c = found.get();
+        Optional<S3BlobStore.Located> there = store.locate(key);
+        if (there.isPresent()) {
+          return Optional.of(sameOrRefuse(there.get().info(), sha256, size, ""));
+        }
+        if (c.sha256().equals(sha256) && c.size() == size) {
+          return Optional.empty(); // the same bytes: whoever completes, the key holds them
+        }
+        abortQuietly();
+        throw new ObjectExistsException(key, "'" + key + "' is claimed for other bytes (" + c.size()
+            + " bytes, SHA-256 " + c.sha256() + ") by a writer that has not committed them: claim s3://"
+            + store.bucket + "/" + c.claimKey() + " written " + c.claimed() + " by upload " + c.upload()
+            + store.uploadState(key, c.upload()) + ". If no writer is uploading '" + key + "' any more, release the "
+            + "key with S3BlobStore.releaseClaim(\"" + key + "\") or by deleting that claim object");
+      }
+      if (attempt == 5) {
+        throw new StorageException("the claim of '" + key + "' kept appearing and disappearing: try again", null,
+            true);
+      }
+      // Released (delete() of the object) between our PUT and our HEAD, or another writer's
+      // conditional PUT still in progress (409 on AWS): claim again.
+      try {
+        Thread.sleep(20L * attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while claiming '" + key + "'");
+      }
+    }
   }
 
   private String putSingle(String sha256) {
@@ -327,7 +394,7 @@ public final class S3BlobWriter extends AbstractBlobWriter {
       String id = uploadId;
       try {
         store.s3.abortMultipartUpload(b -> b.bucket(store.bucket).key(full).uploadId(id));
-      } catch (SdkException e) {
+      } catch (RuntimeException e) { // (an SdkException, or a client closed under us)
         // Invisible either way; a bucket lifecycle rule (AbortIncompleteMultipartUpload) reaps it.
         LOG.log(System.Logger.Level.WARNING, "could not abort the multipart upload of " + key + ": " + e.getMessage());
       }

@@ -6,6 +6,8 @@
 #   scripts/ceph-rgw.sh start DIR [memstore|bluestore]   start (or restart) the cluster kept in DIR
 #   scripts/ceph-rgw.sh stop DIR                         stop its daemons (by PID file; idempotent)
 #   scripts/ceph-rgw.sh status DIR                       exit 0 if S3 answers
+#   scripts/ceph-rgw.sh bucket DIR NAME [object-lock]     create a bucket (with Object Lock, as
+#                                                         evidence wants), with curl's SigV4
 #
 # memstore keeps the OSD's data in RAM (starts in ~1 s, gone when stopped); bluestore keeps it in
 # a sparse file in DIR (~5 s, survives a restart: `start DIR` again after `stop DIR` restarts the
@@ -16,10 +18,10 @@
 # CEPH_START_TIMEOUT (seconds to wait for S3, default 90). Ports are fixed when DIR is first made.
 #
 # On success it prints the endpoint and writes DIR/s3.env (AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID,
-# AWS_SECRET_ACCESS_KEY, AWS_REGION) for `source`. It creates no buckets.
+# AWS_SECRET_ACCESS_KEY, AWS_REGION) for `source`. `start` creates no buckets; `bucket` does.
 set -euo pipefail
 
-usage() { echo "usage: $0 start DIR [memstore|bluestore] | stop DIR | status DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start DIR [memstore|bluestore] | stop DIR | status DIR | bucket DIR NAME [object-lock]" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 cmd=$1
 D=$(mkdir -p "$2" && cd "$2" && pwd)
@@ -210,5 +212,18 @@ case $cmd in
   start) start "${3:-memstore}" ;;
   stop) [ -d "$D/run" ] && stop_daemons client.rgw.a osd.0 mon.a; echo "stopped: $D" ;;
   status) [ -f "$D/ceph.conf" ] && s3_answers ;;
+  bucket)
+    [ $# -ge 3 ] && [ -f "$D/s3.env" ] || usage
+    # shellcheck disable=SC1091
+    . "$D/s3.env"
+    lock=()
+    [ "${4:-}" = object-lock ] && lock=(-H "x-amz-bucket-object-lock-enabled: true")
+    # RGW wants the payload hash signed: that of the empty body
+    code=$(curl -s -o "$D/log/bucket.out" -w '%{http_code}' -X PUT "${lock[@]}" \
+      -H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
+      --aws-sigv4 "aws:amz:$AWS_REGION:s3" -u "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+      "$AWS_ENDPOINT_URL_S3/$3")
+    [ "$code" = 200 ] || { echo "bucket $3: HTTP $code: $(cat "$D/log/bucket.out")" >&2; exit 1; }
+    echo "bucket $3 created${4:+ ($4)}" ;;
   *) usage ;;
 esac

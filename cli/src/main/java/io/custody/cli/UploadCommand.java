@@ -6,8 +6,12 @@ import io.custody.core.upload.UploadProgress;
 import io.custody.core.upload.UploadReport;
 import io.custody.core.upload.Uploader;
 import io.custody.storage.BlobStore;
+import io.custody.storage.Retention;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,6 +42,14 @@ final class UploadCommand implements Callable<Integer> {
   @Option(names = "--delete-local", description = "Release local copies once read back and verified at DST.")
   boolean deleteLocal;
 
+  @Option(names = "--retain-days", paramLabel = "DAYS",
+      description = "Put COMPLIANCE retention on every uploaded segment for this many days (the store must support retention, e.g. an S3 bucket with Object Lock).")
+  Integer retainDays;
+
+  @Option(names = "--retain-until", paramLabel = "INSTANT",
+      description = "As --retain-days, to a fixed time (ISO 8601, e.g. 2033-01-01T00:00:00Z).")
+  String retainUntil;
+
   @Parameters(index = "0", paramLabel = "SRC_URI")
   String source;
 
@@ -51,7 +63,14 @@ final class UploadCommand implements Callable<Integer> {
     StoreRef src = StoreRef.parse(source);
     StoreRef dst = StoreRef.parse(destination);
     try (BlobStore from = src.open(); BlobStore to = dst.open()) {
-      UploadReport r = Uploader.builder(from, to).concurrency(concurrency).bandwidth(bandwidth)
+      Uploader.Builder builder = Uploader.builder(from, to);
+      java.util.Optional<Retention> retention = retention();
+      if (retention.isPresent() && !to.capabilities().retention()) {
+        throw new IllegalArgumentException(dst.store + " cannot hold retention (for S3: a bucket with Object Lock);"
+            + " nothing uploaded");
+      }
+      retention.ifPresent(builder::retention);
+      UploadReport r = builder.concurrency(concurrency).bandwidth(bandwidth)
           .deleteSourceAfterVerify(deleteLocal)
           .listener(new UploadListener() {
             @Override
@@ -75,12 +94,33 @@ final class UploadCommand implements Callable<Integer> {
       }
       out.flush();
       return r.complete() ? Main.OK : Main.BAD_INPUT;
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
       err.println("custody upload: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       err.println("custody upload: interrupted (run it again to resume)");
     }
     return Main.BAD_INPUT;
+  }
+
+  private java.util.Optional<Retention> retention() {
+    if (retainDays != null && retainUntil != null) {
+      throw new IllegalArgumentException("give --retain-days or --retain-until, not both");
+    }
+    if (retainDays != null) {
+      if (retainDays <= 0) {
+        throw new IllegalArgumentException("--retain-days must be positive");
+      }
+      return java.util.Optional.of(Retention.compliance(Instant.now().plus(Duration.ofDays(retainDays))
+          .truncatedTo(ChronoUnit.SECONDS)));
+    }
+    if (retainUntil != null) {
+      try {
+        return java.util.Optional.of(Retention.compliance(Instant.parse(retainUntil)));
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException("--retain-until is not an ISO 8601 instant: " + retainUntil);
+      }
+    }
+    return java.util.Optional.empty();
   }
 }

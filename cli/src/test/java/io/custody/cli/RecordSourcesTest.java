@@ -270,4 +270,22 @@ class RecordSourcesTest {
     assertThat(got.subList(0, 30)).isEqualTo(source.subList(0, 30));
     assertThat(got.subList(30, 60)).isEqualTo(source.subList(60, 90));
   }
+
+  @Test
+  void uploadCanPutRetentionOnTheCopies() throws Exception {
+    Path store = dir.resolve("ev");
+    Result rec = run(record(CLIPS.resolve("bwc-720p30-main.h264").toString(), "file:" + store));
+    String id = JSON.readTree(rec.out()).get("recording").asText();
+    Path archive = dir.resolve("archive");
+    Result up = run("upload", "--retain-days", "30", "file:" + store, "file:" + archive);
+    assertThat(up.exit()).as(up.err()).isZero();
+    try (io.custody.storage.BlobStore s = io.custody.storage.Storage.open(archive.toUri())) {
+      String key = id + "/00000.sealed";
+      assertThat(s.stat(key).orElseThrow().retention()).hasValueSatisfying(r ->
+          assertThat(r.until()).isAfter(java.time.Instant.now().plus(java.time.Duration.ofDays(29))));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.delete(key))
+          .isInstanceOf(io.custody.storage.RetentionException.class);
+    }
+    assertThat(run("upload", "--retain-days", "0", "file:" + store, "file:" + archive).exit()).isEqualTo(Main.BAD_INPUT);
+  }
 }

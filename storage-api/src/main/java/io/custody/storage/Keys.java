@@ -34,7 +34,7 @@ public final class Keys {
     for (String segment : key.split("/", -1)) {
       if (segment.isEmpty() || segment.startsWith(".")) {
         throw new IllegalArgumentException("key has an empty segment or one starting with '.' (reserved"
-            + " for temporary files such as a segment still being sealed): " + printable(key));
+            + " for stores' own objects, such as a segment still being sealed or an S3 create claim): " + printable(key));
       }
     }
     return key;

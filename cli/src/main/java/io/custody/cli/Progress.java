@@ -57,6 +57,11 @@ abstract class Progress {
         total > 0 ? Math.min(1.0, bytes / (double) total) : -1, false);
   }
 
+  /** Any other progress: a line, and the fraction of the work done (-1 if unknown). */
+  final void update(String line, double fraction) {
+    show(line, fraction, false);
+  }
+
   /** The last update has been made: show it (whatever the rate limit) and end the display. */
   final void done() {
     show(null, -1, true);

@@ -42,6 +42,10 @@ final class UploadCommand implements Callable<Integer> {
   @Option(names = "--delete-local", description = "Release local copies once read back and verified at DST.")
   boolean deleteLocal;
 
+  @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|bar|lines|none",
+      description = "Progress on stderr (default ${DEFAULT-VALUE}: a bar on a terminal, lines otherwise).")
+  String progress;
+
   @Option(names = "--retain-days", paramLabel = "DAYS",
       description = "Put COMPLIANCE retention on every uploaded segment for this many days (the store must support retention, e.g. an S3 bucket with Object Lock).")
   Integer retainDays;
@@ -63,6 +67,7 @@ final class UploadCommand implements Callable<Integer> {
     StoreRef src = StoreRef.parse(source);
     StoreRef dst = StoreRef.parse(destination);
     try (BlobStore from = src.open(); BlobStore to = dst.open()) {
+      Progress bar = Progress.of(progress, err);
       Uploader.Builder builder = Uploader.builder(from, to);
       java.util.Optional<Retention> retention = retention();
       if (retention.isPresent() && !to.capabilities().retention()) {
@@ -75,20 +80,22 @@ final class UploadCommand implements Callable<Integer> {
           .listener(new UploadListener() {
             @Override
             public void progress(UploadProgress p) {
-              if (!json) {
-                err.printf("\r%d/%d segments, %.1f/%.1f MB, %.1f MB/s", p.segmentsDone(), p.segmentsTotal(),
-                    p.bytesDone() / 1e6, p.bytesTotal() / 1e6, p.bytesPerSecond() / 1e6);
-                err.flush();
+              synchronized (bar) {
+                bar.update(String.format("%d/%d segments, %.1f/%.1f MB, %.1f MB/s", p.segmentsDone(),
+                    p.segmentsTotal(), p.bytesDone() / 1e6, p.bytesTotal() / 1e6, p.bytesPerSecond() / 1e6),
+                    p.bytesTotal() > 0 ? p.bytesDone() / (double) p.bytesTotal() : -1);
               }
             }
           })
           .build().run(src.recording.map(id -> id + "/").orElse(""));
+      synchronized (bar) {
+        bar.done();
+      }
       if (json) {
         out.println(Json.object().put("complete", r.complete()).put("uploaded", r.uploaded())
             .put("already_there", r.alreadyThere()).put("local_released", r.sourceDeleted())
             .put("bytes", r.bytes()).put("failed", r.failed()).toString());
       } else {
-        err.println();
         out.printf("%d uploaded, %d already there, %d failed%n", r.uploaded(), r.alreadyThere(), r.failed().size());
         r.failed().forEach((k, why) -> out.printf("  %s: %s%n", k, why));
       }

@@ -83,6 +83,13 @@ class RecordSourcesTest {
         keys.resolve("device.pub").toString(), "-o", out.toString(), "file:" + store + "#" + id);
     assertThat(exp.exit()).as(exp.err()).isZero();
     assertThat(frameMd5(out)).isEqualTo(frameMd5(CLIPS.resolve("bwc-1080p30-high.h264")));
+    Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0",
+        out.toString()).start();
+    String streams = new String(probe.getInputStream().readAllBytes());
+    String problems = new String(probe.getErrorStream().readAllBytes());
+    assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(problems).as("ffprobe reports").isEmpty();
+    assertThat(streams.lines()).contains("h264", "aac");
     JsonNode info = JSON.readTree(Files.readString(dir.resolve("out.json")));
     assertThat(info.get("verified").asBoolean()).isTrue();
     assertThat(info.get("forced").asBoolean()).isFalse();

@@ -3,6 +3,7 @@ package io.custody.cli;
 import io.custody.core.GpsFix;
 import io.custody.core.Recorder;
 import io.custody.core.RecorderListener;
+import io.custody.core.RecorderState;
 import io.custody.core.RecordingInfo;
 import io.custody.core.SegmentSummary;
 import io.custody.core.Trigger;
@@ -63,17 +64,21 @@ final class RecordCommand implements Callable<Integer> {
 
   @Option(names = "--metadata", paramLabel = "FILE.jsonl",
       description = "One JSON object per line: {\"t\": SECONDS, \"type\": \"gps\", \"lat\": .., \"lon\": ..},"
-          + " {\"t\": .., \"type\": \"marker\", \"label\": ..} or {\"t\": .., \"type\": \"mute\", \"on\": true}.")
+          + " {\"t\": .., \"type\": \"marker\", \"label\": ..}, {\"t\": .., \"type\": \"mute\", \"on\": true},"
+          + " {\"t\": .., \"type\": \"trigger\", \"source\": \"HOLSTER\"} (source optional, default BUTTON)"
+          + " or {\"t\": .., \"type\": \"stop\"}.")
   Path metadata;
 
   @Option(names = "--pre-event", defaultValue = "30", paramLabel = "SECONDS", description = "Pre-event window (default ${DEFAULT-VALUE}).")
   double preEvent;
 
-  @Option(names = "--trigger-at", defaultValue = "0", paramLabel = "SECONDS", description = "When the trigger fires (default ${DEFAULT-VALUE}).")
-  double triggerAt;
+  @Option(names = "--trigger-at", paramLabel = "SECONDS",
+      description = "When the trigger fires; repeatable, each after a stop starts a new recording"
+          + " (default: 0, unless the metadata holds trigger events).")
+  List<Double> triggerAt = new ArrayList<>();
 
-  @Option(names = "--stop-at", paramLabel = "SECONDS", description = "When recording stops (default: end of input).")
-  Double stopAt;
+  @Option(names = "--stop-at", paramLabel = "SECONDS", description = "When recording stops; repeatable (default: end of input).")
+  List<Double> stopAt = new ArrayList<>();
 
   @Option(names = "--segment", defaultValue = "60", paramLabel = "SECONDS", description = "Segment length (default ${DEFAULT-VALUE}).")
   double segment;
@@ -166,11 +171,18 @@ final class RecordCommand implements Callable<Integer> {
       try {
         byte[] adts = in.adts();
         List<Map<String, Object>> events = readMetadata();
+        for (double t : triggerAt) {
+          events.add(Map.of("t", t, "type", "trigger"));
+        }
+        for (double t : stopAt) {
+          events.add(Map.of("t", t, "type", "stop"));
+        }
+        if (events.stream().noneMatch(e -> "trigger".equals(e.get("type")))) {
+          events.add(Map.of("t", 0.0, "type", "trigger"));
+        }
+        events.sort(Comparator.comparingDouble(RecordCommand::seconds));
         int audioPos = 0;
         int event = 0;
-        boolean triggered = false;
-        boolean stopped = false;
-        long triggerTicks = Math.round(triggerAt * 90_000);
         byte[] buf = new byte[64 * 1024];
         for (int n; (n = in.video.read(buf)) >= 0; ) {
           recorder.feedAnnexB(buf, 0, n);
@@ -180,19 +192,17 @@ final class RecordCommand implements Callable<Integer> {
           while (event < events.size() && seconds(events.get(event)) * 90_000 <= now) {
             apply(recorder, events.get(event++), start);
           }
-          if (!triggered && now >= triggerTicks) {
-            recorder.startRecording(Trigger.button());
-            triggered = true;
-          }
-          if (triggered && !stopped && stopAt != null && now >= Math.round(stopAt * 90_000)) {
-            recorder.stopRecording();
-            stopped = true;
-          }
           bar.update(now / 90_000.0, segments.size(), fed, in.size);
         }
         feedAudio(recorder, adts, audioPos, Long.MAX_VALUE);
-        if (!triggered) {
-          recorder.startRecording(Trigger.button()); // the trigger falls at the very end of the input
+        if (events.subList(0, event).stream().noneMatch(e -> "trigger".equals(e.get("type")))) {
+          // the first trigger falls after the last access unit: it fires at the end of the input
+          for (Map<String, Object> e : events.subList(event, events.size())) {
+            if ("trigger".equals(e.get("type"))) {
+              apply(recorder, e, start);
+              break;
+            }
+          }
         }
       } finally {
         recorder.close();
@@ -360,9 +370,20 @@ final class RecordCommand implements Callable<Integer> {
       if (!(v instanceof Map) || !(((Map<String, Object>) v).get("t") instanceof Number)) {
         throw new IllegalArgumentException(metadata + " line " + line + ": needs an object with a number \"t\"");
       }
-      events.add((Map<String, Object>) v);
+      Map<String, Object> e = (Map<String, Object>) v;
+      // checked before anything is recorded, so a bad line never cuts a recording short
+      if (!List.of("gps", "marker", "mute", "trigger", "stop").contains(String.valueOf(e.get("type")))) {
+        throw new IllegalArgumentException(metadata + " line " + line + ": unknown metadata type: " + e.get("type"));
+      }
+      if ("trigger".equals(e.get("type")) && e.get("source") != null) {
+        try {
+          triggerSource(e.get("source"));
+        } catch (IllegalArgumentException x) {
+          throw new IllegalArgumentException(metadata + " line " + line + ": " + x.getMessage());
+        }
+      }
+      events.add(e);
     }
-    events.sort(Comparator.comparingDouble(RecordCommand::seconds));
     return events;
   }
 
@@ -375,6 +396,15 @@ final class RecordCommand implements Callable<Integer> {
     return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
   }
 
+  private static Trigger.Source triggerSource(Object name) {
+    try {
+      return Trigger.Source.valueOf(String.valueOf(name).toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException x) {
+      throw new IllegalArgumentException("unknown trigger source " + name + "; one of "
+          + java.util.Arrays.toString(Trigger.Source.values()));
+    }
+  }
+
   private static void apply(Recorder r, Map<String, Object> e, Instant start) throws IOException {
     Instant at = start.plusNanos(Math.round(seconds(e) * 1e9));
     Object type = e.get("type");
@@ -385,8 +415,15 @@ final class RecordCommand implements Callable<Integer> {
       r.marker(e.get("label") == null ? null : String.valueOf(e.get("label")), at);
     } else if ("mute".equals(type)) {
       r.mute(Boolean.TRUE.equals(e.get("on")));
-    } else {
-      throw new IllegalArgumentException("unknown metadata type: " + type);
+    } else if ("trigger".equals(type)) {
+      if (r.state() != RecorderState.RECORDING) { // a trigger while recording changes nothing
+        Object source = e.get("source");
+        r.startRecording(source == null ? Trigger.button() : Trigger.of(triggerSource(source)));
+      }
+    } else if ("stop".equals(type)) {
+      if (r.state() == RecorderState.RECORDING) {
+        r.stopRecording();
+      }
     }
   }
 }

@@ -295,4 +295,41 @@ class RecordSourcesTest {
     }
     assertThat(run("upload", "--retain-days", "0", "file:" + store, "file:" + archive).exit()).isEqualTo(Main.BAD_INPUT);
   }
+
+  @Test
+  void severalTriggersAndStopsFromFlagsOrMetadataMakeSeveralRecordings() throws Exception {
+    Path store = dir.resolve("ev");
+    String clip = CLIPS.resolve("bwc-720p30-baseline.h264").toString();
+    String[] args = {"record", "--input", clip, "--pre-event", "0", "--trigger-at", "0", "--stop-at", "1.5",
+        "--trigger-at", "2.5", "--segment", "10", "--device-key", keys.resolve("device.key").toString(),
+        "--recipient", keys.resolve("recipient.pub").toString(), "--store", "file:" + store, "--json"};
+    Result flags = run(args);
+    assertThat(flags.exit()).as(flags.err()).isZero();
+    assertThat(JSON.readTree(flags.out()).get("recordings")).hasSize(2);
+
+    Path events = dir.resolve("events.jsonl");
+    Files.writeString(events, "{\"t\": 0.5, \"type\": \"trigger\", \"source\": \"holster\"}\n"
+        + "{\"t\": 1.0, \"type\": \"trigger\"}\n" // while recording: changes nothing
+        + "{\"t\": 2.0, \"type\": \"stop\"}\n{\"t\": 3.0, \"type\": \"trigger\", \"source\": \"TASER\"}\n");
+    Path store2 = dir.resolve("ev2");
+    Result marked = run("record", "--input", clip, "--pre-event", "0", "--metadata", events.toString(),
+        "--device-key", keys.resolve("device.key").toString(), "--recipient", keys.resolve("recipient.pub").toString(),
+        "--store", "file:" + store2, "--json");
+    assertThat(marked.exit()).as(marked.err()).isZero();
+    assertThat(JSON.readTree(marked.out()).get("recordings")).hasSize(2);
+    Result inspected = run("inspect", "--json", "file:" + store2);
+    List<String> sources = new java.util.ArrayList<>();
+    JSON.readTree(inspected.out()).get("segments")
+        .forEach(seg -> sources.add(seg.get("descriptor").get("trigger").get("source").asText()));
+    assertThat(sources).containsExactlyInAnyOrder("HOLSTER", "TASER");
+    assertThat(run("verify", "--device-pub", keys.resolve("device.pub").toString(), "file:" + store2).exit()).isZero();
+
+    Files.writeString(events, "{\"t\": 0.5, \"type\": \"trigger\", \"source\": \"elbow\"}\n");
+    Result bad = run("record", "--input", clip, "--metadata", events.toString(), "--device-key",
+        keys.resolve("device.key").toString(), "--recipient", keys.resolve("recipient.pub").toString(),
+        "--store", "file:" + dir.resolve("ev3"));
+    assertThat(bad.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(bad.err().trim().lines()).hasSize(1).first().asString().contains("line 1").contains("unknown trigger source");
+    assertThat(dir.resolve("ev3")).doesNotExist(); // refused before recording anything
+  }
 }

@@ -57,6 +57,10 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "-o", required = true, paramLabel = "OUT.mp4", description = "The MP4 to write.")
   Path output;
 
+  @Option(names = "--per-segment",
+      description = "One MP4 per segment (OUT-00000.mp4, OUT-00001.mp4, ...) instead of one for the recording.")
+  boolean perSegment;
+
   @Option(names = "--force", description = "Export even if the recording does not verify (marked so in OUT.json).")
   boolean force;
 
@@ -128,6 +132,7 @@ final class ExportCommand implements Callable<Integer> {
     List<String> skipped = new ArrayList<>();
     List<Object> manifests = new ArrayList<>();
     List<Path> written = new ArrayList<>();
+    List<String> hashes = new ArrayList<>();
     OutputStream out = null;
     Path current = null;
     byte[] currentDescriptions = null;
@@ -153,12 +158,14 @@ final class ExportCommand implements Callable<Integer> {
             continue;
           }
           byte[] descriptions = sampleDescriptions(init);
-          if (out == null || !Arrays.equals(descriptions, currentDescriptions)) {
+          if (out == null || perSegment || !Arrays.equals(descriptions, currentDescriptions)) {
             if (out != null) {
               out.close();
               written.add(current);
+              hashes.add(HexFormat.of().formatHex(sha.digest()));
             }
-            current = written.isEmpty() ? output : sibling(output, "-" + (written.size() + 1) + ".mp4");
+            current = perSegment ? sibling(output, String.format("-%05d.mp4", n))
+                : written.isEmpty() ? output : sibling(output, "-" + (written.size() + 1) + ".mp4");
             out = new BufferedOutputStream(Files.newOutputStream(part(current)), 1 << 16);
             out.write(init);
             sha.update(init);
@@ -185,6 +192,7 @@ final class ExportCommand implements Callable<Integer> {
       }
       out.close();
       written.add(current);
+      hashes.add(HexFormat.of().formatHex(sha.digest()));
     } catch (IOException | DecryptionException | RuntimeException e) {
       if (out != null) {
         out.close();
@@ -209,8 +217,17 @@ final class ExportCommand implements Callable<Integer> {
       custody.put("verification_problem", report.problem().orElseThrow());
       custody.put("left_out", skipped);
     }
-    custody.put("files", written.stream().map(p -> p.getFileName().toString()).toList());
-    custody.put("mp4_sha256", HexFormat.of().formatHex(sha.digest()));
+    List<Object> files = new ArrayList<>();
+    for (int i = 0; i < written.size(); i++) {
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("file", written.get(i).getFileName().toString());
+      f.put("sha256", hashes.get(i));
+      files.add(f);
+    }
+    custody.put("files", files);
+    if (written.size() == 1) {
+      custody.put("mp4_sha256", hashes.get(0));
+    }
     custody.put("manifests", manifests);
     Path json = sibling(output, ".json");
     Files.writeString(part(json), Json.write(custody) + "\n");

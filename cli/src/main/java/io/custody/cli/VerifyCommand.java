@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,7 +43,8 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
-  @Parameters(paramLabel = "URI", description = "STORE or STORE#RECORDING_ID, e.g. file:./evidence#ID.")
+  @Parameters(paramLabel = "URI", description = "STORE (every recording in it), STORE#RECORDING_ID, e.g."
+      + " file:./evidence#ID, or one segment object: a file, or STORE#RECORDING_ID/NNNNN.sealed.")
   String uri;
 
   @Override
@@ -53,6 +55,10 @@ final class VerifyCommand implements Callable<Integer> {
       DevicePublicKey key = DevicePublicKey.fromPem(Files.readString(devicePub));
       StoreRef ref = StoreRef.parse(uri);
       Verifier verifier = new Verifier(key);
+      Optional<Path> file = ref.directory().filter(Files::isRegularFile);
+      if (file.isPresent() || ref.recording.filter(r -> r.contains("/")).isPresent()) {
+        return verifyOne(ref, file, verifier, out, err);
+      }
       boolean allOk = true;
       List<Object> recordings = new ArrayList<>();
       try (BlobStore store = ref.open()) {
@@ -89,6 +95,30 @@ final class VerifyCommand implements Callable<Integer> {
     return Main.BAD_INPUT;
   }
 
+  /** One segment object (a file, or STORE#RECORDING_ID/NNNNN.sealed): the segment alone, not its recording. */
+  private int verifyOne(StoreRef ref, Optional<Path> file, Verifier verifier, PrintWriter out, PrintWriter err)
+      throws IOException {
+    VerificationReport r;
+    if (file.isPresent()) {
+      r = verifier.verify(file.get());
+    } else {
+      try (BlobStore store = ref.open(); InputStream in = store.readVerified(ref.recording.orElseThrow())) {
+        r = verifier.verify(in);
+      }
+    }
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("ok", r.complete());
+      m.put("segment", segment(r));
+      out.println(Json.write(m));
+    } else {
+      out.printf("segment %s: %s%s%n", ref, r.summary(), r.ok() && !r.complete() ? " (unfinished: no manifest)" : "");
+      out.println("(this segment alone; verify STORE#RECORDING_ID to check that its recording is complete)");
+    }
+    out.flush();
+    return r.complete() ? Main.OK : Main.BAD_INPUT;
+  }
+
   private static Map<String, Object> describe(String id, RecordingReport r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("recording", id);
@@ -99,16 +129,22 @@ final class VerifyCommand implements Callable<Integer> {
     m.put("recovered", r.segments().stream().anyMatch(s -> s.manifest().map(SegmentManifest::recovered).orElse(false)));
     List<Object> segs = new ArrayList<>();
     for (VerificationReport s : r.segments()) {
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("segment", s.header().map(h -> (Object) h.segmentIndex()).orElse(null));
-      x.put("ok", s.ok());
-      x.put("fragments", s.fragments());
-      x.put("signed_fragments", s.signedFragments());
-      x.put("problem", s.problem().map(Object::toString).orElse(null));
-      segs.add(x);
+      segs.add(segment(s));
     }
     m.put("segment_reports", segs);
     return m;
+  }
+
+  private static Map<String, Object> segment(VerificationReport s) {
+    Map<String, Object> x = new LinkedHashMap<>();
+    x.put("segment", s.header().map(h -> (Object) h.segmentIndex()).orElse(null));
+    x.put("recording", s.header().map(h -> (Object) h.recordingId()).orElse(null));
+    x.put("ok", s.ok());
+    x.put("complete", s.complete());
+    x.put("fragments", s.fragments());
+    x.put("signed_fragments", s.signedFragments());
+    x.put("problem", s.problem().map(Object::toString).orElse(null));
+    return x;
   }
 
   private static void print(PrintWriter out, String id, RecordingReport r) {

@@ -332,4 +332,38 @@ class RecordSourcesTest {
     assertThat(bad.err().trim().lines()).hasSize(1).first().asString().contains("line 1").contains("unknown trigger source");
     assertThat(dir.resolve("ev3")).doesNotExist(); // refused before recording anything
   }
+
+  @Test
+  void exportPerSegmentAndVerifyOfOneSegmentObject() throws Exception {
+    Path store = dir.resolve("ev");
+    Path clip = CLIPS.resolve("bwc-1080p30-high.h264");
+    Result rec = run(record(clip.toString(), "file:" + store));
+    String id = JSON.readTree(rec.out()).get("recording").asText();
+    Result exp = run("export", "--per-segment", "--key", keys.resolve("recipient.key").toString(), "--device-pub",
+        keys.resolve("device.pub").toString(), "-o", dir.resolve("case.mp4").toString(), "file:" + store + "#" + id);
+    assertThat(exp.exit()).as(exp.err()).isZero();
+    List<String> source = frameMd5(clip);
+    JsonNode files = JSON.readTree(Files.readString(dir.resolve("case.json"))).get("files");
+    assertThat(files).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      Path part = dir.resolve(String.format("case-%05d.mp4", i));
+      assertThat(files.get(i).get("file").asText()).isEqualTo(part.getFileName().toString());
+      assertThat(files.get(i).get("sha256").asText()).isEqualTo(
+          java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(part))));
+      assertThat(frameMd5(part)).isEqualTo(source.subList(30 * i, 30 * i + 30));
+    }
+
+    String pub = keys.resolve("device.pub").toString();
+    Path seg = store.resolve(id).resolve("00001.sealed");
+    Result one = run("verify", "--device-pub", pub, "--json", seg.toString());
+    assertThat(one.exit()).as(one.out() + one.err()).isZero();
+    assertThat(JSON.readTree(one.out()).get("segment").get("segment").asInt()).isEqualTo(1);
+    assertThat(run("verify", "--device-pub", pub, "file:" + store + "#" + id + "/00002.sealed").exit()).isZero();
+    byte[] b = Files.readAllBytes(seg);
+    b[b.length - 100] ^= 1;
+    Files.write(seg, b);
+    Result bad = run("verify", "--device-pub", pub, seg.toString());
+    assertThat(bad.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(bad.out()).contains("FAILED");
+  }
 }

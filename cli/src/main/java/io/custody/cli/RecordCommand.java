@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -102,9 +103,7 @@ final class RecordCommand implements Callable<Integer> {
       description = "Local directory where segments for a non-file store wait for upload (default ${DEFAULT-VALUE}).")
   Path spool;
 
-  @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|bar|lines|none",
-      description = "Progress on stderr (default ${DEFAULT-VALUE}: a bar on a terminal, lines otherwise).")
-  String progress;
+  @Mixin ProgressOption progress;
 
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
@@ -142,7 +141,7 @@ final class RecordCommand implements Callable<Integer> {
     for (Path p : recipients) {
       keys.add(RecipientPublicKey.fromPem(Files.readString(p)));
     }
-    Progress bar = Progress.of(progress, spec.commandLine().getErr());
+    Progress bar = progress.open(spec.commandLine().getErr());
     Path dir = ref.directory().orElse(spool);
     try (Input in = Input.open(input, audio); SpoolUpload upload = SpoolUpload.to(ref, dir)) {
       List<RecordingInfo> recordings = new ArrayList<>();

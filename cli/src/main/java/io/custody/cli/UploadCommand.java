@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,9 +43,7 @@ final class UploadCommand implements Callable<Integer> {
   @Option(names = "--delete-local", description = "Release local copies once read back and verified at DST.")
   boolean deleteLocal;
 
-  @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|bar|lines|none",
-      description = "Progress on stderr (default ${DEFAULT-VALUE}: a bar on a terminal, lines otherwise).")
-  String progress;
+  @Mixin ProgressOption progress;
 
   @Option(names = "--retain-days", paramLabel = "DAYS",
       description = "Put COMPLIANCE retention on every uploaded segment for this many days (the store must support retention, e.g. an S3 bucket with Object Lock).")
@@ -67,7 +66,7 @@ final class UploadCommand implements Callable<Integer> {
     StoreRef src = StoreRef.parse(source);
     StoreRef dst = StoreRef.parse(destination);
     try (BlobStore from = src.open(); BlobStore to = dst.open()) {
-      Progress bar = Progress.of(progress, err);
+      Progress bar = progress.open(err);
       Uploader.Builder builder = Uploader.builder(from, to);
       java.util.Optional<Retention> retention = retention();
       if (retention.isPresent() && !to.capabilities().retention()) {

@@ -29,25 +29,28 @@ import software.amazon.awssdk.services.s3.S3Client;
  * are stopped by a shutdown hook whatever happens. Without Ceph (or root) the tests fail, naming
  * the fix: they never skip.
  */
-final class CephRgw {
+public final class CephRgw {
   /** A bucket without versioning. */
-  static final String PLAIN = "custody-plain";
+  public static final String PLAIN = "custody-plain";
   /** A bucket with Object Lock (and so versioning) enabled. */
-  static final String LOCKED = "custody-locked";
+  public static final String LOCKED = "custody-locked";
 
   private static CephRgw shared;
 
   final Path dir;
   final String store;
-  final URI endpoint;
-  final String accessKey;
-  final String secretKey;
+  /** The S3 endpoint, {@code http://127.0.0.1:PORT}. */
+  public final URI endpoint;
+  /** The S3 user's access key. */
+  public final String accessKey;
+  /** The S3 user's secret key. */
+  public final String secretKey;
   /** Seconds from `start` to S3 answering, as measured here. */
   double startSeconds;
   private final Thread hook;
 
   /** The per-JVM memstore gateway, with {@link #PLAIN} and {@link #LOCKED} created. */
-  static synchronized CephRgw shared() {
+  public static synchronized CephRgw shared() {
     if (shared == null) {
       try {
         CephRgw c = start("memstore");

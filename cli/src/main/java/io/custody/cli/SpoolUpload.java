@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class SpoolUpload implements AutoCloseable {
   private final BlobStore spool;
+  private final Path spoolDir;
   private final BlobStore destination;
   private final Uploader uploader;
   private final ExecutorService background;
@@ -31,7 +32,8 @@ final class SpoolUpload implements AutoCloseable {
   private int released;
   private long bytes;
 
-  private SpoolUpload(BlobStore spool, BlobStore destination) {
+  private SpoolUpload(Path spoolDir, BlobStore spool, BlobStore destination) {
+    this.spoolDir = spoolDir;
     this.spool = spool;
     this.destination = destination;
     this.uploader = spool == null ? null : Uploader.builder(spool, destination).deleteSourceAfterVerify(true).build();
@@ -49,13 +51,13 @@ final class SpoolUpload implements AutoCloseable {
    */
   static SpoolUpload to(StoreRef ref, Path spoolDir) throws IOException {
     if (ref.directory().isPresent()) {
-      return new SpoolUpload(null, null);
+      return new SpoolUpload(null, null, null);
     }
     BlobStore destination = ref.open();
     try {
       destination.list("", Optional.empty(), 1);
       Files.createDirectories(spoolDir);
-      return new SpoolUpload(Storage.open(spoolDir.toAbsolutePath().toUri()), destination);
+      return new SpoolUpload(spoolDir, Storage.open(spoolDir.toAbsolutePath().toUri()), destination);
     } catch (IOException | RuntimeException e) {
       destination.close();
       throw new IOException("cannot use the store " + ref.store + ": " + e.getMessage(), e);
@@ -96,6 +98,13 @@ final class SpoolUpload implements AutoCloseable {
       UploadReport r = uploader.run(id + "/");
       add(r);
       failed.putAll(r.failed());
+      if (r.failed().isEmpty()) {
+        try {
+          Files.deleteIfExists(spoolDir.resolve(id)); // the recording's directory, once emptied
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+          // something is left in it (an unfinished segment): it stays for recover and upload
+        }
+      }
     }
     synchronized (this) {
       return Optional.of(new UploadReport(uploaded, alreadyThere, released, failed, bytes));

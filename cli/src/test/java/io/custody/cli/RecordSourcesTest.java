@@ -150,6 +150,7 @@ class RecordSourcesTest {
     Result v = run("verify", "--device-pub", keys.resolve("device.pub").toString(), store + "#" + id);
     assertThat(v.exit()).as(v.out() + v.err()).isZero();
     assertThat(sealedFiles(spool)).isEmpty(); // released once verified in the store
+    assertThat(spool.resolve(id)).doesNotExist();
   }
 
   @Test

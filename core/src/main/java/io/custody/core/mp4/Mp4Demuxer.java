@@ -35,6 +35,10 @@ import java.util.Optional;
  */
 public final class Mp4Demuxer implements Closeable {
   private static final long MAX_HEADER_BOX = 256L << 20;
+  /** 185 hours at 30 frames per second: far more than a camera records, far less than memory. */
+  private static final int MAX_SAMPLES = 20_000_000;
+  /** The largest sample read: a 4K intra frame is a few MB. */
+  private static final int MAX_SAMPLE_BYTES = 64 << 20;
   private static final byte[] START_CODE = {0, 0, 0, 1};
 
   private final FileChannel file;
@@ -58,7 +62,11 @@ public final class Mp4Demuxer implements Closeable {
       this.id = id;
     }
 
-    void add(long offset, int size) {
+    void add(long offset, int size) throws Mp4FormatException {
+      if (count == MAX_SAMPLES) {
+        throw new Mp4FormatException(Mp4FormatException.Reason.UNSUPPORTED, "track " + id + " has more than "
+            + MAX_SAMPLES + " samples", -1);
+      }
       if (count == offsets.length) {
         offsets = java.util.Arrays.copyOf(offsets, count * 2);
         sizes = java.util.Arrays.copyOf(sizes, count * 2);
@@ -107,6 +115,9 @@ public final class Mp4Demuxer implements Closeable {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
     try {
       return read(ch);
+    } catch (IndexOutOfBoundsException e) {
+      ch.close();
+      throw new Mp4FormatException(Mp4FormatException.Reason.MALFORMED, "a box is shorter than its fields", -1);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -174,7 +185,7 @@ public final class Mp4Demuxer implements Closeable {
     Track audio = null;
     for (int[] box : children(moov, 0, moov.limit())) {
       if (box[0] == TRAK) {
-        Track t = track(moov, box[1], box[2]);
+        Track t = track(moov, box[1], box[2], size);
         tracks.put(t.id, t);
         if (video == null && t.handler.equals("vide")) {
           video = t;
@@ -197,14 +208,18 @@ public final class Mp4Demuxer implements Closeable {
           "the video track is '" + video.sampleEntry + "', not H.264 (avc1/avc3)", -1);
     }
     for (int i = 0; i < moofs.size(); i++) {
-      fragment(bodies.get(i), moofs.get(i), tracks, defaultSizes);
+      fragment(bodies.get(i), moofs.get(i), tracks, defaultSizes, size);
     }
     for (Track t : new Track[] {video, audio}) {
       if (t == null) {
         continue;
       }
       for (int i = 0; i < t.count; i++) {
-        if (t.offsets[i] < 0 || t.offsets[i] + t.sizes[i] > size || t.sizes[i] < 0) {
+        if (t.sizes[i] < 0 || t.sizes[i] > MAX_SAMPLE_BYTES) {
+          throw new Mp4FormatException(Mp4FormatException.Reason.MALFORMED, (t == video ? "video" : "audio")
+              + " sample " + i + " claims " + (t.sizes[i] & 0xffffffffL) + " bytes", t.offsets[i]);
+        }
+        if (t.offsets[i] < 0 || t.offsets[i] + t.sizes[i] > size) {
           throw new Mp4FormatException(Mp4FormatException.Reason.TRUNCATED, "the MP4 is cut short: "
               + (t == video ? "video" : "audio") + " sample " + i + " lies past the end of the file", t.offsets[i]);
         }
@@ -270,7 +285,7 @@ public final class Mp4Demuxer implements Closeable {
     return box;
   }
 
-  private static Track track(ByteBuffer b, int start, int end) throws Mp4FormatException {
+  private static Track track(ByteBuffer b, int start, int end, long fileSize) throws Mp4FormatException {
     int[] tkhd = require(b, start, end, "tkhd");
     Track t = new Track(b.getInt(tkhd[1] + (b.get(tkhd[1]) == 1 ? 20 : 12)));
     int[] hdlr = find(b, start, end, "mdia/hdlr");
@@ -310,6 +325,10 @@ public final class Mp4Demuxer implements Closeable {
       throw new Mp4FormatException(Mp4FormatException.Reason.MALFORMED, "the sample tables of track " + t.id
           + " are incomplete", -1);
     }
+    if (fixed != 0 && (long) count * (fixed & 0xffffffffL) > fileSize) {
+      throw new Mp4FormatException(Mp4FormatException.Reason.TRUNCATED, "the MP4 is cut short: track " + t.id
+          + " claims " + count + " samples of " + fixed + " bytes", -1);
+    }
     int[] chunkBox = stco != null ? stco : co64;
     int chunks = count == 0 ? 0 : b.getInt(chunkBox[1] + 4);
     int runs = count == 0 ? 0 : b.getInt(stsc[1] + 4);
@@ -343,8 +362,8 @@ public final class Mp4Demuxer implements Closeable {
   }
 
   /** Adds the samples of one {@code moof} (whose box starts at {@code moofStart}). */
-  private static void fragment(ByteBuffer b, long moofStart, Map<Integer, Track> tracks, Map<Integer, Integer> defaultSizes)
-      throws Mp4FormatException {
+  private static void fragment(ByteBuffer b, long moofStart, Map<Integer, Track> tracks, Map<Integer, Integer> defaultSizes,
+      long fileSize) throws Mp4FormatException {
     long nextBase = moofStart;
     for (int[] traf : children(b, 0, b.limit())) {
       if (traf[0] != box("traf")) {
@@ -392,6 +411,10 @@ public final class Mp4Demuxer implements Closeable {
             t.add(offset, s);
           }
           offset += s & 0xffffffffL;
+          if (offset > fileSize) {
+            throw new Mp4FormatException(Mp4FormatException.Reason.TRUNCATED,
+                "the MP4 is cut short: a fragment's samples run past the end of the file", moofStart);
+          }
         }
         dataEnd = offset;
       }

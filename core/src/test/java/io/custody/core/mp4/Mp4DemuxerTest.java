@@ -7,6 +7,7 @@ import io.custody.h264.AccessUnit;
 import io.custody.h264.AccessUnitAssembler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,5 +118,33 @@ class Mp4DemuxerTest {
     Path empty = Files.createFile(dir.resolve("empty.mp4"));
     assertThatThrownBy(() -> Mp4Demuxer.open(empty)).isInstanceOf(Mp4FormatException.class)
         .hasMessageContaining("no 'moov'");
+  }
+
+  @Test
+  void damagedFilesAreReadOrRefusedWithATypedError() throws Exception {
+    // Seeded byte damage in the box structure of plain and fragmented files: every outcome is a
+    // whole read or an Mp4FormatException, never another exception or a hang.
+    java.util.Random random = new java.util.Random(20261125);
+    int refused = 0;
+    for (Path mp4 : List.of(mux("p.mp4", "-movflags", "+faststart"),
+        mux("g.mp4", "-movflags", "frag_keyframe+empty_moov+default_base_moof"))) {
+      byte[] whole = Files.readAllBytes(mp4);
+      for (int round = 0; round < 150; round++) {
+        byte[] b = whole.clone();
+        for (int k = 0; k < 1 + random.nextInt(4); k++) {
+          int at = random.nextInt(Math.min(b.length, 4096)); // where the boxes and tables are
+          b[at] = (byte) random.nextInt(256);
+        }
+        Path damaged = dir.resolve("damaged.mp4");
+        Files.write(damaged, b);
+        try (Mp4Demuxer d = Mp4Demuxer.open(damaged); InputStream v = d.videoAnnexB(); InputStream a = d.audioAdts()) {
+          v.transferTo(OutputStream.nullOutputStream());
+          a.transferTo(OutputStream.nullOutputStream());
+        } catch (Mp4FormatException e) {
+          refused++;
+        }
+      }
+    }
+    assertThat(refused).isPositive();
   }
 }

@@ -154,7 +154,7 @@ final class SealedInspection {
     m.put("created", Instant.ofEpochMilli(h.createdMillis()).toString());
     m.put("device_key_id", h.deviceKeyIdHex());
     m.put("recipients", h.recipients().stream().map(SegmentHeader.Recipient::keyIdHex).toList());
-    m.put("descriptor", Json.parse(h.descriptorJson()));
+    m.put("descriptor", descriptor(h.descriptorJson()));
     m.put("records", layout.records());
     m.put("encrypted_records", layout.encryptedRecords());
     m.put("checkpoints", layout.checkpoints());
@@ -205,6 +205,16 @@ final class SealedInspection {
       }
     }
     return m;
+  }
+
+  /** The header's descriptor as a JSON object, or its text when it is not one (it is not verified here). */
+  private static Object descriptor(String json) {
+    try {
+      Object d = Json.parse(json);
+      return d instanceof Map ? d : json;
+    } catch (IllegalArgumentException e) {
+      return json;
+    }
   }
 
   /** Decrypts the INIT record and adds what its sample descriptions say. */
@@ -279,10 +289,11 @@ final class SealedInspection {
     out.printf("created:       %s%n", m.get("created"));
     out.printf("device key:    %s%n", m.get("device_key_id"));
     out.printf("recipients:    %s%n", String.join(", ", (List<String>) m.get("recipients")));
-    Map<String, Object> d = (Map<String, Object>) m.get("descriptor");
-    out.printf("descriptor:    %s%n", d.entrySet().stream().filter(e -> e.getValue() != null && !"".equals(e.getValue()))
-        .map(e -> e.getKey() + "=" + (e.getValue() instanceof Map ? Json.write(e.getValue()) : e.getValue()))
-        .collect(Collectors.joining(", ")));
+    Object descriptor = m.get("descriptor");
+    out.printf("descriptor:    %s%n", !(descriptor instanceof Map) ? descriptor
+        : ((Map<String, Object>) descriptor).entrySet().stream().filter(e -> e.getValue() != null && !"".equals(e.getValue()))
+            .map(e -> e.getKey() + "=" + (e.getValue() instanceof Map ? Json.write(e.getValue()) : e.getValue()))
+            .collect(Collectors.joining(", ")));
     out.printf("records:       %d (%d encrypted, %,d bytes of ciphertext; %d checkpoints)%n", m.get("records"),
         m.get("encrypted_records"), (Long) m.get("ciphertext_bytes"), m.get("checkpoints"));
     List<Map<String, Object>> fragments = (List<Map<String, Object>>) m.get("fragments");

@@ -367,4 +367,26 @@ class RecordSourcesTest {
     assertThat(bad.exit()).isEqualTo(Main.BAD_INPUT);
     assertThat(bad.out()).contains("FAILED");
   }
+
+  @Test
+  void inspectOfDamagedSegmentsAnswersOrSaysWhyInOneLine() throws Exception {
+    Path store = dir.resolve("ev");
+    Result rec = run(record(CLIPS.resolve("bwc-720p30-main.h264").toString(), "file:" + store));
+    String id = JSON.readTree(rec.out()).get("recording").asText();
+    byte[] whole = Files.readAllBytes(store.resolve(id).resolve("00000.sealed"));
+    java.util.Random random = new java.util.Random(7);
+    Path damaged = dir.resolve("damaged.sealed");
+    for (int round = 0; round < 200; round++) {
+      byte[] b = whole.clone();
+      int at = round < 100 ? random.nextInt(600) : random.nextInt(b.length); // the header, then anywhere
+      b[at] = (byte) random.nextInt(256);
+      Files.write(damaged, b);
+      Result r = run("inspect", "--json", "--device-pub", keys.resolve("device.pub").toString(), damaged.toString());
+      assertThat(r.exit()).as("byte %d: %s", at, r.err()).isIn(Main.OK, Main.BAD_INPUT);
+      assertThat(r.err().lines().count()).as("byte %d: %s", at, r.err()).isLessThanOrEqualTo(1);
+      if (r.exit() == Main.OK) {
+        assertThat(JSON.readTree(r.out()).get("verified").asBoolean()).as("byte %d", at).isTrue();
+      }
+    }
+  }
 }

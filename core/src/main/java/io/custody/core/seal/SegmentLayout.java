@@ -81,8 +81,8 @@ public final class SegmentLayout {
         } else if (r.kind == KIND_MANIFEST && r.bodyLength >= SIGNATURE) {
           try {
             manifest = Optional.of(SegmentManifest.parse(java.util.Arrays.copyOf(r.body, r.bodyLength - SIGNATURE)));
-          } catch (IllegalArgumentException | ClassCastException e) {
-            problem = Optional.of("the manifest does not parse: " + e.getMessage());
+          } catch (RuntimeException e) { // unverified bytes: any member may be missing or of the wrong type
+            problem = Optional.of("the manifest does not parse: " + e);
           }
         }
       }

@@ -8,6 +8,7 @@
 #   scripts/ceph-rgw.sh status DIR                       exit 0 if S3 answers
 #   scripts/ceph-rgw.sh bucket DIR NAME [object-lock]     create a bucket (with Object Lock, as
 #                                                         evidence wants), with curl's SigV4
+#   scripts/ceph-rgw.sh gc DIR                           reclaim the space of deleted objects now
 #
 # memstore keeps the OSD's data in RAM (starts in ~1 s, gone when stopped); bluestore keeps it in
 # a sparse file in DIR (~5 s, survives a restart: `start DIR` again after `stop DIR` restarts the
@@ -21,7 +22,7 @@
 # AWS_SECRET_ACCESS_KEY, AWS_REGION) for `source`. `start` creates no buckets; `bucket` does.
 set -euo pipefail
 
-usage() { echo "usage: $0 start DIR [memstore|bluestore] | stop DIR | status DIR | bucket DIR NAME [object-lock]" >&2; exit 2; }
+usage() { echo "usage: $0 start DIR [memstore|bluestore] | stop DIR | status DIR | bucket DIR NAME [object-lock] | gc DIR" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 cmd=$1
 D=$(mkdir -p "$2" && cd "$2" && pwd)
@@ -145,6 +146,9 @@ osd memory target = 1073741824
 [client.rgw.a]
 rgw frontends = beast endpoint=127.0.0.1:$rgw_port
 rgw data = $D/rgw
+# deleted objects' tails may be reclaimed at once (by "ceph-rgw.sh gc DIR"): tests and benchmarks that
+# write and delete gigabytes would otherwise fill the OSD for the default two hours
+rgw gc obj min wait = 0
 CONF
 }
 
@@ -212,6 +216,7 @@ case $cmd in
   start) start "${3:-memstore}" ;;
   stop) [ -d "$D/run" ] && stop_daemons client.rgw.a osd.0 mon.a; echo "stopped: $D" ;;
   status) [ -f "$D/ceph.conf" ] && s3_answers ;;
+  gc) radosgw-admin "${C[@]}" gc process --include-all 2>>"$D/log/radosgw-admin.err" ;;
   bucket)
     [ $# -ge 3 ] && [ -f "$D/s3.env" ] || usage
     # shellcheck disable=SC1091

@@ -63,11 +63,12 @@ final class RecordCommand implements Callable<Integer> {
       description = "AAC in ADTS form, starting with the video (default for an MP4 input: its own AAC track).")
   Path audio;
 
-  @Option(names = "--metadata", paramLabel = "FILE.jsonl",
-      description = "One JSON object per line: {\"t\": SECONDS, \"type\": \"gps\", \"lat\": .., \"lon\": ..},"
+  @Option(names = "--metadata", paramLabel = "FILE.jsonl|FILE.csv",
+      description = "Events in stream time, one JSON object per line: {\"t\": SECONDS, \"type\": \"gps\", \"lat\": .., \"lon\": ..},"
           + " {\"t\": .., \"type\": \"marker\", \"label\": ..}, {\"t\": .., \"type\": \"mute\", \"on\": true},"
           + " {\"t\": .., \"type\": \"trigger\", \"source\": \"HOLSTER\"} (source optional, default BUTTON)"
-          + " or {\"t\": .., \"type\": \"stop\"}.")
+          + " or {\"t\": .., \"type\": \"stop\"}; or CSV whose header names the same fields"
+          + " (t,type,lat,lon,alt,accuracy,speed,heading,label,on,source), empty cells left out.")
   Path metadata;
 
   @Option(names = "--pre-event", defaultValue = "30", paramLabel = "SECONDS", description = "Pre-event window (default ${DEFAULT-VALUE}).")
@@ -348,42 +349,16 @@ final class RecordCommand implements Callable<Integer> {
     return pos;
   }
 
-  @SuppressWarnings("unchecked")
   private List<Map<String, Object>> readMetadata() throws IOException {
-    List<Map<String, Object>> events = new ArrayList<>();
     if (metadata == null) {
-      return events;
+      return new ArrayList<>();
     }
-    int line = 0;
-    for (String text : Files.readAllLines(metadata)) {
-      line++;
-      if (text.isBlank()) {
-        continue;
-      }
-      Object v;
-      try {
-        v = Json.parse(text);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(metadata + " line " + line + ": " + e.getMessage());
-      }
-      if (!(v instanceof Map) || !(((Map<String, Object>) v).get("t") instanceof Number)) {
-        throw new IllegalArgumentException(metadata + " line " + line + ": needs an object with a number \"t\"");
-      }
-      Map<String, Object> e = (Map<String, Object>) v;
-      // checked before anything is recorded, so a bad line never cuts a recording short
-      if (!List.of("gps", "marker", "mute", "trigger", "stop").contains(String.valueOf(e.get("type")))) {
-        throw new IllegalArgumentException(metadata + " line " + line + ": unknown metadata type: " + e.get("type"));
-      }
+    // trigger sources are checked before anything is recorded, so a bad line never cuts a recording short
+    return MetadataFile.read(metadata, e -> {
       if ("trigger".equals(e.get("type")) && e.get("source") != null) {
-        try {
-          triggerSource(e.get("source"));
-        } catch (IllegalArgumentException x) {
-          throw new IllegalArgumentException(metadata + " line " + line + ": " + x.getMessage());
-        }
+        triggerSource(e.get("source"));
       }
-      events.add(e);
-    }
-    return events;
+    });
   }
 
   private static double seconds(Map<String, Object> e) {

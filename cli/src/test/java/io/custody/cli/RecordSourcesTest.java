@@ -325,6 +325,15 @@ class RecordSourcesTest {
     assertThat(sources).containsExactlyInAnyOrder("HOLSTER", "TASER");
     assertThat(run("verify", "--device-pub", keys.resolve("device.pub").toString(), "file:" + store2).exit()).isZero();
 
+    Path csv = dir.resolve("events.csv"); // the same events as CSV
+    Files.writeString(csv, "t,type,source\n0.5,trigger,holster\n1.0,trigger,\n2.0,stop,\n3.0,trigger,TASER\n");
+    Path store3 = dir.resolve("ev-csv");
+    Result fromCsv = run("record", "--input", clip, "--pre-event", "0", "--metadata", csv.toString(),
+        "--device-key", keys.resolve("device.key").toString(), "--recipient", keys.resolve("recipient.pub").toString(),
+        "--store", "file:" + store3, "--json");
+    assertThat(fromCsv.exit()).as(fromCsv.err()).isZero();
+    assertThat(JSON.readTree(fromCsv.out()).get("recordings")).hasSize(2);
+
     Files.writeString(events, "{\"t\": 0.5, \"type\": \"trigger\", \"source\": \"elbow\"}\n");
     Result bad = run("record", "--input", clip, "--metadata", events.toString(), "--device-key",
         keys.resolve("device.key").toString(), "--recipient", keys.resolve("recipient.pub").toString(),

@@ -112,6 +112,8 @@ public final class Recorder implements Closeable {
 
   private byte[] scratch = new byte[256 * 1024];
   private Recording recording;
+  // The last segment writer that finished cleanly: the next segment takes over its buffer.
+  private FragmentedMp4Writer finishedWriter;
 
   // Counters.
   private long videoFed;
@@ -742,6 +744,10 @@ public final class Recorder implements Closeable {
       if (options.fragmentDuration != null) {
         wb.targetFragmentDuration(options.fragmentDuration);
       }
+      if (finishedWriter != null) {
+        wb.reuseBufferOf(finishedWriter); // no new fragment buffer per segment
+        finishedWriter = null;
+      }
       sink = new CapturingSink(options.output.open(segment));
       writer = wb.open(sink);
     }
@@ -764,6 +770,7 @@ public final class Recorder implements Closeable {
           abort(oldSink, e);
           throw e;
         }
+        finishedWriter = oldWriter;
         segmentsWritten++;
         options.listener.segmentClosed(new SegmentSummary(oldSegment, oldSink.info, oldFrames, false));
       }
@@ -793,6 +800,7 @@ public final class Recorder implements Closeable {
         options.output.markLast(segment);
       }
       writer.finish(endDts - startDts);
+      finishedWriter = writer;
       segmentsWritten++;
       options.listener.segmentClosed(new SegmentSummary(segment, sink.info, segmentVideoFrames, last));
       writer = null;

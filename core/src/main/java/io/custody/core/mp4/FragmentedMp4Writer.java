@@ -111,7 +111,7 @@ public final class FragmentedMp4Writer {
 
   // The fragment: header room, then the pending video samples (then, while cutting, audio and
   // metadata). Grows as needed, never shrinks.
-  private byte[] fragment = new byte[INITIAL_HEADER_ROOM + 1024 * 1024];
+  private byte[] fragment;
   // Size of the header room at the front of `fragment`; video bytes start there.
   private int headerRoom = INITIAL_HEADER_ROOM;
   // Video bytes pending in `fragment`, from headerRoom.
@@ -155,6 +155,19 @@ public final class FragmentedMp4Writer {
       list.add(metadata);
     }
     tracks = list.toArray(new Track[0]);
+    FragmentedMp4Writer old = b.recycled;
+    if (old != null && old.finished && !old.failed && old.fragment != null) {
+      fragment = old.fragment;
+      headerRoom = old.headerRoom;
+      old.fragment = null;
+    } else {
+      fragment = new byte[INITIAL_HEADER_ROOM + 1024 * 1024];
+    }
+  }
+
+  /** The fragment buffer (for tests of its reuse); null once another writer took it. */
+  byte[] buffer() {
+    return fragment;
   }
 
   /** A builder for a segment with the given video track. */
@@ -938,6 +951,7 @@ public final class FragmentedMp4Writer {
     private Instant wallClockStart;
     private Duration targetFragmentDuration = Duration.ZERO;
     private int maxFragmentBytes = DEFAULT_MAX_FRAGMENT_BYTES;
+    private FragmentedMp4Writer recycled;
 
     private Builder(VideoTrackConfig video) {
       this.video = video;
@@ -987,6 +1001,18 @@ public final class FragmentedMp4Writer {
         throw new IllegalArgumentException("maxFragmentBytes must be positive: " + maxFragmentBytes);
       }
       this.maxFragmentBytes = maxFragmentBytes;
+      return this;
+    }
+
+    /**
+     * Takes over the fragment buffer of a writer that has finished (its last fragment and end
+     * were handed to its sink, so nothing refers to the buffer any more), so a recorder cutting
+     * segment after segment allocates it once instead of per segment. A writer that has not
+     * finished, or whose buffer was taken already, gives nothing and the new writer allocates its
+     * own.
+     */
+    public Builder reuseBufferOf(FragmentedMp4Writer finished) {
+      this.recycled = finished;
       return this;
     }
 

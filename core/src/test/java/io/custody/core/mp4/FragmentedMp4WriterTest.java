@@ -371,6 +371,40 @@ class FragmentedMp4WriterTest {
         .containsExactly(1000, 2000);
   }
 
+  /** Three samples per fragment of distinct bytes, so a stale byte from a reused buffer shows. */
+  private static byte[] segment(FragmentedMp4Writer.Builder b, int seed) throws IOException {
+    MemorySink sink = new MemorySink();
+    FragmentedMp4Writer w = b.open(sink);
+    for (int i = 0; i < 12; i++) {
+      int n = 1000 + ((i * 7919 + seed) % 3000);
+      w.addVideo(sample(i + seed, n), 0, n, i * 3000L, 0, i % 3 == 0);
+    }
+    w.finish();
+    return sink.toByteArray();
+  }
+
+  @Test
+  void aFinishedWritersBufferIsReusedAndGivesTheSameBytes() throws IOException {
+    MemorySink big = new MemorySink();
+    FragmentedMp4Writer first = builder().open(big);
+    for (int i = 0; i < 3000; i++) { // grows the header room and the buffer
+      first.addVideo(sample(i, 1 + i % 7), 0, 1 + i % 7, i * 10L, 0, i == 0);
+    }
+    FragmentedMp4Writer unfinished = builder().open(new MemorySink());
+    unfinished.addVideo(sample(1, 10), 0, 10, 0, 0, true);
+    // an unfinished writer gives nothing: the new one works on its own buffer
+    assertThat(segment(builder().reuseBufferOf(unfinished), 5)).isEqualTo(segment(builder(), 5));
+    first.finish();
+    byte[] grown = first.buffer();
+    FragmentedMp4Writer taker = builder().reuseBufferOf(first).open(new MemorySink());
+    assertThat(taker.buffer()).isSameAs(grown);
+    assertThat(first.buffer()).isNull();
+    taker.finish();
+    assertThat(segment(builder().reuseBufferOf(taker), 9)).isEqualTo(segment(builder(), 9));
+    // taken once: a second writer reusing the same one allocates its own
+    assertThat(segment(builder().reuseBufferOf(first), 11)).isEqualTo(segment(builder(), 11));
+  }
+
   @Test
   void timedMetadataJson() {
     assertThat(new String(TimedMetadata.gps(START, 1.5, -2.25, Double.NaN, 3, Double.NaN, 0),

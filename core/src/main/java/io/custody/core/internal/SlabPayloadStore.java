@@ -10,8 +10,8 @@ import java.util.Arrays;
  *
  * <p>Ownership: slab {@code k} of the queue holds positions {@code [headStart + k * slabSize,
  * headStart + (k + 1) * slabSize)}. A frame may span two or more slabs; it is copied in pieces.
- * When the head moves past a whole slab, the slab goes to a small free list and is reused by the
- * tail, so a buffer running at a steady rate allocates nothing: the slab that falls off the head
+ * When the head moves past a whole slab, the slab goes to a free list (up to 2 MiB of slabs) and is
+ * reused by the tail, so a buffer running at a steady rate allocates nothing: the slab that falls off the head
  * is the one the tail takes next.
  *
  * <p>Memory: payload plus at most one partly used slab at each end plus the free list. The slab
@@ -20,10 +20,15 @@ import java.util.Arrays;
  * 30 s window at 8 Mbit/s even with the default 64 MiB bound.
  */
 public final class SlabPayloadStore implements PayloadStore {
-  /** Free slabs kept for reuse; more are left to the garbage collector. */
-  private static final int MAX_FREE_SLABS = 4;
+  /**
+   * Bytes of free slabs kept for reuse (more are left to the garbage collector): enough for the
+   * slabs one whole-GOP eviction frees at 8 Mbit/s with 1 s GOPs (about 1 MB) and some, so the
+   * appends that follow take them back and a full window allocates nothing.
+   */
+  private static final int FREE_BYTES = 2 << 20;
 
   private final int slabSize;
+  private final int maxFree;
   private final boolean direct;
   // Slabs in position order, a circular array from slabHead: byte[] on the heap, ByteBuffer direct.
   private Object[] slabs = new Object[16];
@@ -43,6 +48,7 @@ public final class SlabPayloadStore implements PayloadStore {
     }
     this.slabSize = slabSize;
     this.direct = direct;
+    this.maxFree = Math.max(4, FREE_BYTES / slabSize + 2);
   }
 
   /** A slab size for a buffer bounded to {@code maxBytes}: 1/256 of it, 16 KiB to 256 KiB. */
@@ -148,7 +154,7 @@ public final class SlabPayloadStore implements PayloadStore {
   }
 
   private void recycle(Object slab) {
-    if (free.size() < MAX_FREE_SLABS) {
+    if (free.size() < maxFree) {
       free.addLast(slab);
     }
   }

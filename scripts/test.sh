@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs the tools the tests need, then builds and tests on JDK 17 (the
-# default java) and again on the Temurin JDK 25 when it is installed (CI has both).
+# default java), runs the benchmarks' smoke profile, and tests again on the Temurin JDK 25 when it
+# is installed (CI has both).
 #   scripts/test.sh            both JDKs
 #   CUSTODY_JDKS=17 scripts/test.sh   only the default JDK
 set -euo pipefail
@@ -18,6 +19,12 @@ run_on() { # label, JAVA_HOME (empty for the default)
 }
 
 run_on "default JDK ($(java -version 2>&1 | head -1))" ""
+
+# The benchmarks' short profile: every JMH benchmark and the stream-scale harness run once,
+# briefly, so a benchmark that no longer runs fails CI (figures come from 'benchmarks/run.sh full').
+echo "=== benchmark smoke run ==="
+benchmarks/run.sh smoke
+java -cp benchmarks/target/benchmarks.jar io.custody.benchmarks.StreamScale --seconds 2 4
 
 if [ "${CUSTODY_JDKS:-17,25}" != "17" ]; then
   jdk25=$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1 || true)

@@ -36,7 +36,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Stage 2 of the write path over the real 1080p clip: the pre-event buffer at a full 30 s window
+ * Stage 2 of the write path over the real 1080p clip: the pre-event buffer at a full window
+ * ({@code window}: 30 s, or the largest, 120 s; with {@code -p clip=} the 8 Mbit/s clip)
  * (append plus GOP eviction), the fragmented-MP4 writer alone, and the whole recorder (Annex-B
  * bytes in, fMP4 segments out to a sink that drops them).
  *
@@ -55,6 +56,10 @@ public class RecorderBenchmark {
 
   @Param("testdata/clips/bwc-1080p30-high.h264")
   public String clip;
+
+  /** The pre-event window in seconds (30 s is the usual setting, 120 s the largest). */
+  @Param({"30", "120"})
+  public int window;
 
   private byte[] data;
   private List<AccessUnit> units;
@@ -87,8 +92,10 @@ public class RecorderBenchmark {
     data = Files.readAllBytes(Path.of(clip));
     units = AccessUnitAssembler.readAll(data);
 
-    buffer = new PreEventBuffer(new SlabPayloadStore(SlabPayloadStore.slabSizeFor(64L << 20), false),
-        30 * 90_000L, 64L << 20);
+    // a byte bound above the window at 8 Mbit/s (1 MB/s), so the window is what evicts
+    long bound = window * 1_250_000L + (16 << 20);
+    buffer = new PreEventBuffer(new SlabPayloadStore(SlabPayloadStore.slabSizeFor(bound), false),
+        window * 90_000L, bound);
     AccessUnit first = units.get(0);
     writer = FragmentedMp4Writer.builder(
             VideoTrackConfig.builder(AvcDecoderConfigurationRecord.of(first.sps(), first.pps())).build())
@@ -105,7 +112,7 @@ public class RecorderBenchmark {
     buffer.close();
   }
 
-  /** Pre-event buffering at a full 30 s window: append each access unit, evict whole GOPs. */
+  /** Pre-event buffering at a full window: append each access unit, evict whole GOPs. */
   @Benchmark
   public long preEventAppend(ByteCounter counter) throws IOException {
     long base = passes++ * units.size();

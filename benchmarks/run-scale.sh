@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The per-core stream budget (io.custody.benchmarks.StreamScale): N simultaneous 8 Mbit/s
+# recordings fed in real time and sealed, for N = 1 2 16 256 1000 by default, then a search for
+# the largest N that keeps up. Builds the benchmarks and the clip like run.sh.
+#   benchmarks/run-scale.sh [--seconds S] [--threads T] [--no-plaintext-hash] [N ...]
+# JAVA_HOME picks the JDK.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+benchmarks/run.sh build
+JAVA=java
+[ -n "${JAVA_HOME:-}" ] && JAVA="$JAVA_HOME/bin/java"
+args=("$@")
+numbers=0
+for a in "$@"; do [[ "$a" =~ ^[0-9]+$ ]] && numbers=1; done
+[ "$numbers" = 1 ] || args+=(1 2 16 256 1000)
+exec "$JAVA" -Xmx16g -cp benchmarks/target/benchmarks.jar io.custody.benchmarks.StreamScale --search "${args[@]}"

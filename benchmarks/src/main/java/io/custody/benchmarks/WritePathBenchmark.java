@@ -1,0 +1,321 @@
+package io.custody.benchmarks;
+
+import com.google.crypto.tink.KeyTemplates;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.StreamingAead;
+import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
+import io.custody.core.Recorder;
+import io.custody.core.SegmentOutput;
+import io.custody.core.Trigger;
+import io.custody.core.crypto.Ed25519;
+import io.custody.core.crypto.DeviceSigningKey;
+import io.custody.core.crypto.RecipientPrivateKey;
+import io.custody.core.crypto.RecipientPublicKey;
+import io.custody.core.crypto.Signer;
+import io.custody.core.mp4.FragmentInfo;
+import io.custody.core.mp4.FragmentSink;
+import io.custody.core.mp4.FragmentedMp4Writer;
+import io.custody.core.mp4.SegmentInfo;
+import io.custody.core.mp4.VideoTrackConfig;
+import io.custody.core.seal.SealedSegmentWriter;
+import io.custody.h264.AccessUnit;
+import io.custody.h264.AccessUnitAssembler;
+import io.custody.h264.AvcDecoderConfigurationRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.mp4parser.muxer.MemoryDataSourceImpl;
+import org.mp4parser.muxer.Movie;
+import org.mp4parser.muxer.builder.FragmentedMp4Builder;
+import org.mp4parser.muxer.tracks.h264.H264TrackImpl;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The whole write path in memory against the stacks a user would pick instead, in one run, over
+ * the same real 1080p30 8 Mbit/s x264 clip ({@code benchmarks/make-bench-clip.sh}). One operation
+ * is one pass over the clip; every figure counts the clip's Annex-B bytes, so rates compare the
+ * same work.
+ *
+ * <ul>
+ *   <li>{@code custody} (and {@code custodyNoPlaintextHash}, without the manifest's plaintext
+ *       SHA-256): Annex-B in 64 KiB chunks → access units → pre-event buffer → fragmented
+ *       MP4 (1 s fragments) → sealed records (AES-256-GCM, SHA-256 chain, Ed25519 checkpoint per
+ *       fragment, the manifest's plaintext SHA-256) → a channel
+ *       that drops the bytes. One long-lived recorder, recording all the time (60 s segments).
+ *   <li>{@code jcaFloor} (a): only the primitive passes sealing needs, with raw JCA, over the
+ *       clip's fMP4 bytes: AES-256-GCM in 16 KiB calls, SHA-256 of the ciphertext, and SHA-256 of
+ *       the plaintext (not in {@code jcaFloorNoPlaintextHash}). No parsing, muxing or signing.
+ *   <li>{@code tinkStreaming} (b): Google Tink {@code StreamingAead} (AES256_GCM_HKDF_1MB) over
+ *       the same fMP4 bytes, its ciphertext SHA-256-hashed (one long-lived stream).
+ *   <li>{@code mp4parser} (c): org.mp4parser parses the Annex-B clip and builds a fragmented MP4
+ *       ({@code FragmentedMp4Builder}), written to a channel that drops it.
+ *   <li>{@code tinkAndMp4parser} (b)+(c): mp4parser's fragmented MP4 written through Tink's
+ *       encrypting channel, SHA-256-hashed: the peers' stack doing what {@code custody} does,
+ *       short of signing.
+ *   <li>{@code ffmpegRemux} (d): an {@code ffmpeg -c copy} process remuxing the clip to fragmented
+ *       MP4 on a pipe the harness drains, timed as a whole process.
+ * </ul>
+ *
+ * <p>Run from the repository root: {@code benchmarks/run.sh full WritePath} (or {@code java -jar
+ * benchmarks/target/benchmarks.jar WritePath -prof gc}).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(1)
+public class WritePathBenchmark {
+  static final String CLIP = "benchmarks/target/clips/bwc-1080p30-8mbit.h264";
+  private static final int CHUNK = 64 * 1024;
+  private static final int RECORD = 16 * 1024;
+
+  @Param(CLIP)
+  public String clip;
+
+  private byte[] data;
+  private final List<ByteBuffer> fragments = new ArrayList<>();
+
+  private Recorder recorder;
+  private Recorder recorderNoPlaintextHash;
+
+  private Cipher cipher;
+  private SecretKeySpec key;
+  private MessageDigest sha;
+  private MessageDigest sha2;
+  private final byte[] plain = new byte[RECORD];
+  private final byte[] sealed = new byte[RECORD + 16];
+  private final byte[] nonce = new byte[12];
+  private final byte[] digest = new byte[32];
+  private long counter;
+
+  private StreamingAead tink;
+  private HashingChannel tinkOut;
+  private WritableByteChannel tinkStream;
+
+  /** SHA-256 of everything written to it, then dropped. */
+  static final class HashingChannel implements WritableByteChannel {
+    final MessageDigest sha;
+
+    HashingChannel() throws GeneralSecurityException {
+      sha = MessageDigest.getInstance("SHA-256");
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+      int n = src.remaining();
+      sha.update(src);
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException, GeneralSecurityException {
+    data = Files.readAllBytes(Path.of(clip));
+    fragments.addAll(fmp4Fragments(data));
+
+    Signer signer = Ed25519.signer(DeviceSigningKey.generate());
+    List<RecipientPublicKey> recipients = List.of(RecipientPrivateKey.generate().publicKey());
+    recorder = recording(SealedSegmentWriter.builder(signer, recipients));
+    recorderNoPlaintextHash = recording(SealedSegmentWriter.builder(signer, recipients).plaintextSha256(false));
+
+    byte[] k = new byte[32];
+    new SecureRandom().nextBytes(k);
+    key = new SecretKeySpec(k, "AES");
+    cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    sha = MessageDigest.getInstance("SHA-256");
+    sha2 = MessageDigest.getInstance("SHA-256");
+
+    StreamingAeadConfig.register();
+    tink = KeysetHandle.generateNew(KeyTemplates.get("AES256_GCM_HKDF_1MB")).getPrimitive(StreamingAead.class);
+    tinkOut = new HashingChannel();
+    tinkStream = tink.newEncryptingChannel(tinkOut, new byte[0]);
+  }
+
+  /** A recorder recording into sealed 60 s segments of 1 s fragments, to channels that drop them. */
+  static Recorder recording(SealedSegmentWriter.Builder seal) throws IOException {
+    SegmentOutput output = segment -> seal.open(new SealBenchmark.NullChannel(), segment);
+    Recorder r = Recorder.builder(output).preEvent(Duration.ofSeconds(30)).segmentDuration(Duration.ofSeconds(60))
+        .fragmentDuration(Duration.ofSeconds(1)).build();
+    r.startRecording(Trigger.button());
+    return r;
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws IOException {
+    recorder.close();
+    recorderNoPlaintextHash.close();
+    tinkStream.close();
+  }
+
+  /** The clip's fMP4 fragments (1 s each) as Custody's muxer writes them. */
+  static List<ByteBuffer> fmp4Fragments(byte[] annexB) throws IOException {
+    List<ByteBuffer> out = new ArrayList<>();
+    List<AccessUnit> units = AccessUnitAssembler.readAll(annexB);
+    AccessUnit first = units.get(0);
+    FragmentedMp4Writer mux = FragmentedMp4Writer.builder(
+            VideoTrackConfig.builder(AvcDecoderConfigurationRecord.of(first.sps(), first.pps())).build())
+        .wallClockStart(Instant.EPOCH)
+        .open(new FragmentSink() {
+          @Override
+          public void init(ByteBuffer ftypMoov) {}
+
+          @Override
+          public void fragment(ByteBuffer b, FragmentInfo info) {
+            ByteBuffer copy = ByteBuffer.allocate(b.remaining());
+            copy.put(b).flip();
+            out.add(copy);
+          }
+
+          @Override
+          public void end(SegmentInfo info) {}
+        });
+    for (int i = 0; i < units.size(); i++) {
+      mux.addVideo(units.get(i), i * 3000L, 6000);
+    }
+    mux.finish();
+    return out;
+  }
+
+  @Benchmark
+  public long custody(ByteCounter c) throws IOException {
+    return feed(recorder, c);
+  }
+
+  @Benchmark
+  public long custodyNoPlaintextHash(ByteCounter c) throws IOException {
+    return feed(recorderNoPlaintextHash, c);
+  }
+
+  private long feed(Recorder r, ByteCounter c) throws IOException {
+    for (int pos = 0; pos < data.length; pos += CHUNK) {
+      r.feedAnnexB(data, pos, Math.min(CHUNK, data.length - pos));
+    }
+    c.bytes += data.length;
+    return r.stats().videoFramesWritten();
+  }
+
+  @Benchmark
+  public long jcaFloor(ByteCounter c) throws GeneralSecurityException {
+    return floor(c, true);
+  }
+
+  @Benchmark
+  public long jcaFloorNoPlaintextHash(ByteCounter c) throws GeneralSecurityException {
+    return floor(c, false);
+  }
+
+  private long floor(ByteCounter c, boolean plaintextSha256) throws GeneralSecurityException {
+    for (ByteBuffer f : fragments) {
+      ByteBuffer b = f.duplicate();
+      while (b.hasRemaining()) {
+        int n = Math.min(RECORD, b.remaining());
+        b.get(plain, 0, n);
+        long v = counter++;
+        for (int i = 0; i < 8; i++) {
+          nonce[4 + i] = (byte) (v >>> (56 - 8 * i));
+        }
+        cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+        cipher.doFinal(plain, 0, n, sealed, 0);
+        sha.update(sealed, 0, n + 16);
+        if (plaintextSha256) {
+          sha2.update(plain, 0, n);
+        }
+      }
+    }
+    sha.digest(digest, 0, 32);
+    c.bytes += data.length;
+    return sha2.digest()[0];
+  }
+
+  @Benchmark
+  public long tinkStreaming(ByteCounter c) throws IOException {
+    for (ByteBuffer f : fragments) {
+      ByteBuffer b = f.duplicate();
+      while (b.hasRemaining()) {
+        tinkStream.write(b);
+      }
+    }
+    c.bytes += data.length;
+    return tinkOut.sha.getDigestLength();
+  }
+
+  @Benchmark
+  public long mp4parser(ByteCounter c) throws IOException {
+    SealBenchmark.NullChannel out = new SealBenchmark.NullChannel();
+    muxWithMp4parser(out);
+    c.bytes += data.length;
+    return out.hashCode();
+  }
+
+  @Benchmark
+  public byte tinkAndMp4parser(ByteCounter c) throws IOException, GeneralSecurityException {
+    HashingChannel hashed = new HashingChannel();
+    try (WritableByteChannel enc = tink.newEncryptingChannel(hashed, new byte[0])) {
+      muxWithMp4parser(enc);
+    }
+    c.bytes += data.length;
+    return hashed.sha.digest()[0];
+  }
+
+  private void muxWithMp4parser(WritableByteChannel out) throws IOException {
+    Movie movie = new Movie();
+    try (H264TrackImpl track = new H264TrackImpl(new MemoryDataSourceImpl(ByteBuffer.wrap(data)))) {
+      movie.addTrack(track);
+      new FragmentedMp4Builder().build(movie).writeContainer(out);
+    }
+  }
+
+  @Benchmark
+  public long ffmpegRemux(ByteCounter c) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "h264",
+        "-framerate", "30", "-i", clip, "-c", "copy", "-movflags", "frag_keyframe+empty_moov", "-f", "mp4", "-")
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    long out = 0;
+    byte[] buf = new byte[CHUNK];
+    try (InputStream in = p.getInputStream()) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        out += n;
+      }
+    }
+    if (p.waitFor() != 0 || out < data.length / 2) {
+      throw new IOException("ffmpeg exited " + p.exitValue() + " after " + out + " bytes");
+    }
+    c.bytes += data.length;
+    return out;
+  }
+}

@@ -6,32 +6,17 @@ import io.custody.core.Trigger;
 import io.custody.core.crypto.DeviceSigningKey;
 import io.custody.core.crypto.Ed25519;
 import io.custody.core.crypto.RecipientPrivateKey;
-import io.custody.core.mp4.FragmentInfo;
-import io.custody.core.mp4.FragmentSink;
-import io.custody.core.mp4.FragmentedMp4Writer;
-import io.custody.core.mp4.SegmentInfo;
-import io.custody.core.mp4.VideoTrackConfig;
 import io.custody.core.seal.SealedSegmentWriter;
-import io.custody.h264.AccessUnit;
-import io.custody.h264.AccessUnitAssembler;
-import io.custody.h264.AvcDecoderConfigurationRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -70,9 +55,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class SealBenchmark {
-  /** The container's record size (see RecordSizeBenchmark). */
-  private static final int RECORD = 16 * 1024;
-
   @Param("testdata/clips/bwc-1080p30-high.h264")
   public String clip;
 
@@ -80,143 +62,47 @@ public class SealBenchmark {
   @Param({"true", "false"})
   public boolean plaintextSha256;
 
-  private final List<ByteBuffer> fragments = new ArrayList<>();
-  private final List<FragmentInfo> infos = new ArrayList<>();
-  private long bytesPerPass;
+  private Fmp4Clip fmp4;
   private SealedSegmentWriter writer;
-
-  private Cipher cipher;
-  private SecretKeySpec key;
-  private MessageDigest sha;
-  private MessageDigest sha2;
-  private final byte[] plain = new byte[RECORD];
-  private final byte[] sealedRecord = new byte[RECORD + 16];
-  private final byte[] nonce = new byte[12];
-  private final byte[] digest = new byte[32];
-  private long counter;
-
-  /** Discards what is written, as a fast sink would take it. */
-  static final class NullChannel implements WritableByteChannel {
-    @Override
-    public int write(ByteBuffer src) {
-      int n = src.remaining();
-      src.position(src.limit());
-      return n;
-    }
-
-    @Override
-    public boolean isOpen() {
-      return true;
-    }
-
-    @Override
-    public void close() {}
-  }
+  private RawPasses raw;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException, GeneralSecurityException {
-    byte[] data = Files.readAllBytes(Path.of(clip));
-    List<AccessUnit> units = AccessUnitAssembler.readAll(data);
-    AccessUnit first = units.get(0);
-    FragmentedMp4Writer mux = FragmentedMp4Writer.builder(
-            VideoTrackConfig.builder(AvcDecoderConfigurationRecord.of(first.sps(), first.pps())).build())
-        .wallClockStart(Instant.EPOCH)
-        .open(new FragmentSink() {
-          @Override
-          public void init(ByteBuffer ftypMoov) {}
-
-          @Override
-          public void fragment(ByteBuffer b, FragmentInfo info) {
-            ByteBuffer copy = ByteBuffer.allocate(b.remaining());
-            copy.put(b).flip();
-            fragments.add(copy);
-            infos.add(info);
-            bytesPerPass += copy.remaining();
-          }
-
-          @Override
-          public void end(SegmentInfo info) {}
-        });
-    for (int i = 0; i < units.size(); i++) {
-      mux.addVideo(units.get(i), i * 3000L, 6000);
-    }
-    mux.finish();
-
+    fmp4 = new Fmp4Clip(Files.readAllBytes(Path.of(clip)));
     DeviceSigningKey device = DeviceSigningKey.generate();
     RecordingInfo recording = new RecordingInfo(UUID.randomUUID().toString(), Trigger.button(),
         Optional.empty(), Instant.EPOCH, 0);
     writer = SealedSegmentWriter.builder(Ed25519.signer(device), List.of(RecipientPrivateKey.generate().publicKey()))
         .plaintextSha256(plaintextSha256)
-        .open(new NullChannel(), new SegmentDescriptor(recording, 0, Instant.EPOCH, "bench", "bench"));
+        .open(new DroppingChannel(), new SegmentDescriptor(recording, 0, Instant.EPOCH, "bench", "bench"));
     writer.init(ByteBuffer.allocate(600));
-
-    byte[] k = new byte[32];
-    new SecureRandom().nextBytes(k);
-    key = new SecretKeySpec(k, "AES");
-    cipher = Cipher.getInstance("AES/GCM/NoPadding");
-    sha = MessageDigest.getInstance("SHA-256");
-    sha2 = MessageDigest.getInstance("SHA-256");
+    raw = new RawPasses();
   }
 
   @Benchmark
   public long seal(ByteCounter counter) throws IOException {
-    for (int i = 0; i < fragments.size(); i++) {
-      writer.fragment(fragments.get(i).duplicate(), infos.get(i));
+    for (int i = 0; i < fmp4.fragments.size(); i++) {
+      writer.fragment(fmp4.fragments.get(i).duplicate(), fmp4.infos.get(i));
     }
-    counter.bytes += bytesPerPass;
+    counter.bytes += fmp4.bytes;
     return writer.bytesWritten();
   }
 
   @Benchmark
   public long rawPasses(ByteCounter c) throws GeneralSecurityException {
-    for (ByteBuffer f : fragments) {
-      ByteBuffer b = f.duplicate();
-      while (b.hasRemaining()) {
-        int n = Math.min(RECORD, b.remaining());
-        b.get(plain, 0, n);
-        encrypt(n);
-        sha.update(sealedRecord, 0, n + 16);
-        if (plaintextSha256) {
-          sha2.update(plain, 0, n);
-        }
-      }
-    }
-    sha.digest(digest, 0, 32);
-    c.bytes += bytesPerPass;
-    return sha2.digest()[0];
+    c.bytes += fmp4.bytes;
+    return raw.sealAndHash(fmp4.fragments, plaintextSha256);
   }
 
   @Benchmark
   public long rawAesGcm(ByteCounter c) throws GeneralSecurityException {
-    long sum = 0;
-    for (ByteBuffer f : fragments) {
-      ByteBuffer b = f.duplicate();
-      while (b.hasRemaining()) {
-        int n = Math.min(RECORD, b.remaining());
-        b.get(plain, 0, n);
-        encrypt(n);
-        sum += sealedRecord[n];
-      }
-    }
-    c.bytes += bytesPerPass;
-    return sum;
+    c.bytes += fmp4.bytes;
+    return raw.encryptOnly(fmp4.fragments);
   }
 
   @Benchmark
   public byte rawSha256(ByteCounter c) {
-    for (ByteBuffer f : fragments) {
-      sha.update(f.duplicate());
-    }
-    c.bytes += bytesPerPass;
-    return sha.digest()[0];
-  }
-
-  private void encrypt(int n) throws GeneralSecurityException {
-    long v = counter++;
-    for (int i = 0; i < 8; i++) {
-      nonce[4 + i] = (byte) (v >>> (56 - 8 * i));
-    }
-    cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
-    cipher.doFinal(plain, 0, n, sealedRecord, 0);
+    c.bytes += fmp4.bytes;
+    return raw.hashOnly(fmp4.fragments);
   }
 }

@@ -12,15 +12,7 @@ import io.custody.core.crypto.DeviceSigningKey;
 import io.custody.core.crypto.RecipientPrivateKey;
 import io.custody.core.crypto.RecipientPublicKey;
 import io.custody.core.crypto.Signer;
-import io.custody.core.mp4.FragmentInfo;
-import io.custody.core.mp4.FragmentSink;
-import io.custody.core.mp4.FragmentedMp4Writer;
-import io.custody.core.mp4.SegmentInfo;
-import io.custody.core.mp4.VideoTrackConfig;
 import io.custody.core.seal.SealedSegmentWriter;
-import io.custody.h264.AccessUnit;
-import io.custody.h264.AccessUnitAssembler;
-import io.custody.h264.AvcDecoderConfigurationRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -28,16 +20,10 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.mp4parser.muxer.MemoryDataSourceImpl;
 import org.mp4parser.muxer.Movie;
 import org.mp4parser.muxer.builder.FragmentedMp4Builder;
@@ -94,7 +80,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public class WritePathBenchmark {
   static final String CLIP = "benchmarks/target/clips/bwc-1080p30-8mbit.h264";
   private static final int CHUNK = 64 * 1024;
-  private static final int RECORD = 16 * 1024;
 
   @Param(CLIP)
   public String clip;
@@ -105,70 +90,33 @@ public class WritePathBenchmark {
   private Recorder recorder;
   private Recorder recorderNoPlaintextHash;
 
-  private Cipher cipher;
-  private SecretKeySpec key;
-  private MessageDigest sha;
-  private MessageDigest sha2;
-  private final byte[] plain = new byte[RECORD];
-  private final byte[] sealed = new byte[RECORD + 16];
-  private final byte[] nonce = new byte[12];
-  private final byte[] digest = new byte[32];
-  private long counter;
+  private RawPasses raw;
 
   private StreamingAead tink;
-  private HashingChannel tinkOut;
+  private DroppingChannel tinkOut;
   private WritableByteChannel tinkStream;
-
-  /** SHA-256 of everything written to it, then dropped. */
-  static final class HashingChannel implements WritableByteChannel {
-    final MessageDigest sha;
-
-    HashingChannel() throws GeneralSecurityException {
-      sha = MessageDigest.getInstance("SHA-256");
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-      int n = src.remaining();
-      sha.update(src);
-      return n;
-    }
-
-    @Override
-    public boolean isOpen() {
-      return true;
-    }
-
-    @Override
-    public void close() {}
-  }
 
   @Setup(Level.Trial)
   public void setUp() throws IOException, GeneralSecurityException {
     data = Files.readAllBytes(Path.of(clip));
-    fragments.addAll(fmp4Fragments(data));
+    fragments.addAll(new Fmp4Clip(data).fragments);
 
     Signer signer = Ed25519.signer(DeviceSigningKey.generate());
     List<RecipientPublicKey> recipients = List.of(RecipientPrivateKey.generate().publicKey());
     recorder = recording(SealedSegmentWriter.builder(signer, recipients));
     recorderNoPlaintextHash = recording(SealedSegmentWriter.builder(signer, recipients).plaintextSha256(false));
 
-    byte[] k = new byte[32];
-    new SecureRandom().nextBytes(k);
-    key = new SecretKeySpec(k, "AES");
-    cipher = Cipher.getInstance("AES/GCM/NoPadding");
-    sha = MessageDigest.getInstance("SHA-256");
-    sha2 = MessageDigest.getInstance("SHA-256");
+    raw = new RawPasses();
 
     StreamingAeadConfig.register();
     tink = KeysetHandle.generateNew(KeyTemplates.get("AES256_GCM_HKDF_1MB")).getPrimitive(StreamingAead.class);
-    tinkOut = new HashingChannel();
+    tinkOut = DroppingChannel.hashing();
     tinkStream = tink.newEncryptingChannel(tinkOut, new byte[0]);
   }
 
   /** A recorder recording into sealed 60 s segments of 1 s fragments, to channels that drop them. */
   static Recorder recording(SealedSegmentWriter.Builder seal) throws IOException {
-    SegmentOutput output = segment -> seal.open(new SealBenchmark.NullChannel(), segment);
+    SegmentOutput output = segment -> seal.open(new DroppingChannel(), segment);
     Recorder r = Recorder.builder(output).preEvent(Duration.ofSeconds(30)).segmentDuration(Duration.ofSeconds(60))
         .fragmentDuration(Duration.ofSeconds(1)).build();
     r.startRecording(Trigger.button());
@@ -180,35 +128,6 @@ public class WritePathBenchmark {
     recorder.close();
     recorderNoPlaintextHash.close();
     tinkStream.close();
-  }
-
-  /** The clip's fMP4 fragments (1 s each) as Custody's muxer writes them. */
-  static List<ByteBuffer> fmp4Fragments(byte[] annexB) throws IOException {
-    List<ByteBuffer> out = new ArrayList<>();
-    List<AccessUnit> units = AccessUnitAssembler.readAll(annexB);
-    AccessUnit first = units.get(0);
-    FragmentedMp4Writer mux = FragmentedMp4Writer.builder(
-            VideoTrackConfig.builder(AvcDecoderConfigurationRecord.of(first.sps(), first.pps())).build())
-        .wallClockStart(Instant.EPOCH)
-        .open(new FragmentSink() {
-          @Override
-          public void init(ByteBuffer ftypMoov) {}
-
-          @Override
-          public void fragment(ByteBuffer b, FragmentInfo info) {
-            ByteBuffer copy = ByteBuffer.allocate(b.remaining());
-            copy.put(b).flip();
-            out.add(copy);
-          }
-
-          @Override
-          public void end(SegmentInfo info) {}
-        });
-    for (int i = 0; i < units.size(); i++) {
-      mux.addVideo(units.get(i), i * 3000L, 6000);
-    }
-    mux.finish();
-    return out;
   }
 
   @Benchmark
@@ -240,26 +159,8 @@ public class WritePathBenchmark {
   }
 
   private long floor(ByteCounter c, boolean plaintextSha256) throws GeneralSecurityException {
-    for (ByteBuffer f : fragments) {
-      ByteBuffer b = f.duplicate();
-      while (b.hasRemaining()) {
-        int n = Math.min(RECORD, b.remaining());
-        b.get(plain, 0, n);
-        long v = counter++;
-        for (int i = 0; i < 8; i++) {
-          nonce[4 + i] = (byte) (v >>> (56 - 8 * i));
-        }
-        cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
-        cipher.doFinal(plain, 0, n, sealed, 0);
-        sha.update(sealed, 0, n + 16);
-        if (plaintextSha256) {
-          sha2.update(plain, 0, n);
-        }
-      }
-    }
-    sha.digest(digest, 0, 32);
     c.bytes += data.length;
-    return sha2.digest()[0];
+    return raw.sealAndHash(fragments, plaintextSha256);
   }
 
   @Benchmark
@@ -276,7 +177,7 @@ public class WritePathBenchmark {
 
   @Benchmark
   public long mp4parser(ByteCounter c) throws IOException {
-    SealBenchmark.NullChannel out = new SealBenchmark.NullChannel();
+    DroppingChannel out = new DroppingChannel();
     muxWithMp4parser(out);
     c.bytes += data.length;
     return out.hashCode();
@@ -284,7 +185,7 @@ public class WritePathBenchmark {
 
   @Benchmark
   public byte tinkAndMp4parser(ByteCounter c) throws IOException, GeneralSecurityException {
-    HashingChannel hashed = new HashingChannel();
+    DroppingChannel hashed = DroppingChannel.hashing();
     try (WritableByteChannel enc = tink.newEncryptingChannel(hashed, new byte[0])) {
       muxWithMp4parser(enc);
     }

@@ -84,8 +84,7 @@ public class ColdStartBenchmark {
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-      recorder = WritePathBenchmark.recording(SealedSegmentWriter.builder(
-          Ed25519.signer(DeviceSigningKey.generate()), List.of(RecipientPrivateKey.generate().publicKey())));
+      recorder = newRecorder();
     }
   }
 
@@ -97,9 +96,14 @@ public class ColdStartBenchmark {
     @Setup(Level.Trial)
     public void open() throws IOException {
       System.out.println("warm-up took " + SealedSegmentWriter.warmUp().toMillis() + " ms");
-      recorder = WritePathBenchmark.recording(SealedSegmentWriter.builder(
-          Ed25519.signer(DeviceSigningKey.generate()), List.of(RecipientPrivateKey.generate().publicKey())));
+      recorder = newRecorder();
     }
+  }
+
+  /** A recording recorder with fresh keys, as the write-path benchmark builds it. */
+  static Recorder newRecorder() throws IOException {
+    return WritePathBenchmark.recording(SealedSegmentWriter.builder(
+        Ed25519.signer(DeviceSigningKey.generate()), List.of(RecipientPrivateKey.generate().publicKey())));
   }
 
   /** A Tink streaming-AEAD primitive whose output is hashed, not yet used. */

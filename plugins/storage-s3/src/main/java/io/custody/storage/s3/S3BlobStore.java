@@ -28,6 +28,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -93,6 +95,9 @@ public final class S3BlobStore implements BlobStore {
    * (a segment starting with '.' is never a key, see {@link Keys#check}).
    */
   static final String CLAIM_MARK = ".custody-claim.";
+
+  /** How long {@link #tagSha256} retries while other requests write the object. */
+  static final long TAG_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private static final System.Logger LOG = System.getLogger(S3BlobStore.class.getName());
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -518,21 +523,26 @@ public final class S3BlobStore implements BlobStore {
     return hex;
   }
 
+  /**
+   * Records the SHA-256 as the object's tag. RGW answers 409 OperationAborted while another request
+   * writes the same object (writers of the same bytes completing one key at once, each tagging), so
+   * that answer is retried with jittered exponential back-off for up to {@link #TAG_RETRY_NANOS}:
+   * writers that retried in step would keep colliding.
+   */
   void tagSha256(String key, String versionId, String sha) throws StorageException {
+    long deadline = System.nanoTime() + TAG_RETRY_NANOS;
     for (int attempt = 1; ; attempt++) {
       try {
         s3.putObjectTagging(b -> b.bucket(bucket).key(prefix + key).versionId(versionId)
             .tagging(t -> t.tagSet(Tag.builder().key(SHA256_NAME).value(sha).build())));
         return;
       } catch (SdkException e) {
-        // RGW answers 409 OperationAborted while another request writes the same object (writers
-        // of the same bytes completing one key at once, each tagging): try again.
-        if (!Errors.code(e).equals("OperationAborted") || attempt == 5) {
+        if (!Errors.code(e).equals("OperationAborted") || System.nanoTime() - deadline > 0) {
           throw Errors.map(e, key, "tagging");
         }
       }
       try {
-        Thread.sleep(50L * attempt);
+        Thread.sleep(ThreadLocalRandom.current().nextLong(10, 20L << Math.min(attempt, 6)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new StorageException("interrupted while tagging '" + key + "'", e, true);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Random;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -137,15 +138,41 @@ class AnnexBScannerTest {
   }
 
   @Test
-  void startCodeSearchFindsEveryPositionAroundWordBoundaries() {
-    for (int at = 0; at < 40; at++) {
-      byte[] b = new byte[48];
-      Arrays.fill(b, (byte) 0x11);
-      b[at] = 0;
-      b[at + 1] = 0;
-      b[at + 2] = 1;
-      assertThat(AnnexBScanner.findStartCode(b, 0, b.length)).isEqualTo(at);
-      assertThat(AnnexBScanner.findStartCode(b, 0, at + 2)).isEqualTo(-1);
+  void startCodeSearchFindsEveryPositionAroundWordAndBlockBoundaries() {
+    for (int from = 0; from < 8; from++) {
+      for (int at = from; at < 100; at++) {
+        byte[] b = new byte[112];
+        Arrays.fill(b, (byte) 0x11);
+        b[at] = 0;
+        b[at + 1] = 0;
+        b[at + 2] = 1;
+        assertThat(AnnexBScanner.findStartCode(b, from, b.length)).isEqualTo(at);
+        assertThat(AnnexBScanner.findStartCode(b, from, at + 2)).isEqualTo(-1);
+        assertThat(AnnexBScanner.findStartCode(b, at + 1, b.length)).isEqualTo(-1);
+      }
+    }
+  }
+
+  @Test
+  void startCodeSearchAgreesWithAByteLoopOnZeroRichData() {
+    Random random = new Random(7);
+    for (int round = 0; round < 2_000; round++) {
+      byte[] b = new byte[random.nextInt(200)];
+      int zeroOneIn = 2 + random.nextInt(30);
+      for (int i = 0; i < b.length; i++) {
+        int r = random.nextInt(zeroOneIn);
+        b[i] = (byte) (r == 0 ? 0 : r == 1 ? 1 : r == 2 ? 3 : 0x11 + r);
+      }
+      int from = b.length == 0 ? 0 : random.nextInt(b.length);
+      int to = from + random.nextInt(b.length - from + 1);
+      int expected = -1;
+      for (int i = from; i + 2 < to; i++) {
+        if (b[i] == 0 && b[i + 1] == 0 && b[i + 2] == 1) {
+          expected = i;
+          break;
+        }
+      }
+      assertThat(AnnexBScanner.findStartCode(b, from, to)).as("round %d", round).isEqualTo(expected);
     }
   }
 

@@ -31,7 +31,7 @@ final class RecordReader {
   int kind;
   int seq;
   int bodyLength;
-  byte[] body = new byte[FRAMING + MAX_RECORD_PLAINTEXT + TAG];
+  byte[] body = new byte[FRAMING + DEFAULT_RECORD_PLAINTEXT + TAG];
   long recordOffset;
   int expectedSeq;
   boolean footerSeen;
@@ -89,6 +89,7 @@ final class RecordReader {
       return false;
     }
     recordOffset = offset;
+    kind = -1; // until this record's framing is read (a TRUNCATED framing leaves it so)
     int n = readUpTo(framing, 0, FRAMING);
     if (n == 0) {
       return false;

@@ -97,7 +97,9 @@ public final class Recovery {
         try {
           more = r.next();
         } catch (SealedFormatException e) {
-          partial |= e.reason() == SealedFormatException.Reason.TRUNCATED && firstSeq >= 0;
+          // cut inside a fragment's records, its first one included
+          partial |= e.reason() == SealedFormatException.Reason.TRUNCATED
+              && (firstSeq >= 0 || r.kind == KIND_DATA || r.kind == KIND_DATA_END);
           break;
         }
         if (!more) {

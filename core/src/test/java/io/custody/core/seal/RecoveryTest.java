@@ -49,6 +49,19 @@ class RecoveryTest {
     return n;
   }
 
+  /** Whether {@code cut} drops bytes of a fragment's data or info records (past a data record's framing). */
+  static boolean insideAFragment(long cut) {
+    boolean open = false;
+    for (long[] rec : records) {
+      if ((rec[2] == KIND_DATA || rec[2] == KIND_DATA_END) && rec[0] + FRAMING <= cut) {
+        open = true;
+      } else if (rec[2] == KIND_FRAGMENT_INFO && rec[1] <= cut) {
+        open = false;
+      }
+    }
+    return open;
+  }
+
   @Test
   void everyCutInTheLastRecordsRecoversEveryCompleteFragment() throws Exception {
     int lastData = records.size() - 1;
@@ -82,6 +95,7 @@ class RecoveryTest {
       assertThat(m.recovered()).isTrue();
       assertThat(m.fragments()).hasSize(completeFragments(cut));
       assertThat(report.fragmentsKept()).isEqualTo(completeFragments(cut));
+      assertThat(report.partialFragmentLost()).as("cut at %d", cut).isEqualTo(insideAFragment(cut));
       assertThat(m.lostBytes()).isEqualTo(cut - report.keptBytes());
       if (cut % 7 == 0) { // decrypting every one would only repeat the same check
         try (SegmentReader reader = SegmentReader.open(repaired, Sealing.BACK_OFFICE, Sealing.DEVICE.publicKey())) {

@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class RawPasses {
   /** The container's record size (see RecordSizeBenchmark). */
-  static final int RECORD = 16 * 1024;
+  static final int RECORD = 256 * 1024;
 
   private final Cipher cipher;
   private final SecretKeySpec key;

@@ -35,14 +35,16 @@ final class SealFormat {
   static final int FOOTER_LENGTH = 16;
 
   /**
-   * Plaintext per record: 16 KiB, by measurement (RecordSizeBenchmark, JDK 17, AES-256-GCM plus
-   * SHA-256 of the ciphertext over the 1080p clip). Warm, 16, 64 and 256 KiB records all run at
-   * 1.13 to 1.16 GB/s; cold, only 16 KiB records are fast from the first call (616 MB/s in the
-   * first two seconds, against 61 MB/s for 64 and 256 KiB, whose calls reach the AES-GCM intrinsic
-   * only after 2 to 4 seconds, and 1 MiB after 8). A dock that starts sealing a new recording lives
-   * in that first phase. The framing and tag cost 25 bytes per 16 KiB (0.15 %).
+   * Plaintext per record unless the writer's builder says otherwise: 256 KiB. Records are
+   * encrypted in 2 KiB cipher calls whatever their size, so their size costs nothing in speed,
+   * warm or cold (the JDK reaches its AES-GCM intrinsic after a count of calls); what it sets is
+   * how often the JCA's {@code Cipher.init} runs, ~1 KB of garbage each: 40 times per 10 MB at
+   * 256 KiB against 620 at 16 KiB. The framing and tag cost 25 bytes per record; a reader holds
+   * one record.
    */
-  static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
+  static final int DEFAULT_RECORD_PLAINTEXT = 256 * 1024;
+  /** The smallest record plaintext a writer may be built with (the initialization part must fit). */
+  static final int MIN_RECORD_PLAINTEXT = 4 * 1024;
   /** The largest record plaintext a reader accepts from a header. */
   static final int READER_MAX_RECORD_PLAINTEXT = 16 << 20;
 

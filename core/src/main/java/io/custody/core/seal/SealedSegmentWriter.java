@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -40,19 +41,27 @@ import javax.crypto.spec.SecretKeySpec;
  * signed header, records and footer. The content key is drawn fresh per segment, used from memory
  * only, wrapped for each recipient with HPKE, and never written in the clear.
  *
- * <p>Memory and speed: one record (16 KiB of plaintext) is held at a time, in buffers reused for
- * the life of the writer; each byte is encrypted once, its ciphertext hashed once (the chain) and
- * its plaintext hashed once (the manifest's plaintext SHA-256). Not thread-safe.
+ * <p>Memory and speed: records (256 KiB of plaintext by default) are sealed in 16 KiB steps (2 KiB
+ * while the process is cold), each step's plaintext hashed (the manifest's plaintext SHA-256),
+ * encrypted and its ciphertext hashed (the chain) while it is in the CPU's cache, and the
+ * ciphertext is written out through a 64 KiB staging buffer; those buffers are all the writer
+ * holds, reused for its life. Not thread-safe.
  */
 public final class SealedSegmentWriter implements FragmentSink {
+  /** Bytes per AES-GCM and SHA-256 call within a record, once the process is warm. */
+  private static final int CALL = 16 * 1024;
   /**
-   * Bytes per AES-GCM call within a record. The same ciphertext as one call per record, but the
-   * JDK reaches its AES-GCM intrinsic after a count of calls, not of bytes: in 2 KiB calls a fresh
-   * JVM seals its first 100 MB in 405 ms instead of 606 ms (JDK 17), at a cost of ~5 % of the
-   * warm speed without the plaintext hash and none measurable with it (benchmarks/README.md, cold
-   * start).
+   * Bytes per call while the process is cold. The JDK compiles its AES-GCM and SHA-256 intrinsics
+   * in after a count of calls, not of bytes, so a fresh JVM reaches them sooner in small calls
+   * (its first 100 MB sealed in 405 ms in 2 KiB calls, 606 ms in 16 KiB ones, JDK 17); warm, small
+   * calls cost ~5 % in call overhead (benchmarks/README.md). So the first {@link #COLD_CALLS}
+   * calls of the process, over all writers, are small ones, unless {@link #warmUp} ran.
    */
-  private static final int CIPHER_CALL = 2048;
+  private static final int COLD_CALL = 2048;
+  private static final int COLD_CALLS = 12_000;
+  private static final AtomicInteger COLD_CALLS_LEFT = new AtomicInteger(COLD_CALLS);
+  /** Ciphertext is staged in a buffer this large and written out whenever it fills. */
+  private static final int STAGE = 64 * 1024;
   /** {@link #warmUp}: 1,500 records of 8 KiB, 6,000 cipher calls (what the JIT counts). */
   private static final int WARM_UP_RECORDS = 1500;
   private static final int WARM_UP_RECORD = 8 * 1024;
@@ -77,8 +86,11 @@ public final class SealedSegmentWriter implements FragmentSink {
   private byte[] pendingHashes = new byte[HASH * 64];
   private int pendingCount;
   private final byte[] nonce = new byte[12];
-  private final byte[] plain = new byte[MAX_RECORD_PLAINTEXT];
-  private final byte[] record = new byte[FRAMING + MAX_RECORD_PLAINTEXT + TAG];
+  private final int maxRecordPlaintext;
+  // One cipher call's plaintext, and the staged output: a record's framing and ciphertext so far,
+  // or a whole unencrypted record.
+  private final byte[] chunk = new byte[CALL];
+  private final byte[] record = new byte[STAGE];
   private final byte[] signMessage = Manifests.checkpointMessageBuffer();
 
   private long offset;
@@ -98,6 +110,7 @@ public final class SealedSegmentWriter implements FragmentSink {
     this.descriptor = Objects.requireNonNull(d, "descriptor");
     this.signer = b.signer;
     this.checkpointInterval = b.checkpointInterval;
+    this.maxRecordPlaintext = b.maxRecordPlaintext;
     this.previousHeaderSha256 = b.previousHeaderSha256;
     this.recordingId = uuidBytes(d.recording().id());
     byte[] salt = salt(recordingId, d.index());
@@ -114,7 +127,7 @@ public final class SealedSegmentWriter implements FragmentSink {
       byte[] commitment = Hkdf.sha256(contentKey, salt, COMMITMENT_INFO, 32);
       byte[] context = Manifests.descriptorJson(d, previousHeaderSha256).getBytes(StandardCharsets.UTF_8);
       header = SegmentHeader.encode(recordingId, d.index(), d.wallClockStart().toEpochMilli(), prefix,
-          commitment, signer.publicKey().keyId(), entries, context, signer);
+          maxRecordPlaintext,          commitment, signer.publicKey().keyId(), entries, context, signer);
       cipher = Cipher.getInstance("AES/GCM/NoPadding");
       chainDigest = MessageDigest.getInstance("SHA-256");
       plaintextDigest = b.plaintextSha256 ? MessageDigest.getInstance("SHA-256") : null;
@@ -139,8 +152,9 @@ public final class SealedSegmentWriter implements FragmentSink {
   /**
    * Warms the JIT up for sealing, so the first recording after start-up seals at close to full
    * speed: runs AES-256-GCM in the writer's own call pattern (a fresh nonce per record, the
-   * framing as AAD, 2 KiB calls) and SHA-256 over ~12 MB of throwaway zeros under a throwaway
-   * random key, which makes the JDK compile its AES-GCM and SHA-256 intrinsics in. Optional and
+   * framing as AAD, the small calls of a cold process) and SHA-256 over ~12 MB of throwaway zeros
+   * under a throwaway random key, which makes the JDK compile its AES-GCM and SHA-256 intrinsics
+   * in; writers then use their warm call size from their first byte. Optional and
    * idempotent (a second call costs ~10 ms); meant for a process's start, off the recording path:
    * a camera at power-on while its pre-event buffer fills, a dock or ingest server as it starts.
    * On a fresh JVM here it takes ~150 ms and lifts the first 100 MB sealed from a third of the
@@ -157,7 +171,7 @@ public final class SealedSegmentWriter implements FragmentSink {
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       byte[] aad = new byte[FRAMING];
-      byte[] in = new byte[CIPHER_CALL];
+      byte[] in = new byte[COLD_CALL];
       byte[] out = new byte[WARM_UP_RECORD + TAG];
       byte[] nonce = new byte[12];
       for (int r = 0; r < WARM_UP_RECORDS; r++) {
@@ -165,14 +179,15 @@ public final class SealedSegmentWriter implements FragmentSink {
         c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
         c.updateAAD(aad, 0, FRAMING);
         int at = 0;
-        for (int i = 0; i < WARM_UP_RECORD / CIPHER_CALL - 1; i++) {
-          at += c.update(in, 0, CIPHER_CALL, out, at);
+        for (int i = 0; i < WARM_UP_RECORD / COLD_CALL - 1; i++) {
+          at += c.update(in, 0, COLD_CALL, out, at);
         }
-        at += c.doFinal(in, 0, CIPHER_CALL, out, at);
+        at += c.doFinal(in, 0, COLD_CALL, out, at);
         sha.update(out, 0, at);
-        sha.update(in, 0, CIPHER_CALL);
+        sha.update(in, 0, COLD_CALL);
       }
       sha.digest();
+      COLD_CALLS_LEFT.set(0);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM or SHA-256 is not available", e);
     }
@@ -190,7 +205,7 @@ public final class SealedSegmentWriter implements FragmentSink {
     if (initPlaintextLength >= 0) {
       throw new IllegalStateException("init written twice");
     }
-    if (ftypMoov.remaining() > MAX_RECORD_PLAINTEXT) {
+    if (ftypMoov.remaining() > maxRecordPlaintext) {
       throw new IllegalArgumentException("initialization part larger than one record: " + ftypMoov.remaining());
     }
     initPlaintextLength = ftypMoov.remaining();
@@ -212,8 +227,8 @@ public final class SealedSegmentWriter implements FragmentSink {
       int firstSeq = seq;
       long fragmentOffset = plaintextLength;
       int length = prftMoofMdat.remaining();
-      while (prftMoofMdat.remaining() > MAX_RECORD_PLAINTEXT) {
-        encryptRecord(KIND_DATA, prftMoofMdat, MAX_RECORD_PLAINTEXT, false);
+      while (prftMoofMdat.remaining() > maxRecordPlaintext) {
+        encryptRecord(KIND_DATA, prftMoofMdat, maxRecordPlaintext, false);
       }
       encryptRecord(KIND_DATA_END, prftMoofMdat, prftMoofMdat.remaining(), false);
       writeFragmentInfo(info, firstSeq, fragmentOffset, length);
@@ -267,30 +282,44 @@ public final class SealedSegmentWriter implements FragmentSink {
     }
   }
 
+  /**
+   * Seals the next {@code length} bytes of {@code src} as one record, streaming: the framing and
+   * ciphertext go out through {@link #record} as it fills, and into the chain digest as they go.
+   */
   private void encryptRecord(int kind, ByteBuffer src, int length, boolean last) throws IOException {
-    src.get(plain, 0, length);
-    int bodyLength = length + TAG;
-    frame(kind, bodyLength);
+    frame(kind, length + TAG);
     putInt(nonce, NONCE_PREFIX, encrypted++);
     nonce[11] = (byte) (last ? 1 : 0);
+    int staged = FRAMING;
     try {
       cipher.init(Cipher.ENCRYPT_MODE, recordKey, new GCMParameterSpec(128, nonce));
       cipher.updateAAD(record, 0, FRAMING);
-      int in = 0;
-      int at = FRAMING;
-      while (length - in > CIPHER_CALL) {
-        at += cipher.update(plain, in, CIPHER_CALL, record, at);
-        in += CIPHER_CALL;
-      }
-      cipher.doFinal(plain, in, length - in, record, at);
+      int left = length;
+      do {
+        int n = Math.min(callSize(), left);
+        src.get(chunk, 0, n);
+        left -= n;
+        if (plaintextDigest != null) {
+          plaintextDigest.update(chunk, 0, n);
+        }
+        staged += left > 0 ? cipher.update(chunk, 0, n, record, staged) : cipher.doFinal(chunk, 0, n, record, staged);
+        if (record.length - staged < CALL + TAG) {
+          chainDigest.update(record, 0, staged);
+          write(record, staged);
+          staged = 0;
+        }
+      } while (left > 0);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM failed", e);
     }
-    if (plaintextDigest != null) {
-      plaintextDigest.update(plain, 0, length);
-    }
     plaintextLength += kind == KIND_INIT ? length : (kind == KIND_END ? 0 : length);
-    emit(FRAMING + bodyLength);
+    chainDigest.update(record, 0, staged);
+    write(record, staged);
+    chainRecord();
+  }
+
+  private static int callSize() {
+    return COLD_CALLS_LEFT.get() > 0 && COLD_CALLS_LEFT.getAndDecrement() > 0 ? COLD_CALL : CALL;
   }
 
   private void writeFragmentInfo(FragmentInfo info, int firstSeq, long fragmentOffset, int length)
@@ -392,18 +421,26 @@ public final class SealedSegmentWriter implements FragmentSink {
     emit(record, length);
   }
 
-  /** h = SHA-256(record); chain = SHA-256(chain ‖ h); then writes the record. */
+  /** Chains a whole record ({@link #chainRecord}) and writes it. */
   private void emit(byte[] bytes, int length) throws IOException {
+    chainDigest.update(bytes, 0, length);
+    chainRecord();
+    write(bytes, length);
+  }
+
+  /**
+   * Ends a record whose bytes went into the chain digest: h = SHA-256(record), kept for the next
+   * checkpoint; chain = SHA-256(chain ‖ h).
+   */
+  private void chainRecord() {
     if ((pendingCount + 1) * HASH > pendingHashes.length) {
       pendingHashes = Arrays.copyOf(pendingHashes, pendingHashes.length * 2);
     }
     int at = pendingCount++ * HASH;
-    chainDigest.update(bytes, 0, length);
     finish(pendingHashes, at);
     chainDigest.update(chain);
     chainDigest.update(pendingHashes, at, HASH);
     finish(chain, 0);
-    write(bytes, length);
   }
 
   private void digestChain() {
@@ -436,6 +473,7 @@ public final class SealedSegmentWriter implements FragmentSink {
     private byte[] contentKey;
     private byte[] noncePrefix;
     private boolean plaintextSha256 = true;
+    private int maxRecordPlaintext = DEFAULT_RECORD_PLAINTEXT;
 
     private Builder(Signer signer, List<RecipientPublicKey> recipients) {
       this.signer = Objects.requireNonNull(signer, "signer");
@@ -454,6 +492,22 @@ public final class SealedSegmentWriter implements FragmentSink {
      */
     public Builder plaintextSha256(boolean on) {
       this.plaintextSha256 = on;
+      return this;
+    }
+
+    /**
+     * The most plaintext bytes per record (default 256 KiB; 4 KiB to 16 MiB), stated in the
+     * segment header as {@code max_record_plaintext}. Larger records mean fewer AES-GCM
+     * initialisations (the JCA allocates ~1 KB for each) and less framing; a reader holds one
+     * record in memory, and a verifier names the first altered record, so smaller ones localise
+     * tampering more finely. Speed and the writer's own memory do not depend on it.
+     */
+    public Builder maxRecordPlaintext(int bytes) {
+      if (bytes < MIN_RECORD_PLAINTEXT || bytes > READER_MAX_RECORD_PLAINTEXT) {
+        throw new IllegalArgumentException("record plaintext must be " + MIN_RECORD_PLAINTEXT + " to "
+            + READER_MAX_RECORD_PLAINTEXT + " bytes: " + bytes);
+      }
+      this.maxRecordPlaintext = bytes;
       return this;
     }
 

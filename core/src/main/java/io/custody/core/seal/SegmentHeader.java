@@ -66,7 +66,7 @@ public final class SegmentHeader {
 
   /** Encodes a header; {@code signer} produces the header signature over the bytes before it. */
   static SegmentHeader encode(byte[] recordingId, int segmentIndex, long createdMs, byte[] noncePrefix,
-      byte[] keyCommitment, byte[] deviceKeyId, List<Recipient> recipients, byte[] descriptor,
+      int maxRecordPlaintext, byte[] keyCommitment, byte[] deviceKeyId, List<Recipient> recipients, byte[] descriptor,
       io.custody.core.crypto.Signer signer) {
     int length = FIXED + 4 + descriptor.length + SIGNATURE;
     for (Recipient r : recipients) {
@@ -81,7 +81,7 @@ public final class SegmentHeader {
     putInt(b, 32, segmentIndex);
     putLong(b, 36, createdMs);
     System.arraycopy(noncePrefix, 0, b, 44, NONCE_PREFIX);
-    putInt(b, 51, MAX_RECORD_PLAINTEXT);
+    putInt(b, 51, maxRecordPlaintext);
     System.arraycopy(keyCommitment, 0, b, 55, HASH);
     System.arraycopy(deviceKeyId, 0, b, 87, HASH);
     putShort(b, 119, recipients.size());
@@ -98,7 +98,7 @@ public final class SegmentHeader {
     byte[] signed = signedPart(b, at);
     signer.sign(signed, 0, signed.length, b, at);
     return new SegmentHeader(b, recordingId.clone(), segmentIndex, createdMs, noncePrefix.clone(),
-        MAX_RECORD_PLAINTEXT, keyCommitment.clone(), deviceKeyId.clone(), recipients, descriptor.clone());
+        maxRecordPlaintext, keyCommitment.clone(), deviceKeyId.clone(), recipients, descriptor.clone());
   }
 
   /** "custody/v1 header\0" ‖ the header bytes before the signature. */

@@ -49,7 +49,7 @@ public final class SegmentReader implements Closeable {
   private final List<Entry> encrypted;
   private final Cipher cipher;
   private final byte[] nonce = new byte[12];
-  private byte[] scratch = new byte[FRAMING + MAX_RECORD_PLAINTEXT + TAG];
+  private byte[] scratch = new byte[FRAMING + DEFAULT_RECORD_PLAINTEXT + TAG];
 
   private SegmentReader(FileChannel file, SegmentHeader header, VerificationReport report,
       List<SegmentManifest.Fragment> fragments, SecretKeySpec recordKey, List<Entry> encrypted)

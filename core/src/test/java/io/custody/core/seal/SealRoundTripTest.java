@@ -7,6 +7,7 @@ import io.custody.core.crypto.RecipientPrivateKey;
 import io.custody.core.mp4.Clips;
 import io.custody.core.mp4.Ffmpeg;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Record → seal → verify → export, on every clip: the export is byte-identical to the plain fMP4. */
 class SealRoundTripTest {
@@ -90,29 +92,67 @@ class SealRoundTripTest {
 
   @Test
   void withoutThePlaintextHashTheSegmentStillVerifiesAndExports(@TempDir Path dir) throws Exception {
-    io.custody.core.RecordingInfo rec = new io.custody.core.RecordingInfo(java.util.UUID.randomUUID().toString(),
-        io.custody.core.Trigger.button(), java.util.Optional.empty(), java.time.Instant.EPOCH, 0);
-    io.custody.core.SegmentDescriptor d = new io.custody.core.SegmentDescriptor(rec, 0, java.time.Instant.EPOCH, "", "");
-    Path sealed = dir.resolve("no-hash.sealed");
-    Path plain = Sealing.record(Clips.bytes("high422-720p.h264"), dir, Duration.ofSeconds(60), 1).get(0).plain();
-    byte[] mp4 = Files.readAllBytes(plain);
-    try (var channel = Files.newByteChannel(sealed, java.nio.file.StandardOpenOption.CREATE_NEW,
-        java.nio.file.StandardOpenOption.WRITE)) {
-      SealedSegmentWriter w = SealedSegmentWriter.builder(Sealing.SIGNER, List.of(Sealing.BACK_OFFICE.publicKey()))
-          .plaintextSha256(false).open(channel, d);
-      // Re-seal the plain segment as one init part and one fragment (the writer does not parse it).
-      int init = initLength(mp4);
-      w.init(java.nio.ByteBuffer.wrap(mp4, 0, init));
-      w.fragment(java.nio.ByteBuffer.wrap(mp4, init, mp4.length - init), new io.custody.core.mp4.FragmentInfo(
-          1, List.of(), true, java.time.Instant.EPOCH, mp4.length - init));
-      w.end(new io.custody.core.mp4.SegmentInfo(1, mp4.length, List.of()));
-    }
+    byte[] mp4 = Files.readAllBytes(
+        Sealing.record(Clips.bytes("high422-720p.h264"), dir, Duration.ofSeconds(60), 1).get(0).plain());
+    Path sealed = reseal(mp4, SealedSegmentWriter.builder(Sealing.SIGNER, List.of(Sealing.BACK_OFFICE.publicKey()))
+        .plaintextSha256(false), dir.resolve("no-hash.sealed"));
     VerificationReport r = new Verifier(Sealing.DEVICE.publicKey()).verify(sealed);
     assertThat(r.ok()).as(r.summary()).isTrue();
     assertThat(r.manifest().orElseThrow().plaintextSha256()).isEmpty();
     Exporter.Result result = new Exporter().export(sealed, Sealing.BACK_OFFICE, Sealing.DEVICE.publicKey(),
         dir.resolve("out.mp4"), dir.resolve("out.json"));
     assertThat(Files.readAllBytes(result.mp4())).isEqualTo(mp4);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {4 << 10, 16 << 10, 256 << 10, 1 << 20})
+  void everyRecordSizeVerifiesAndDecryptsTheSameBytes(int recordSize, @TempDir Path dir) throws Exception {
+    byte[] mp4 = Files.readAllBytes(
+        Sealing.record(Clips.bytes("bwc-1080p30-high.h264"), dir, Duration.ofSeconds(60), 1).get(0).plain());
+    Path sealed = reseal(mp4, SealedSegmentWriter.builder(Sealing.SIGNER, List.of(Sealing.BACK_OFFICE.publicKey()))
+        .maxRecordPlaintext(recordSize), dir.resolve("records.sealed"));
+    VerificationReport r = new Verifier(Sealing.DEVICE.publicKey()).verify(sealed);
+    assertThat(r.ok()).as(r.summary()).isTrue();
+    try (SegmentReader reader = SegmentReader.open(sealed, Sealing.BACK_OFFICE, Sealing.DEVICE.publicKey())) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      reader.writePlaintext(out);
+      assertThat(out.toByteArray()).isEqualTo(mp4);
+    }
+    // The fragment is cut into full records and one shorter last one.
+    RecordReader records = new RecordReader(new java.io.ByteArrayInputStream(Files.readAllBytes(sealed)));
+    assertThat(records.readHeader().maxRecordPlaintext()).isEqualTo(recordSize);
+    int data = 0;
+    while (records.next()) {
+      if (records.kind == SealFormat.KIND_DATA) {
+        assertThat(records.bodyLength).isEqualTo(recordSize + SealFormat.TAG);
+        data++;
+      }
+    }
+    assertThat(data).isEqualTo((mp4.length - initLength(mp4) - 1) / recordSize);
+  }
+
+  @Test
+  void recordSizesOutsideTheReadersLimitsAreRefused() {
+    SealedSegmentWriter.Builder b = SealedSegmentWriter.builder(Sealing.SIGNER, List.of(Sealing.BACK_OFFICE.publicKey()));
+    assertThatThrownBy(() -> b.maxRecordPlaintext(4095)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.maxRecordPlaintext((16 << 20) + 1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** Seals a plain fMP4 segment again as one init part and one fragment (the writer does not parse it). */
+  private static Path reseal(byte[] mp4, SealedSegmentWriter.Builder builder, Path sealed) throws IOException {
+    io.custody.core.RecordingInfo rec = new io.custody.core.RecordingInfo(java.util.UUID.randomUUID().toString(),
+        io.custody.core.Trigger.button(), java.util.Optional.empty(), java.time.Instant.EPOCH, 0);
+    io.custody.core.SegmentDescriptor d = new io.custody.core.SegmentDescriptor(rec, 0, java.time.Instant.EPOCH, "", "");
+    try (var channel = Files.newByteChannel(sealed, java.nio.file.StandardOpenOption.CREATE_NEW,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      SealedSegmentWriter w = builder.open(channel, d);
+      int init = initLength(mp4);
+      w.init(java.nio.ByteBuffer.wrap(mp4, 0, init));
+      w.fragment(java.nio.ByteBuffer.wrap(mp4, init, mp4.length - init), new io.custody.core.mp4.FragmentInfo(
+          1, List.of(), true, java.time.Instant.EPOCH, mp4.length - init));
+      w.end(new io.custody.core.mp4.SegmentInfo(1, mp4.length, List.of()));
+    }
+    return sealed;
   }
 
   /** Size of ftyp + moov at the head of an fMP4 file. */

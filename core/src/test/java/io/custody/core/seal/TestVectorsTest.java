@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The known-answer vectors in docs/test-vectors: fixed keys, content key, nonce prefix and
- * recording id, a two-fragment segment from the Baseline clip. Checked on every build; rewritten
+ * recording id, 16 KiB records (so that a fragment spans several), a two-fragment segment from the
+ * Baseline clip. Checked on every build; rewritten
  * only with {@code -Dcustody.regenerateVectors=true} (after a deliberate format change).
  */
 class TestVectorsTest {
@@ -62,7 +63,7 @@ class TestVectorsTest {
       RecordingInfo fixed = new RecordingInfo(RECORDING_ID, d.recording().trigger(), Optional.empty(),
           d.recording().wallClockStart(), 0);
       SealedSegmentWriter w = SealedSegmentWriter.builder(Ed25519.signer(device), List.of(recipient.publicKey()))
-          .fixedKeysForTestVectors(CONTENT_KEY, NONCE_PREFIX)
+          .fixedKeysForTestVectors(CONTENT_KEY, NONCE_PREFIX).maxRecordPlaintext(16 * 1024)
           .open(Channels.newChannel(sealed), new SegmentDescriptor(fixed, d.index(), d.wallClockStart(),
               d.deviceId(), d.operatorId()));
       return new FragmentSink() {

@@ -521,17 +521,34 @@ public final class Recorder implements Closeable {
     return streamStart;
   }
 
-  /** Buffers an access unit without its SPS, PPS and delimiters; returns its sequence or -1. */
+  /**
+   * Buffers an access unit without its SPS, PPS and delimiters; returns its sequence or -1. The
+   * units kept are usually one run of the access unit's buffer (the dropped ones lead), buffered
+   * straight from it; otherwise they are gathered first.
+   */
   private long appendVideo(AccessUnit au, long dts90k) throws IOException {
     videoFed++;
     streamStart();
     int config = configIdOf(au);
     int len = 0;
+    int runStart = 0;
+    int runEnd = -1;
+    boolean oneRun = true;
     int n = au.nalUnitCount();
     for (int i = 0; i < n; i++) {
       if (keepsNal(au.nalUnitType(i))) {
+        int from = au.nalUnitOffset(i) - 4;
+        if (runEnd < 0) {
+          runStart = from;
+        } else if (from != runEnd) {
+          oneRun = false;
+        }
+        runEnd = au.nalUnitOffset(i) + au.nalUnitLength(i);
         len += 4 + au.nalUnitLength(i);
       }
+    }
+    if (oneRun) {
+      return buffer.appendVideo(au.data(), runStart, len, dts90k, au.isKeyframe(), config);
     }
     if (scratch.length < len) {
       scratch = new byte[Math.max(len, scratch.length * 2)];

@@ -240,6 +240,60 @@ class RecorderClipTest {
     assertThat(events.segments).extracting(SegmentSummary::videoFrames).containsExactly(60L, 60L);
   }
 
+  @Test
+  void parameterSetsBetweenKeptUnitsAreDroppedFromTheSamples() throws Exception {
+    // The clip's keyframes carry AUD, SPS, PPS, SEI, IDR; moving the SEI (a buffering period,
+    // which needs its SPS first) before the PPS, a legal order, leaves the units a sample keeps
+    // (SEI, IDR) apart in the access unit.
+    ByteArrayOutputStream moved = new ByteArrayOutputStream();
+    int reordered = 0;
+    for (io.custody.h264.AccessUnit au : io.custody.h264.AccessUnitAssembler.readAll(Clips.bytes("aud-sei-720p.h264"))) {
+      byte[] annexB = au.toAnnexB();
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < au.nalUnitCount(); i++) {
+        order.add(i);
+      }
+      order.sort(java.util.Comparator.comparingInt(i -> rank(au.nalUnitType(i))));
+      for (int i : order) {
+        moved.write(annexB, au.nalUnitOffset(i) - 4, 4 + au.nalUnitLength(i));
+      }
+      if (!order.equals(order.stream().sorted().toList())) {
+        reordered++;
+      }
+    }
+    assertThat(reordered).as("keyframes whose SEI moved before the PPS").isGreaterThan(1);
+    Path source = dir.resolve("sei-first.h264");
+    Files.write(source, moved.toByteArray());
+
+    Path out = dir.resolve("seifirst");
+    FileSegmentOutput output = new FileSegmentOutput(out);
+    Events events = new Events();
+    Recorder recorder = Recorder.builder(output).listener(events).build();
+    recorder.startRecording(Trigger.button());
+    byte[] b = moved.toByteArray();
+    recorder.feedAnnexB(b, 0, b.length);
+    recorder.close();
+    assertThat(events.segments).hasSize(1);
+    Path file = output.pathOf(events.segments.get(0).descriptor());
+    assertThat(Ffmpeg.frameMd5(file, "0:v")).isEqualTo(Ffmpeg.frameMd5(source, "0:v"));
+  }
+
+  /** AUD, SPS, SEI, PPS, then the rest (stable). */
+  private static int rank(int nalType) {
+    switch (nalType) {
+      case io.custody.h264.NalUnitType.AUD:
+        return 0;
+      case io.custody.h264.NalUnitType.SPS:
+        return 1;
+      case io.custody.h264.NalUnitType.SEI:
+        return 2;
+      case io.custody.h264.NalUnitType.PPS:
+        return 3;
+      default:
+        return 4;
+    }
+  }
+
   /** Each ADTS frame of a stream as {offset, length, header length}. */
   static List<int[]> adtsFrames(byte[] d) {
     List<int[]> frames = new ArrayList<>();

@@ -92,12 +92,9 @@ class SealRoundTripTest {
 
   @Test
   void withoutThePlaintextHashTheSegmentStillVerifiesAndExports(@TempDir Path dir) throws Exception {
-    byte[] mp4 = Files.readAllBytes(
-        Sealing.record(Clips.bytes("high422-720p.h264"), dir, Duration.ofSeconds(60), 1).get(0).plain());
-    Path sealed = reseal(mp4, SealedSegmentWriter.builder(Sealing.SIGNER, List.of(Sealing.BACK_OFFICE.publicKey()))
-        .plaintextSha256(false), dir.resolve("no-hash.sealed"));
-    VerificationReport r = new Verifier(Sealing.DEVICE.publicKey()).verify(sealed);
-    assertThat(r.ok()).as(r.summary()).isTrue();
+    byte[] mp4 = plainSegment("high422-720p.h264", dir);
+    Path sealed = reseal(mp4, writer().plaintextSha256(false), dir.resolve("no-hash.sealed"));
+    VerificationReport r = verifiedOk(sealed);
     assertThat(r.manifest().orElseThrow().plaintextSha256()).isEmpty();
     Exporter.Result result = new Exporter().export(sealed, Sealing.BACK_OFFICE, Sealing.DEVICE.publicKey(),
         dir.resolve("out.mp4"), dir.resolve("out.json"));
@@ -107,12 +104,9 @@ class SealRoundTripTest {
   @ParameterizedTest
   @ValueSource(ints = {4 << 10, 16 << 10, 256 << 10, 1 << 20})
   void everyRecordSizeVerifiesAndDecryptsTheSameBytes(int recordSize, @TempDir Path dir) throws Exception {
-    byte[] mp4 = Files.readAllBytes(
-        Sealing.record(Clips.bytes("bwc-1080p30-high.h264"), dir, Duration.ofSeconds(60), 1).get(0).plain());
-    Path sealed = reseal(mp4, SealedSegmentWriter.builder(Sealing.SIGNER, List.of(Sealing.BACK_OFFICE.publicKey()))
-        .maxRecordPlaintext(recordSize), dir.resolve("records.sealed"));
-    VerificationReport r = new Verifier(Sealing.DEVICE.publicKey()).verify(sealed);
-    assertThat(r.ok()).as(r.summary()).isTrue();
+    byte[] mp4 = plainSegment("bwc-1080p30-high.h264", dir);
+    Path sealed = reseal(mp4, writer().maxRecordPlaintext(recordSize), dir.resolve("records.sealed"));
+    verifiedOk(sealed);
     try (SegmentReader reader = SegmentReader.open(sealed, Sealing.BACK_OFFICE, Sealing.DEVICE.publicKey())) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       reader.writePlaintext(out);
@@ -133,9 +127,24 @@ class SealRoundTripTest {
 
   @Test
   void recordSizesOutsideTheReadersLimitsAreRefused() {
-    SealedSegmentWriter.Builder b = SealedSegmentWriter.builder(Sealing.SIGNER, List.of(Sealing.BACK_OFFICE.publicKey()));
+    SealedSegmentWriter.Builder b = writer();
     assertThatThrownBy(() -> b.maxRecordPlaintext(4095)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.maxRecordPlaintext((16 << 20) + 1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** The plain fMP4 of a clip recorded into one segment. */
+  private static byte[] plainSegment(String clip, Path dir) throws Exception {
+    return Files.readAllBytes(Sealing.record(Clips.bytes(clip), dir, Duration.ofSeconds(60), 1).get(0).plain());
+  }
+
+  private static SealedSegmentWriter.Builder writer() {
+    return SealedSegmentWriter.builder(Sealing.SIGNER, List.of(Sealing.BACK_OFFICE.publicKey()));
+  }
+
+  private static VerificationReport verifiedOk(Path sealed) throws IOException {
+    VerificationReport r = new Verifier(Sealing.DEVICE.publicKey()).verify(sealed);
+    assertThat(r.ok()).as(r.summary()).isTrue();
+    return r;
   }
 
   /** Seals a plain fMP4 segment again as one init part and one fragment (the writer does not parse it). */

@@ -52,7 +52,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class RecorderBenchmark {
-  private static final int CHUNK = 64 * 1024;
 
   @Param("testdata/clips/bwc-1080p30-high.h264")
   public String clip;
@@ -142,9 +141,7 @@ public class RecorderBenchmark {
   /** The whole recorder while recording: Annex-B in 64 KiB chunks to fMP4 segments. */
   @Benchmark
   public long recorder(ByteCounter counter) throws IOException {
-    for (int pos = 0; pos < data.length; pos += CHUNK) {
-      recorder.feedAnnexB(data, pos, Math.min(CHUNK, data.length - pos));
-    }
+    WritePathBenchmark.feedClip(recorder, data);
     counter.bytes += data.length;
     return recorder.stats().videoFramesWritten();
   }

@@ -141,11 +141,16 @@ public class WritePathBenchmark {
   }
 
   private long feed(Recorder r, ByteCounter c) throws IOException {
-    for (int pos = 0; pos < data.length; pos += CHUNK) {
-      r.feedAnnexB(data, pos, Math.min(CHUNK, data.length - pos));
-    }
+    feedClip(r, data);
     c.bytes += data.length;
     return r.stats().videoFramesWritten();
+  }
+
+  /** Feeds a whole Annex-B clip in 64 KiB chunks, as a pipe from an encoder delivers it. */
+  static void feedClip(Recorder r, byte[] clip) throws IOException {
+    for (int pos = 0; pos < clip.length; pos += CHUNK) {
+      r.feedAnnexB(clip, pos, Math.min(CHUNK, clip.length - pos));
+    }
   }
 
   @Benchmark

@@ -10,9 +10,9 @@ import java.util.Arrays;
  *
  * <p>Ownership: slab {@code k} of the queue holds positions {@code [headStart + k * slabSize,
  * headStart + (k + 1) * slabSize)}. A frame may span two or more slabs; it is copied in pieces.
- * When the head moves past a whole slab, the slab goes to a free list (up to 2 MiB of slabs) and is
- * reused by the tail, so a buffer running at a steady rate allocates nothing: the slab that falls off the head
- * is the one the tail takes next.
+ * When the head moves past a whole slab, the slab goes to a free list (up to 2 MiB of slabs) and
+ * is reused by the tail, so a buffer running at a steady rate allocates nothing: the slab that
+ * falls off the head is the one the tail takes next.
  *
  * <p>Memory: payload plus at most one partly used slab at each end plus the free list. The slab
  * size trades that overhead (a few slabs) against the count of arrays; {@link #slabSizeFor} picks

@@ -36,8 +36,9 @@ final class SealFormat {
 
   /**
    * Plaintext per record unless the writer's builder says otherwise: 256 KiB. Records are
-   * encrypted in 2 KiB cipher calls whatever their size, so their size costs nothing in speed,
-   * warm or cold (the JDK reaches its AES-GCM intrinsic after a count of calls); what it sets is
+   * encrypted in calls of a fixed size whatever their own (16 KiB, and 2 KiB while the process is
+   * cold, see SealedSegmentWriter), so their size costs nothing in speed, warm or cold (the JDK
+   * reaches its AES-GCM intrinsic after a count of calls); what it sets is
    * how often the JCA's {@code Cipher.init} runs, ~1 KB of garbage each: 40 times per 10 MB at
    * 256 KiB against 620 at 16 KiB. The framing and tag cost 25 bytes per record; a reader holds
    * one record.

@@ -127,7 +127,7 @@ public final class SealedSegmentWriter implements FragmentSink {
       byte[] commitment = Hkdf.sha256(contentKey, salt, COMMITMENT_INFO, 32);
       byte[] context = Manifests.descriptorJson(d, previousHeaderSha256).getBytes(StandardCharsets.UTF_8);
       header = SegmentHeader.encode(recordingId, d.index(), d.wallClockStart().toEpochMilli(), prefix,
-          maxRecordPlaintext,          commitment, signer.publicKey().keyId(), entries, context, signer);
+          maxRecordPlaintext, commitment, signer.publicKey().keyId(), entries, context, signer);
       cipher = Cipher.getInstance("AES/GCM/NoPadding");
       chainDigest = MessageDigest.getInstance("SHA-256");
       plaintextDigest = b.plaintextSha256 ? MessageDigest.getInstance("SHA-256") : null;
@@ -304,18 +304,22 @@ public final class SealedSegmentWriter implements FragmentSink {
         }
         staged += left > 0 ? cipher.update(chunk, 0, n, record, staged) : cipher.doFinal(chunk, 0, n, record, staged);
         if (record.length - staged < CALL + TAG) {
-          chainDigest.update(record, 0, staged);
-          write(record, staged);
+          flush(staged);
           staged = 0;
         }
       } while (left > 0);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM failed", e);
     }
-    plaintextLength += kind == KIND_INIT ? length : (kind == KIND_END ? 0 : length);
+    plaintextLength += length; // (the END record is empty)
+    flush(staged);
+    chainRecord();
+  }
+
+  /** Chains and writes the first {@code staged} bytes of {@link #record}: part of a record. */
+  private void flush(int staged) throws IOException {
     chainDigest.update(record, 0, staged);
     write(record, staged);
-    chainRecord();
   }
 
   private static int callSize() {

@@ -66,6 +66,14 @@ stop_daemons() {
   for n in "${names[@]}"; do rm -f "$D/run/$n.pid"; done
 }
 
+# The gateway, then the OSD, then the monitor: a stopping OSD tells the monitor it goes down, which
+# only works while the monitor still runs.
+stop_in_order() {
+  stop_daemons client.rgw.a
+  stop_daemons osd.0
+  stop_daemons mon.a
+}
+
 # Whether an OSD of this DIR runs (its PID file may be gone or not yet written).
 osd_running() {
   local f cmdline
@@ -80,10 +88,13 @@ port() { sed -n "s/^# $1 = //p" "$D/ceph.conf"; }
 
 s3_answers() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$(port rgw-port)/"; }
 
+# Whether the OSD process now running has booted into the cluster. Its own admin socket says so:
+# the monitor's map is no proof, since after a restart it still shows the previous OSD process up
+# until a new one boots (and a new one may exit at once, see start_osd).
 osd_up() { # (not a pipe into grep -q: with pipefail, ceph's SIGPIPE would fail it)
-  local dump
-  dump=$(ceph "${C[@]}" --connect-timeout 5 osd dump 2>/dev/null) || return 1
-  grep -q '^osd.0 up' <<<"$dump"
+  local status
+  status=$(timeout 5 ceph --admin-daemon "$D/run/osd.0.asok" status 2>/dev/null) || return 1
+  grep -q '"state": "active"' <<<"$status"
 }
 
 # Starts the OSD until it is up: about one boot in five it exits with 'wrong fsid' (a race with a
@@ -165,7 +176,7 @@ start() {
     log "already running"
   elif [ -f "$D/ceph.conf" ] && [ -f "$D/osd/0/fsid" ]; then
     # A cluster made earlier in DIR: restart it with its data (bluestore keeps it).
-    stop_daemons client.rgw.a osd.0 mon.a
+    stop_in_order
     store=$(sed -n 's/^# objectstore = //p' "$D/ceph.conf")
     log "restarting the $store cluster in $D"
     ceph-mon "${C[@]}" -i a
@@ -214,7 +225,7 @@ ENV
 
 case $cmd in
   start) start "${3:-memstore}" ;;
-  stop) [ -d "$D/run" ] && stop_daemons client.rgw.a osd.0 mon.a; echo "stopped: $D" ;;
+  stop) [ -d "$D/run" ] && stop_in_order; echo "stopped: $D" ;;
   status) [ -f "$D/ceph.conf" ] && s3_answers ;;
   gc) radosgw-admin "${C[@]}" gc process --include-all 2>>"$D/log/radosgw-admin.err" ;;
   bucket)

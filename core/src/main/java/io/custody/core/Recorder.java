@@ -111,6 +111,8 @@ public final class Recorder implements Closeable {
   private long markerCount;
 
   private byte[] scratch = new byte[256 * 1024];
+  // The oldest buffered frame's bytes, copied by the segment writer straight into its fragment.
+  private final FragmentedMp4Writer.SampleSource bufferHead = this::copyBufferHead;
   private Recording recording;
   // The last segment writer that finished cleanly: the next segment takes over its buffer.
   private FragmentedMp4Writer finishedWriter;
@@ -598,12 +600,13 @@ public final class Recorder implements Closeable {
     }
   }
 
+  private void copyBufferHead(byte[] dst, int off) throws IOException {
+    buffer.read(0, dst, off);
+  }
+
   private void muxHead() throws IOException {
     byte kind = buffer.kind(0);
     int len = buffer.length(0);
-    if (scratch.length < len) {
-      scratch = new byte[Math.max(len, scratch.length * 2)];
-    }
     Recording r = recording;
     if (kind == PreEventBuffer.VIDEO) {
       long dts = buffer.time90k(0);
@@ -632,8 +635,7 @@ public final class Recorder implements Closeable {
       if (r.segmentIndex == 0 && r.segmentVideoFrames == 0) {
         r.startPts = dts + buffer.compositionOffset(0);
       }
-      buffer.read(0, scratch);
-      r.writer.addVideo(scratch, 0, len, dts - r.startDts, buffer.compositionOffset(0), key);
+      r.writer.addVideo(bufferHead, len, dts - r.startDts, buffer.compositionOffset(0), key);
       r.prevDts = r.lastDts;
       r.lastDts = dts;
       r.segmentVideoFrames++;
@@ -643,7 +645,10 @@ public final class Recorder implements Closeable {
       if (time90k < r.startPts) {
         return; // captured before the recording's first picture
       }
-      buffer.read(0, scratch);
+      if (scratch.length < len) {
+        scratch = new byte[Math.max(len, scratch.length * 2)];
+      }
+      buffer.read(0, scratch, 0);
       if (kind == PreEventBuffer.AUDIO) {
         long t = buffer.nativeTime(0) - r.audioOffsetSamples;
         if (r.audio && t >= 0) {

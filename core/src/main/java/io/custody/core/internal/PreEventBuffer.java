@@ -242,10 +242,10 @@ public final class PreEventBuffer implements Closeable {
     return config[at(i)];
   }
 
-  /** Copies frame {@code i}'s bytes into {@code dst} (which must hold {@link #length}). */
-  public void read(int i, byte[] dst) throws IOException {
+  /** Copies frame {@code i}'s bytes into {@code dst} from {@code off} ({@link #length} of them). */
+  public void read(int i, byte[] dst, int off) throws IOException {
     int a = at(i);
-    store.read(position[a], dst, 0, length[a]);
+    store.read(position[a], dst, off, length[a]);
   }
 
   /** Removes the oldest frame, releasing its bytes. */

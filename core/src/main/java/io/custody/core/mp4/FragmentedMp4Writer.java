@@ -198,6 +198,42 @@ public final class FragmentedMp4Writer {
   }
 
   /**
+   * Where a video sample's bytes come from when the caller keeps them in storage of its own (a
+   * ring buffer, a memory-mapped file): {@link #addVideo(SampleSource, int, long, int, boolean)}
+   * has them copied straight into the fragment, with no array in between.
+   */
+  @FunctionalInterface
+  public interface SampleSource {
+    /**
+     * Copies the sample's bytes (the length given to {@code addVideo}) into {@code dst} from
+     * {@code off}.
+     *
+     * @throws IOException if the storage fails; the writer then fails too
+     */
+    void copyTo(byte[] dst, int off) throws IOException;
+  }
+
+  /**
+   * As {@link #addVideo(byte[], int, int, long, int, boolean)}, with the {@code len} bytes copied
+   * from {@code source} straight into the fragment. If the source throws, the sample is half
+   * added: the writer fails (every later call throws {@link IllegalStateException}) and the
+   * exception is passed on.
+   *
+   * @throws IOException if the source or the sink fails
+   */
+  public void addVideo(SampleSource source, int len, long decodeTime, int compositionOffset,
+      boolean sync) throws IOException {
+    Objects.requireNonNull(source, "source");
+    int at = beginVideoSample(len, decodeTime, compositionOffset, sync);
+    try {
+      source.copyTo(fragment, at);
+    } catch (IOException | RuntimeException | Error e) {
+      failed = true;
+      throw e;
+    }
+  }
+
+  /**
    * Adds an access unit from the codec as a video sample, leaving out its SPS, PPS and access
    * unit delimiter NAL units; sync is {@link AccessUnit#isKeyframe()}. The access unit may be the
    * assembler's transient view.

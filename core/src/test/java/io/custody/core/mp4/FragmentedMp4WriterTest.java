@@ -354,6 +354,36 @@ class FragmentedMp4WriterTest {
   }
 
   @Test
+  void samplesFromASourceGiveTheSameBytesAsFromArrays() throws IOException {
+    MemorySink fromArrays = new MemorySink();
+    MemorySink fromSources = new MemorySink();
+    FragmentedMp4Writer a = builder().targetFragmentDuration(Duration.ofMillis(100)).open(fromArrays);
+    FragmentedMp4Writer b = builder().targetFragmentDuration(Duration.ofMillis(100)).open(fromSources);
+    for (int i = 0; i < 40; i++) {
+      int n = 1 + (i * 7919) % 20_000; // some grow the fragment buffer
+      byte[] data = sample(i, n);
+      a.addVideo(data, 0, n, i * 3000L, 0, i % 5 == 0);
+      b.addVideo((dst, off) -> System.arraycopy(data, 0, dst, off, n), n, i * 3000L, 0, i % 5 == 0);
+    }
+    a.finish();
+    b.finish();
+    assertThat(fromSources.toByteArray()).isEqualTo(fromArrays.toByteArray());
+    assertThat(fromSources.fragments).hasSize(8);
+  }
+
+  @Test
+  void aFailingSourceFailsTheWriter() throws IOException {
+    FragmentedMp4Writer w = builder().open(new MemorySink());
+    w.addVideo(sample(0, 10), 0, 10, 0, 0, true);
+    assertThatThrownBy(() -> w.addVideo((dst, off) -> {
+      throw new IOException("spill file unreadable");
+    }, 10, 3000, 0, false)).isInstanceOf(IOException.class).hasMessage("spill file unreadable");
+    assertThatThrownBy(() -> w.addVideo(sample(2, 10), 0, 10, 6000, 0, false))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("failed");
+    assertThatThrownBy(w::finish).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void largeFragmentGrowsTheHeaderRoom() throws IOException {
     // 3000 one-byte samples: the video trun alone is 48 KB, more than the initial room.
     MemorySink sink = new MemorySink();

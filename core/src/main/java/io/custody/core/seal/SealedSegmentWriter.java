@@ -3,8 +3,11 @@ package io.custody.core.seal;
 import static io.custody.core.seal.SealFormat.*;
 
 import io.custody.core.SegmentDescriptor;
+import io.custody.core.crypto.DeviceSigningKey;
+import io.custody.core.crypto.Ed25519;
 import io.custody.core.crypto.Hkdf;
 import io.custody.core.crypto.KeyWrap;
+import io.custody.core.crypto.RecipientPrivateKey;
 import io.custody.core.crypto.RecipientPublicKey;
 import io.custody.core.crypto.Signer;
 import io.custody.core.internal.Json;
@@ -65,6 +68,12 @@ public final class SealedSegmentWriter implements FragmentSink {
   /** {@link #warmUp}: 1,500 records of 8 KiB, 6,000 cipher calls (what the JIT counts). */
   private static final int WARM_UP_RECORDS = 1500;
   private static final int WARM_UP_RECORD = 8 * 1024;
+  /**
+   * {@link #warmUp}: key wraps and signatures. A fresh JVM's first HPKE wrap takes ~55 ms (Tink's
+   * classes load, X25519 runs interpreted) and its next few 1-4 ms, against 0.3 ms warm.
+   */
+  private static final int WARM_UP_WRAPS = 8;
+  private static final int WARM_UP_SIGNATURES = 8;
 
   private final WritableByteChannel out;
   private final SegmentDescriptor descriptor;
@@ -154,11 +163,14 @@ public final class SealedSegmentWriter implements FragmentSink {
    * speed: runs AES-256-GCM in the writer's own call pattern (a fresh nonce per record, the
    * framing as AAD, the small calls of a cold process) and SHA-256 over ~12 MB of throwaway zeros
    * under a throwaway random key, which makes the JDK compile its AES-GCM and SHA-256 intrinsics
-   * in; writers then use their warm call size from their first byte. Optional and
-   * idempotent (a second call costs ~10 ms); meant for a process's start, off the recording path:
-   * a camera at power-on while its pre-event buffer fills, a dock or ingest server as it starts.
-   * On a fresh JVM here it takes ~150 ms and lifts the first 100 MB sealed from a third of the
-   * warm speed to over half (benchmarks/README.md, cold start).
+   * in; writers then use their warm call size from their first byte. Then it wraps a throwaway
+   * key for a throwaway recipient and signs with the default Ed25519 implementation a few times,
+   * so the first segment's key wrap does not load and interpret the HPKE code (~55 ms on a fresh
+   * JVM, 0.3 ms warm). Optional and idempotent (a second call costs 20-40 ms); meant for a
+   * process's start, off the recording path: a camera at power-on while its pre-event buffer
+   * fills, a dock or ingest server as it starts. On a fresh JVM here it takes ~250 ms and lifts
+   * the first 100 MB sealed from 29 % of the warm speed to 55-59 % (benchmarks/README.md, cold
+   * start).
    *
    * @return how long it took
    */
@@ -188,6 +200,15 @@ public final class SealedSegmentWriter implements FragmentSink {
       }
       sha.digest();
       COLD_CALLS_LEFT.set(0);
+      RecipientPublicKey recipient = RecipientPrivateKey.generate().publicKey();
+      for (int i = 0; i < WARM_UP_WRAPS; i++) {
+        KeyWrap.wrap(recipient, k, aad);
+      }
+      Signer signer = Ed25519.signer(DeviceSigningKey.generate());
+      byte[] signature = new byte[Signer.SIGNATURE_BYTES];
+      for (int i = 0; i < WARM_UP_SIGNATURES; i++) {
+        signer.sign(out, 0, HASH, signature, 0);
+      }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM or SHA-256 is not available", e);
     }

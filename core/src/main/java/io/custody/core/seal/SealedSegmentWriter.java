@@ -169,7 +169,7 @@ public final class SealedSegmentWriter implements FragmentSink {
    * JVM, 0.3 ms warm). Optional and idempotent (a second call costs 20-40 ms); meant for a
    * process's start, off the recording path: a camera at power-on while its pre-event buffer
    * fills, a dock or ingest server as it starts. On a fresh JVM here it takes ~250 ms and lifts
-   * the first 100 MB sealed from 29 % of the warm speed to 55-59 % (benchmarks/README.md, cold
+   * the first 100 MB sealed from 29 % of the warm speed to about 60 % (benchmarks/README.md, cold
    * start).
    *
    * @return how long it took

@@ -52,7 +52,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class RecorderBenchmark {
-
   @Param("testdata/clips/bwc-1080p30-high.h264")
   public String clip;
 

@@ -552,18 +552,16 @@ public final class Recorder implements Closeable {
     if (oneRun) {
       return buffer.appendVideo(au.data(), runStart, len, dts90k, au.isKeyframe(), config);
     }
-    if (scratch.length < len) {
-      scratch = new byte[Math.max(len, scratch.length * 2)];
-    }
+    byte[] gathered = scratch(len);
     int at = 0;
     for (int i = 0; i < n; i++) {
       if (keepsNal(au.nalUnitType(i))) {
         int unit = 4 + au.nalUnitLength(i);
-        System.arraycopy(au.data(), au.nalUnitOffset(i) - 4, scratch, at, unit);
+        System.arraycopy(au.data(), au.nalUnitOffset(i) - 4, gathered, at, unit);
         at += unit;
       }
     }
-    return buffer.appendVideo(scratch, 0, len, dts90k, au.isKeyframe(), config);
+    return buffer.appendVideo(gathered, 0, len, dts90k, au.isKeyframe(), config);
   }
 
   private static boolean keepsNal(int type) {
@@ -598,6 +596,14 @@ public final class Recorder implements Closeable {
       abandonRecording(e);
       throw e;
     }
+  }
+
+  /** The scratch array, grown to hold at least {@code len} bytes. */
+  private byte[] scratch(int len) {
+    if (scratch.length < len) {
+      scratch = new byte[Math.max(len, scratch.length * 2)];
+    }
+    return scratch;
   }
 
   private void copyBufferHead(byte[] dst, int off) throws IOException {
@@ -645,19 +651,17 @@ public final class Recorder implements Closeable {
       if (time90k < r.startPts) {
         return; // captured before the recording's first picture
       }
-      if (scratch.length < len) {
-        scratch = new byte[Math.max(len, scratch.length * 2)];
-      }
-      buffer.read(0, scratch, 0);
+      byte[] bytes = scratch(len);
+      buffer.read(0, bytes, 0);
       if (kind == PreEventBuffer.AUDIO) {
         long t = buffer.nativeTime(0) - r.audioOffsetSamples;
         if (r.audio && t >= 0) {
-          r.writer.addAudio(scratch, 0, len, t);
+          r.writer.addAudio(bytes, 0, len, t);
         } else {
           audioDropped++; // audio began after the segment opened: it joins at the next segment
         }
       } else {
-        r.writer.addMetadata(scratch, 0, len, (time90k - r.startDts) / 90);
+        r.writer.addMetadata(bytes, 0, len, (time90k - r.startDts) / 90);
       }
     }
   }

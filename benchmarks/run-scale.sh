@@ -3,8 +3,10 @@
 # recordings fed in real time and sealed, for N = 1 2 16 256 1000 by default, then a search for
 # the largest N that keeps up. Builds the benchmarks and the clip like run.sh.
 #   benchmarks/run-scale.sh [--seconds S] [--threads T] [--no-plaintext-hash] [N ...]
-# JAVA_HOME picks the JDK; JAVA_OPTS adds JVM options after -Xmx16g (the garbage collector decides
-# the figure: e.g. JAVA_OPTS=-XX:+UseZGC with JDK 25, see benchmarks/README.md).
+# JAVA_HOME picks the JDK; JAVA_OPTS adds JVM options after the heap's (the garbage collector decides
+# the figure: e.g. JAVA_OPTS=-XX:+UseZGC with JDK 25, see benchmarks/README.md). The heap is sized
+# up front (-Xms = -Xmx), as on a server: a heap that grows during a run has the feeding threads
+# fault in and zero its new pages, which is start-up cost, not the steady state measured here.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -16,4 +18,4 @@ numbers=0
 for a in "$@"; do [[ "$a" =~ ^[0-9]+$ ]] && numbers=1; done
 [ "$numbers" = 1 ] || args+=(1 2 16 256 1000)
 # shellcheck disable=SC2086 # JAVA_OPTS holds several words
-exec "$JAVA" -Xmx16g ${JAVA_OPTS:-} -cp benchmarks/target/benchmarks.jar io.custody.benchmarks.StreamScale --search "${args[@]}"
+exec "$JAVA" -Xms14g -Xmx14g ${JAVA_OPTS:-} -cp benchmarks/target/benchmarks.jar io.custody.benchmarks.StreamScale --search "${args[@]}"

@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * heap in use after a GC with every recorder open.
  *
  * <p>Not JMH (it is a real-time load test, not a throughput loop): {@code benchmarks/run-scale.sh
- * [options] [N ...]}, or {@code java -Xmx16g -cp benchmarks/target/benchmarks.jar
+ * [options] [N ...]}, or {@code java -Xms14g -Xmx14g -cp benchmarks/target/benchmarks.jar
  * io.custody.benchmarks.StreamScale [--seconds S] [--threads T] [--no-plaintext-hash] [--search]
  * N ...}. {@code --search} then looks for the largest N that keeps up (to within 5 %).
  */

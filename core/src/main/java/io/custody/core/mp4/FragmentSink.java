@@ -8,9 +8,10 @@ import java.nio.ByteBuffer;
  * once, then each fragment as soon as it is complete, then the end. The concatenation of the
  * buffers, in call order, is the segment file.
  *
- * <p>Ownership: each {@link ByteBuffer} is a read-only view over the writer's reusable buffer,
- * valid only during the call; a sink that needs the bytes later copies them. Each buffer's
- * position and limit delimit exactly the bytes to write.
+ * <p>Ownership: each {@link ByteBuffer} is a view over the writer's reusable array, valid only
+ * during the call; a sink must not modify the bytes, and copies them if it needs them later. The
+ * views are array-backed ({@link ByteBuffer#hasArray()}), so a sink may read the array in place
+ * rather than copy it out. Each buffer's position and limit delimit exactly the bytes to write.
  *
  * <p>Order: {@link #init} first (exactly once), then zero or more {@link #fragment} calls, then
  * {@link #end} (exactly once, unless the writer failed). If a call throws, the writer fails: it

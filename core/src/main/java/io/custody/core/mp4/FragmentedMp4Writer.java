@@ -612,7 +612,7 @@ public final class FragmentedMp4Writer {
     FragmentInfo info =
         new FragmentInfo(sequenceNumber, spans, startsWithSync, wallClock, headerSize + payload);
     sink.fragment(
-        ByteBuffer.wrap(fragment, start, headerSize + payload).slice().asReadOnlyBuffer(), info);
+        ByteBuffer.wrap(fragment, start, headerSize + payload).slice(), info);
     bytesWritten += headerSize + payload;
 
     for (Track t : tracks) {
@@ -1065,7 +1065,7 @@ public final class FragmentedMp4Writer {
       }
       FragmentedMp4Writer w = new FragmentedMp4Writer(this, sink);
       byte[] init = w.initSegment(wallClockStart);
-      sink.init(ByteBuffer.wrap(init).asReadOnlyBuffer());
+      sink.init(ByteBuffer.wrap(init));
       w.bytesWritten = init.length;
       return w;
     }

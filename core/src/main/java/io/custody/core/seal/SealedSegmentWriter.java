@@ -96,8 +96,8 @@ public final class SealedSegmentWriter implements FragmentSink {
   private int pendingCount;
   private final byte[] nonce = new byte[12];
   private final int maxRecordPlaintext;
-  // One cipher call's plaintext, and the staged output: a record's framing and ciphertext so far,
-  // or a whole unencrypted record.
+  // One cipher call's plaintext when the source is not a heap buffer, and the staged output: a
+  // record's framing and ciphertext so far, or a whole unencrypted record.
   private final byte[] chunk = new byte[CALL];
   private final byte[] record = new byte[STAGE];
   private final byte[] signMessage = Manifests.checkpointMessageBuffer();
@@ -318,12 +318,20 @@ public final class SealedSegmentWriter implements FragmentSink {
       int left = length;
       do {
         int n = Math.min(callSize(), left);
-        src.get(chunk, 0, n);
+        byte[] in = chunk;
+        int from = 0;
+        if (src.hasArray()) { // a heap buffer (the muxer's fragments) is read in place
+          in = src.array();
+          from = src.arrayOffset() + src.position();
+          src.position(src.position() + n);
+        } else {
+          src.get(chunk, 0, n);
+        }
         left -= n;
         if (plaintextDigest != null) {
-          plaintextDigest.update(chunk, 0, n);
+          plaintextDigest.update(in, from, n);
         }
-        staged += left > 0 ? cipher.update(chunk, 0, n, record, staged) : cipher.doFinal(chunk, 0, n, record, staged);
+        staged += left > 0 ? cipher.update(in, from, n, record, staged) : cipher.doFinal(in, from, n, record, staged);
         if (record.length - staged < CALL + TAG) {
           flush(staged);
           staged = 0;

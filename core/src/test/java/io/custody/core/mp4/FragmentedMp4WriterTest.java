@@ -42,7 +42,7 @@ class FragmentedMp4WriterTest {
 
     @Override
     public void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) {
-      assertThat(prftMoofMdat.isReadOnly()).isTrue();
+      assertThat(prftMoofMdat.hasArray()).isTrue();
       assertThat(prftMoofMdat.remaining()).isEqualTo(info.byteSize());
       fragments.add(info);
       write(prftMoofMdat);

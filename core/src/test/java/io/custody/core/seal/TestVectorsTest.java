@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,6 +56,11 @@ class TestVectorsTest {
 
   /** Seals AUs 0..34 of the Baseline clip (two fragments) with the fixed inputs. */
   static byte[][] seal() throws IOException {
+    return seal(UnaryOperator.identity());
+  }
+
+  /** The same, handing the sealer each muxer buffer as {@code view} makes it. */
+  static byte[][] seal(UnaryOperator<ByteBuffer> view) throws IOException {
     DeviceSigningKey device = DeviceSigningKey.fromSeed(DEVICE_SEED);
     RecipientPrivateKey recipient = RecipientPrivateKey.fromRaw(RECIPIENT_RAW);
     ByteArrayOutputStream sealed = new ByteArrayOutputStream();
@@ -70,13 +76,13 @@ class TestVectorsTest {
         @Override
         public void init(ByteBuffer b) throws IOException {
           plain.write(copy(b.duplicate()));
-          w.init(b);
+          w.init(view.apply(b));
         }
 
         @Override
         public void fragment(ByteBuffer b, FragmentInfo info) throws IOException {
           plain.write(copy(b.duplicate()));
-          w.fragment(b, info);
+          w.fragment(view.apply(b), info);
         }
 
         @Override
@@ -165,6 +171,20 @@ class TestVectorsTest {
     byte[][] again = seal();
     assertThat(again[1]).isEqualTo(Files.readAllBytes(DIR.resolve("segment.mp4")));
     assertThat(ciphertexts(again[0])).isEqualTo(ciphertexts(committed));
+  }
+
+  @Test
+  void buffersWithoutAnArraySealToTheSameCiphertexts() throws Exception {
+    // The muxer's buffers are array-backed and sealed in place; others are copied out first.
+    List<String> inPlace = ciphertexts(seal()[0]);
+    assertThat(ciphertexts(seal(ByteBuffer::asReadOnlyBuffer)[0])).isEqualTo(inPlace);
+    assertThat(ciphertexts(seal(TestVectorsTest::direct)[0])).isEqualTo(inPlace);
+  }
+
+  private static ByteBuffer direct(ByteBuffer b) {
+    ByteBuffer d = ByteBuffer.allocateDirect(b.remaining());
+    d.put(b.duplicate()).flip();
+    return d;
   }
 
   private static List<String> ciphertexts(byte[] sealed) throws IOException {

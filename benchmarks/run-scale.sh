@@ -5,8 +5,9 @@
 #   benchmarks/run-scale.sh [--seconds S] [--threads T] [--no-plaintext-hash] [N ...]
 # JAVA_HOME picks the JDK; JAVA_OPTS adds JVM options after the heap's (the garbage collector decides
 # the figure: e.g. JAVA_OPTS=-XX:+UseZGC with JDK 25, see benchmarks/README.md). The heap is sized
-# up front (-Xms = -Xmx), as on a server: a heap that grows during a run has the feeding threads
-# fault in and zero its new pages, which is start-up cost, not the steady state measured here.
+# and touched up front (-Xms = -Xmx, -XX:+AlwaysPreTouch: ~15 s at start), as on a server: memory
+# the heap touches for the first time during a run is faulted in and zeroed by the kernel on the
+# feeding threads, which is start-up cost, not the steady state measured here.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -18,4 +19,4 @@ numbers=0
 for a in "$@"; do [[ "$a" =~ ^[0-9]+$ ]] && numbers=1; done
 [ "$numbers" = 1 ] || args+=(1 2 16 256 1000)
 # shellcheck disable=SC2086 # JAVA_OPTS holds several words
-exec "$JAVA" -Xms14g -Xmx14g ${JAVA_OPTS:-} -cp benchmarks/target/benchmarks.jar io.custody.benchmarks.StreamScale --search "${args[@]}"
+exec "$JAVA" -Xms14g -Xmx14g -XX:+AlwaysPreTouch ${JAVA_OPTS:-} -cp benchmarks/target/benchmarks.jar io.custody.benchmarks.StreamScale --search "${args[@]}"

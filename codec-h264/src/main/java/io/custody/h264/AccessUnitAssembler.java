@@ -36,8 +36,12 @@ public final class AccessUnitAssembler implements AnnexBScanner.NalUnitSink {
     void accept(AccessUnit accessUnit);
   }
 
-  /** Bytes of a slice NAL unit unescaped to read its header; longer headers retry with all. */
-  private static final int SLICE_HEADER_PREFIX = 1024;
+  /**
+   * Bytes of a slice NAL unit unescaped to read its header; longer headers retry with all. The
+   * headers of every clip in testdata take 4-14 bytes; long reference-list modifications,
+   * weight tables or marking operations can take hundreds.
+   */
+  static final int SLICE_HEADER_PREFIX = 64;
 
   /** Default bound on one access unit: 128 MiB, far above any level's maximum coded picture. */
   public static final int DEFAULT_MAX_ACCESS_UNIT_BYTES = 128 << 20;

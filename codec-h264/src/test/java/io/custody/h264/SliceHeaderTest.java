@@ -55,18 +55,19 @@ class SliceHeaderTest {
    * long difference_of_pic_nums), then operation 5 when {@code mmco5}.
    */
   private static byte[] pSlice(int frameNum, int ops, boolean mmco5) {
+    boolean adaptiveMarking = ops > 0 || mmco5;
     BitWriter w = new BitWriter().u(8, 0x41).ue(0).ue(5).ue(0).u(4, frameNum)
         .u(1, 0) // num_ref_idx_active_override_flag
         .u(1, 0) // ref_pic_list_modification_flag_l0
-        .u(1, ops > 0 || mmco5 ? 1 : 0); // adaptive_ref_pic_marking_mode_flag
-    for (int i = 0; i < ops; i++) {
-      w.ue(1).ue(1_000_000);
-    }
-    if (mmco5) {
-      w.ue(5);
-    }
-    if (ops > 0 || mmco5) {
-      w.ue(0);
+        .u(1, adaptiveMarking ? 1 : 0); // adaptive_ref_pic_marking_mode_flag
+    if (adaptiveMarking) {
+      for (int i = 0; i < ops; i++) {
+        w.ue(1).ue(1_000_000);
+      }
+      if (mmco5) {
+        w.ue(5);
+      }
+      w.ue(0); // end of the operations
     }
     return slice(w, 300);
   }

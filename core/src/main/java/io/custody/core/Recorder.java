@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -113,6 +114,12 @@ public final class Recorder implements Closeable {
   private byte[] scratch = new byte[256 * 1024];
   // The oldest buffered frame's bytes, copied by the segment writer straight into its fragment.
   private final FragmentedMp4Writer.SampleSource bufferHead = this::copyBufferHead;
+  // Raw input: pictures muxed before the timestamper knew their composition offsets, by sequence
+  // number and sample number in the open segment's writer (at most a reorder window of them).
+  private final VideoTimestamper.Output offsets = this::compositionOffsetKnown;
+  private long[] deferredSeq = new long[32];
+  private long[] deferredSample = new long[32];
+  private int deferredCount;
   private Recording recording;
   // The last segment writer that finished cleanly: the next segment takes over its buffer.
   private FragmentedMp4Writer finishedWriter;
@@ -186,8 +193,7 @@ public final class Recorder implements Closeable {
         throw new IllegalArgumentException("presentation time " + pts90k + " before decode time " + dts90k);
       }
       lastTimedDts = dts90k;
-      long seq = appendVideo(au, dts90k);
-      buffer.setCompositionOffset(seq, Math.toIntExact(pts90k - dts90k));
+      appendVideo(au, dts90k, true, Math.toIntExact(pts90k - dts90k));
       drain();
     } finally {
       lock.unlock();
@@ -452,9 +458,11 @@ public final class Recorder implements Closeable {
         timestamper = new VideoTimestamper(num, den);
       }
       long dts = timestamper.nextDecodeTime();
-      long seq = appendVideo(au, dts);
-      timestamper.next(seq, au.isIdr(), au.picOrderCnt(), au.sps().maxNumReorderFrames(),
-          buffer::setCompositionOffset);
+      if (au.isIdr()) {
+        timestamper.flush(offsets); // as next() would: every offset is settled before the IDR cuts
+      }
+      long seq = appendVideo(au, dts, false, 0);
+      timestamper.next(seq, au.isIdr(), au.picOrderCnt(), au.sps().maxNumReorderFrames(), offsets);
       drain();
     } catch (IOException e) {
       pendingFailure = e;
@@ -524,11 +532,16 @@ public final class Recorder implements Closeable {
   }
 
   /**
-   * Buffers an access unit without its SPS, PPS and delimiters; returns its sequence or -1. The
-   * units kept are usually one run of the access unit's buffer (the dropped ones lead), buffered
-   * straight from it; otherwise they are gathered first.
+   * Takes an access unit without its SPS, PPS and delimiters; returns its sequence or -1. The
+   * units kept are usually one run of the access unit's buffer (the dropped ones lead), taken
+   * straight from it; otherwise they are gathered first. While recording with nothing queued, a
+   * picture that can be muxed at once goes straight to the segment writer; otherwise it is
+   * buffered.
+   *
+   * @param ctoKnown whether {@code cto} is the picture's composition offset (timed input) or it is
+   *     yet to come from the timestamper
    */
-  private long appendVideo(AccessUnit au, long dts90k) throws IOException {
+  private long appendVideo(AccessUnit au, long dts90k, boolean ctoKnown, int cto) throws IOException {
     videoFed++;
     streamStart();
     int config = configIdOf(au);
@@ -549,19 +562,67 @@ public final class Recorder implements Closeable {
         len += 4 + au.nalUnitLength(i);
       }
     }
-    if (oneRun) {
-      return buffer.appendVideo(au.data(), runStart, len, dts90k, au.isKeyframe(), config);
-    }
-    byte[] gathered = scratch(len);
-    int at = 0;
-    for (int i = 0; i < n; i++) {
-      if (keepsNal(au.nalUnitType(i))) {
-        int unit = 4 + au.nalUnitLength(i);
-        System.arraycopy(au.data(), au.nalUnitOffset(i) - 4, gathered, at, unit);
-        at += unit;
+    byte[] src = au.data();
+    if (!oneRun) {
+      src = scratch(len);
+      runStart = 0;
+      int at = 0;
+      for (int i = 0; i < n; i++) {
+        if (keepsNal(au.nalUnitType(i))) {
+          int unit = 4 + au.nalUnitLength(i);
+          System.arraycopy(au.data(), au.nalUnitOffset(i) - 4, src, at, unit);
+          at += unit;
+        }
       }
     }
-    return buffer.appendVideo(gathered, 0, len, dts90k, au.isKeyframe(), config);
+    boolean key = au.isKeyframe();
+    if (state == RecorderState.RECORDING && buffer.size() == 0 && recording.writer != null
+        && canMuxVideo(len, dts90k, key, ctoKnown)) {
+      long seq = buffer.passVideo(dts90k);
+      try {
+        muxVideo(seq, src, runStart, len, dts90k, key, config, ctoKnown, cto);
+      } catch (IOException | RuntimeException e) {
+        abandonRecording(e);
+        throw e;
+      }
+      return seq;
+    }
+    long seq = buffer.appendVideo(src, runStart, len, dts90k, key, config);
+    if (ctoKnown) {
+      buffer.setCompositionOffset(seq, cto);
+    }
+    return seq;
+  }
+
+  /**
+   * Whether a picture can be muxed now, its composition offset known or not. A recording's first
+   * picture waits for its offset (its presentation time starts the recording), as does a keyframe
+   * that would start a continuation; a picture that would write the pending fragment (a keyframe,
+   * or one that fills the fragment) waits until every deferred offset in it is settled.
+   */
+  private boolean canMuxVideo(int len, long dts90k, boolean key, boolean ctoKnown) {
+    Recording r = recording;
+    if (r.writer == null) {
+      return ctoKnown;
+    }
+    if (key) {
+      return deferredCount == 0 && (ctoKnown || dts90k - r.startDts < options.maxRecordingTicks);
+    }
+    return deferredCount == 0 || !r.writer.cutsBefore(len, dts90k - r.startDts, false);
+  }
+
+  /** Timestamper callback: a picture's composition offset, for the writer or the buffer. */
+  private void compositionOffsetKnown(long seq, int cto) {
+    for (int i = 0; i < deferredCount; i++) {
+      if (deferredSeq[i] == seq) {
+        recording.writer.setCompositionOffset(deferredSample[i], cto);
+        deferredCount--;
+        deferredSeq[i] = deferredSeq[deferredCount];
+        deferredSample[i] = deferredSample[deferredCount];
+        return;
+      }
+    }
+    buffer.setCompositionOffset(seq, cto);
   }
 
   private static boolean keepsNal(int type) {
@@ -573,7 +634,7 @@ public final class Recorder implements Closeable {
     if (au.sps() != configSps || au.pps() != configPps) {
       AvcDecoderConfigurationRecord record = AvcDecoderConfigurationRecord.of(au.sps(), au.pps());
       AvcDecoderConfigurationRecord last = configs.isEmpty() ? null : configs.get(configs.size() - 1);
-      if (last == null || !java.util.Arrays.equals(last.toByteArray(), record.toByteArray())) {
+      if (last == null || !Arrays.equals(last.toByteArray(), record.toByteArray())) {
         configs.add(record);
       }
       configSps = au.sps();
@@ -588,7 +649,13 @@ public final class Recorder implements Closeable {
       return;
     }
     try {
-      while (buffer.size() > 0 && buffer.isReady(0)) {
+      while (buffer.size() > 0) {
+        boolean ready = buffer.isReady(0);
+        if (buffer.kind(0) == PreEventBuffer.VIDEO
+            ? !canMuxVideo(buffer.length(0), buffer.time90k(0), buffer.isKeyframe(0), ready)
+            : !ready) {
+          break;
+        }
         muxHead();
         buffer.removeFirst();
       }
@@ -615,37 +682,8 @@ public final class Recorder implements Closeable {
     int len = buffer.length(0);
     Recording r = recording;
     if (kind == PreEventBuffer.VIDEO) {
-      long dts = buffer.time90k(0);
-      boolean key = buffer.isKeyframe(0);
-      int config = buffer.configId(0);
-      if (r.info == null) {
-        if (!key) {
-          videoDropped++;
-          return;
-        }
-        r.begin(dts, 0);
-      }
-      if (key) {
-        if (r.writer != null && dts - r.startDts >= options.maxRecordingTicks) {
-          continueRecording(dts);
-          r = recording;
-        }
-        if (r.writer == null || config != r.config || dts - r.segmentStartDts >= options.segmentTicks
-            || r.writer.bytesWritten() >= options.segmentMaxBytes) {
-          r.rollOver(dts, config);
-        }
-      } else if (config != r.config) {
-        videoDropped++; // parameter sets changed without a keyframe: undecodable until one comes
-        return;
-      }
-      if (r.segmentIndex == 0 && r.segmentVideoFrames == 0) {
-        r.startPts = dts + buffer.compositionOffset(0);
-      }
-      r.writer.addVideo(bufferHead, len, dts - r.startDts, buffer.compositionOffset(0), key);
-      r.prevDts = r.lastDts;
-      r.lastDts = dts;
-      r.segmentVideoFrames++;
-      videoWritten++;
+      muxVideo(buffer.seq(0), null, 0, len, buffer.time90k(0), buffer.isKeyframe(0),
+          buffer.configId(0), buffer.isReady(0), buffer.compositionOffset(0));
     } else if (r.writer != null) {
       long time90k = buffer.time90k(0);
       if (time90k < r.startPts) {
@@ -666,11 +704,67 @@ public final class Recorder implements Closeable {
     }
   }
 
+  /**
+   * Muxes a picture: {@code len} bytes of {@code src} from {@code off}, or the buffer's oldest
+   * frame when {@code src} is null. Starts the recording at its first keyframe, rolls segments
+   * over and continues recordings at keyframes. Without its composition offset ({@code
+   * !ctoKnown}) the picture is added with a provisional one that the timestamper settles later.
+   */
+  private void muxVideo(long seq, byte[] src, int off, int len, long dts, boolean key, int config,
+      boolean ctoKnown, int cto) throws IOException {
+    Recording r = recording;
+    if (r.info == null) {
+      if (!key) {
+        videoDropped++;
+        return;
+      }
+      r.begin(dts, 0);
+    }
+    if (key) {
+      if (r.writer != null && dts - r.startDts >= options.maxRecordingTicks) {
+        continueRecording(dts);
+        r = recording;
+      }
+      if (r.writer == null || config != r.config || dts - r.segmentStartDts >= options.segmentTicks
+          || r.writer.bytesWritten() >= options.segmentMaxBytes) {
+        r.rollOver(dts, config);
+      }
+    } else if (config != r.config) {
+      videoDropped++; // parameter sets changed without a keyframe: undecodable until one comes
+      return;
+    }
+    if (r.segmentIndex == 0 && r.segmentVideoFrames == 0) {
+      r.startPts = dts + cto;
+    }
+    if (!ctoKnown) {
+      deferOffset(seq, r.writer.videoSamplesAdded());
+    }
+    if (src == null) {
+      r.writer.addVideo(bufferHead, len, dts - r.startDts, cto, key);
+    } else {
+      r.writer.addVideo(src, off, len, dts - r.startDts, cto, key);
+    }
+    r.prevDts = r.lastDts;
+    r.lastDts = dts;
+    r.segmentVideoFrames++;
+    videoWritten++;
+  }
+
+  private void deferOffset(long seq, long sample) {
+    if (deferredCount == deferredSeq.length) {
+      deferredSeq = Arrays.copyOf(deferredSeq, deferredCount * 2);
+      deferredSample = Arrays.copyOf(deferredSample, deferredCount * 2);
+    }
+    deferredSeq[deferredCount] = seq;
+    deferredSample[deferredCount] = sample;
+    deferredCount++;
+  }
+
   /** Flushes the reorder window and the last access unit, writes everything, closes the segment. */
   private void finishRecording() throws IOException {
     try {
       if (timestamper != null) {
-        timestamper.flush(buffer::setCompositionOffset);
+        timestamper.flush(offsets);
       }
       drain();
       Recording r = recording;
@@ -685,6 +779,7 @@ public final class Recorder implements Closeable {
       }
     } finally {
       recording = null;
+      deferredCount = 0;
       state = RecorderState.BUFFERING;
       buffer.endRecording();
     }
@@ -695,6 +790,7 @@ public final class Recorder implements Closeable {
     if (recording != null) {
       recording.abort(cause);
     }
+    deferredCount = 0; // their pictures went down with the segment
     recording = null;
     state = RecorderState.BUFFERING;
     buffer.endRecording();

@@ -130,6 +130,22 @@ public final class PreEventBuffer implements Closeable {
   }
 
   /**
+   * Counts a video access unit that the recorder muxed at once instead of appending it (while
+   * recording, with nothing queued before it): it takes the next sequence number and becomes the
+   * newest video frame, and holds nothing here.
+   *
+   * @return the frame's sequence number
+   * @throws IllegalStateException unless recording with an empty queue
+   */
+  public long passVideo(long dts90k) {
+    if (!recording || count > 0) {
+      throw new IllegalStateException("frames can pass only an empty queue while recording");
+    }
+    newestVideoTime90k = dts90k;
+    return headSeq++;
+  }
+
+  /**
    * Appends an audio frame or metadata sample; it is ready for muxing at once. Before the first
    * keyframe (nothing to start a recording from) it is discarded and counted.
    *
@@ -232,6 +248,12 @@ public final class PreEventBuffer implements Closeable {
 
   public int compositionOffset(int i) {
     return cto[at(i)];
+  }
+
+  /** The sequence number of frame {@code i}. */
+  public long seq(int i) {
+    at(i);
+    return headSeq + i;
   }
 
   public int length(int i) {

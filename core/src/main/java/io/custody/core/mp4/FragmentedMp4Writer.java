@@ -401,6 +401,46 @@ public final class FragmentedMp4Writer {
     finish(video.dts[n - 1] + (video.dts[n - 1] - video.dts[n - 2]));
   }
 
+  /**
+   * Whether adding a video sample of {@code len} bytes at {@code decodeTime} would first write the
+   * pending fragment: it is a sync sample and the fragment has reached the target duration, or it
+   * would push the fragment past the size limit. A caller that {@linkplain #setCompositionOffset
+   * settles composition offsets late} holds such a sample back until every pending offset is
+   * known.
+   */
+  public boolean cutsBefore(int len, long decodeTime, boolean sync) {
+    return video.count > 0
+        && ((sync && decodeTime - fragmentStartTime >= targetFragmentTicks)
+            || (long) videoBytes + len > maxFragmentBytes);
+  }
+
+  /**
+   * Video samples added so far: the next one added is sample number {@code videoSamplesAdded()}
+   * of the segment, counted from 0.
+   */
+  public long videoSamplesAdded() {
+    return (long) video.samplesWritten + video.count;
+  }
+
+  /**
+   * Sets the composition offset of video sample {@code sample} (numbered as by {@link
+   * #videoSamplesAdded()}), which must not be written yet: it replaces the offset it was added
+   * with. For callers that learn a picture's presentation order only after later pictures have
+   * arrived (a decoder's reorder window) and add the sample at once with a provisional offset,
+   * settling it before a {@linkplain #cutsBefore cut} writes the fragment.
+   *
+   * @throws IllegalArgumentException if the sample is not one of the pending fragment's
+   */
+  public void setCompositionOffset(long sample, int compositionOffset) {
+    checkOpen();
+    long i = sample - video.samplesWritten;
+    if (i < 0 || i >= video.count) {
+      throw new IllegalArgumentException("video sample " + sample + " is not pending (samples "
+          + video.samplesWritten + " to " + (videoSamplesAdded() - 1) + " are)");
+    }
+    video.cts[(int) i] = compositionOffset;
+  }
+
   /** Fragments written so far. */
   public long fragmentsWritten() {
     return sequenceNumber;
@@ -434,16 +474,12 @@ public final class FragmentedMp4Writer {
       throw new IllegalArgumentException("the first video sample must be a sync sample");
     }
     checkTime(video, decodeTime);
-    if (video.count > 0) {
-      boolean gopDone = sync && decodeTime - fragmentStartTime >= targetFragmentTicks;
-      boolean full = (long) videoBytes + len > maxFragmentBytes;
-      if (gopDone || full) {
-        try {
-          cut(decodeTime, false);
-        } catch (RuntimeException | IOException | Error e) {
-          failed = true;
-          throw e;
-        }
+    if (cutsBefore(len, decodeTime, sync)) {
+      try {
+        cut(decodeTime, false);
+      } catch (RuntimeException | IOException | Error e) {
+        failed = true;
+        throw e;
       }
     }
     if (video.count == 0) {

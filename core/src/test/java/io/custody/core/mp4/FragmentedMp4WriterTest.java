@@ -354,6 +354,54 @@ class FragmentedMp4WriterTest {
   }
 
   @Test
+  void compositionOffsetsSetLateGiveTheSameBytes() throws IOException {
+    // The B-frame offsets of fragmentLayoutAndTiming, each settled two samples after its sample
+    // was added (as a reorder window would), against the same samples added with them.
+    int[] cts = {3000, 9000, 0, 3000};
+    MemorySink atOnce = new MemorySink();
+    MemorySink late = new MemorySink();
+    FragmentedMp4Writer a = builder().open(atOnce);
+    FragmentedMp4Writer b = builder().open(late);
+    int settled = 0;
+    for (int i = 0; i < 12; i++) {
+      boolean sync = i % 4 == 0;
+      a.addVideo(sample(i, 50 + i), 0, 50 + i, i * 3000L, cts[i % 4], sync);
+      assertThat(b.cutsBefore(50 + i, i * 3000L, sync)).isEqualTo(sync && i > 0);
+      for (; sync && settled < i; settled++) {
+        b.setCompositionOffset(settled, cts[settled % 4]); // all settled before the cut
+      }
+      assertThat(b.videoSamplesAdded()).isEqualTo(i);
+      b.addVideo(sample(i, 50 + i), 0, 50 + i, i * 3000L, -1, sync);
+      for (; settled < i - 1; settled++) {
+        b.setCompositionOffset(settled, cts[settled % 4]);
+      }
+    }
+    for (; settled < 12; settled++) {
+      b.setCompositionOffset(settled, cts[settled % 4]);
+    }
+    a.finish(36_000);
+    b.finish(36_000);
+    assertThat(late.toByteArray()).isEqualTo(atOnce.toByteArray());
+    assertThat(late.fragments).hasSize(3);
+  }
+
+  @Test
+  void onlyPendingSamplesTakeALateCompositionOffset() throws IOException {
+    FragmentedMp4Writer w = builder().open(new MemorySink());
+    w.addVideo(sample(0, 10), 0, 10, 0, 0, true);
+    w.addVideo(sample(1, 10), 0, 10, 3000, 0, false);
+    w.addVideo(sample(2, 10), 0, 10, 6000, 0, true); // writes samples 0 and 1
+    assertThatThrownBy(() -> w.setCompositionOffset(1, 3000))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not pending");
+    assertThatThrownBy(() -> w.setCompositionOffset(3, 3000))
+        .isInstanceOf(IllegalArgumentException.class);
+    w.setCompositionOffset(2, 3000);
+    assertThat(w.videoSamplesAdded()).isEqualTo(3);
+    assertThat(w.cutsBefore(10, 9000, false)).isFalse();
+    assertThat(w.cutsBefore(10, 9000, true)).isTrue();
+  }
+
+  @Test
   void samplesFromASourceGiveTheSameBytesAsFromArrays() throws IOException {
     MemorySink fromArrays = new MemorySink();
     MemorySink fromSources = new MemorySink();

@@ -116,21 +116,24 @@ final class Manifests {
     return out;
   }
 
-  static Map<String, Object> fragmentEntry(int index, int firstSeq, int infoSeq, long plaintextOffset,
-      long plaintextLength, long decodeTime, long duration, int timescale, int samples, boolean sync,
-      long wallClockMs, String chainAfter) {
+  /**
+   * The manifest entry of a fragment from its fragment-info record: {@code body} from {@code off}
+   * is the record's {@link SealFormat#FRAGMENT_INFO_LENGTH}-byte body, {@code infoSeq} its
+   * sequence number, {@code chainAfter} the hex chain value after it.
+   */
+  static Map<String, Object> fragmentEntry(byte[] body, int off, int infoSeq, String chainAfter) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("index", (long) index);
-    m.put("first_seq", (long) firstSeq);
+    m.put("index", (long) getInt(body, off));
+    m.put("first_seq", (long) getInt(body, off + 4));
     m.put("info_seq", (long) infoSeq);
-    m.put("plaintext_offset", plaintextOffset);
-    m.put("plaintext_length", plaintextLength);
-    m.put("video_decode_time", decodeTime);
-    m.put("video_duration", duration);
-    m.put("video_timescale", (long) timescale);
-    m.put("video_samples", (long) samples);
-    m.put("starts_with_sync", sync);
-    m.put("wall_clock", Instant.ofEpochMilli(wallClockMs).toString());
+    m.put("plaintext_offset", getLong(body, off + 8));
+    m.put("plaintext_length", getUnsignedInt(body, off + 16));
+    m.put("video_decode_time", getLong(body, off + 20));
+    m.put("video_duration", getUnsignedInt(body, off + 28));
+    m.put("video_timescale", (long) getInt(body, off + 32));
+    m.put("video_samples", (long) getInt(body, off + 36));
+    m.put("starts_with_sync", body[off + 40] == 1);
+    m.put("wall_clock", Instant.ofEpochMilli(getLong(body, off + 41)).toString());
     m.put("chain_sha256", chainAfter);
     return m;
   }

@@ -119,9 +119,7 @@ public final class Recovery {
           plaintext += r.bodyLength - TAG;
         } else if (kind == KIND_FRAGMENT_INFO) {
           byte[] b = r.body;
-          fragments.add(Manifests.fragmentEntry(getInt(b, 0), getInt(b, 4), r.seq, getLong(b, 8),
-              getUnsignedInt(b, 16), getLong(b, 20), getUnsignedInt(b, 28), getInt(b, 32),
-              getInt(b, 36), b[40] == 1, getLong(b, 41), hex(r.chain)));
+          fragments.add(Manifests.fragmentEntry(b, 0, r.seq, hex(r.chain)));
           if (fragments.size() == 1) {
             videoBase = getLong(b, 20);
           }

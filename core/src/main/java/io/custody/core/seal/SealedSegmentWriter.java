@@ -74,6 +74,8 @@ public final class SealedSegmentWriter implements FragmentSink {
    */
   private static final int WARM_UP_WRAPS = 8;
   private static final int WARM_UP_SIGNATURES = 8;
+  /** A fragment's entry in {@link #fragmentTable}. */
+  private static final int FRAGMENT_ENTRY = FRAGMENT_INFO_LENGTH + 4 + HASH;
 
   private final WritableByteChannel out;
   private final SegmentDescriptor descriptor;
@@ -108,7 +110,9 @@ public final class SealedSegmentWriter implements FragmentSink {
   private long plaintextLength;
   private int initPlaintextLength = -1;
   private int fragments;
-  private final List<Map<String, Object>> fragmentTable = new ArrayList<>();
+  // The manifest's fragment table, one FRAGMENT_ENTRY per fragment: the fragment-info body, its
+  // sequence number and the chain after it; made into JSON only when the segment ends.
+  private byte[] fragmentTable = new byte[64 * FRAGMENT_ENTRY];
   private boolean ended;
   private boolean lastInRecording;
   private boolean failed;
@@ -377,9 +381,13 @@ public final class SealedSegmentWriter implements FragmentSink {
     putLong(record, at + 41, info.wallClock().toEpochMilli());
     emit(FRAMING + FRAGMENT_INFO_LENGTH);
     lastWallClock = info.wallClock();
-    fragmentTable.add(Manifests.fragmentEntry(fragments, firstSeq, infoSeq, fragmentOffset, length,
-        decodeTime, duration, timescale, samples, info.startsWithSync(), info.wallClock().toEpochMilli(),
-        hex(chain)));
+    if ((fragments + 1) * FRAGMENT_ENTRY > fragmentTable.length) {
+      fragmentTable = Arrays.copyOf(fragmentTable, fragmentTable.length * 2);
+    }
+    int e = fragments * FRAGMENT_ENTRY;
+    System.arraycopy(record, at, fragmentTable, e, FRAGMENT_INFO_LENGTH);
+    putInt(fragmentTable, e + FRAGMENT_INFO_LENGTH, infoSeq);
+    System.arraycopy(chain, 0, fragmentTable, e + FRAGMENT_INFO_LENGTH + 4, HASH);
     fragments++;
   }
 
@@ -429,9 +437,21 @@ public final class SealedSegmentWriter implements FragmentSink {
     }
     return Manifests.manifestJson(new Manifests.Fields(
         descriptor, signer.publicKey().keyIdHex(), recipientIds, previousHeaderSha256, start, end,
-        seq, hex(chain), tailHashes(), fragmentTable, initPlaintextLength, plaintextLength,
+        seq, hex(chain), tailHashes(), fragmentEntries(), initPlaintextLength, plaintextLength,
         plaintextDigest != null ? hex(plaintextDigest.digest()) : null, info.tracks(), lastInRecording,
         false, 0));
+  }
+
+  private List<Map<String, Object>> fragmentEntries() {
+    List<Map<String, Object>> list = new ArrayList<>(fragments);
+    byte[] chainAfter = new byte[HASH];
+    for (int i = 0; i < fragments; i++) {
+      int e = i * FRAGMENT_ENTRY;
+      System.arraycopy(fragmentTable, e + FRAGMENT_INFO_LENGTH + 4, chainAfter, 0, HASH);
+      list.add(Manifests.fragmentEntry(fragmentTable, e, getInt(fragmentTable, e + FRAGMENT_INFO_LENGTH),
+          hex(chainAfter)));
+    }
+    return list;
   }
 
   /** Writes the framing of a record into {@link #record} and advances seq. */

@@ -18,7 +18,9 @@ import java.util.Arrays;
  *
  * <p>Memory: NAL bytes are copied once, already length-prefixed, into one growable buffer that
  * is reused for every access unit; parameter sets are re-parsed only when their bytes change. In
- * steady state nothing is allocated per NAL unit or per access unit.
+ * steady state nothing is allocated per NAL unit or per access unit. As an {@link
+ * AnnexBScanner.PieceSink} it takes a slice that spans the scanner's chunks piece by piece, so
+ * that slice is copied once (chunk to buffer), not twice through the scanner's carry.
  *
  * <p>Bad input: a slice whose PPS or SPS has not been seen throws {@link
  * H264FormatException.Reason#MISSING_PARAMETER_SET}; malformed slice headers and parameter sets
@@ -28,7 +30,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe.
  */
-public final class AccessUnitAssembler implements AnnexBScanner.NalUnitSink {
+public final class AccessUnitAssembler implements AnnexBScanner.PieceSink {
   /** Receives each access unit; the view is valid only during the call. */
   @FunctionalInterface
   public interface AccessUnitSink {
@@ -59,6 +61,10 @@ public final class AccessUnitAssembler implements AnnexBScanner.NalUnitSink {
   private byte[] rbsp = new byte[SLICE_HEADER_PREFIX];
   // Whether the access unit being built already holds a slice of its primary picture.
   private boolean hasSlice;
+  // Where the length field of the slice arriving in pieces is in au.data (-1 when none is), and
+  // the slice's stream offset.
+  private int pieceAt = -1;
+  private long pieceStreamOffset;
   private long accessUnits;
   private long malformedSeiUnits;
   private long orphanNalUnits;
@@ -121,15 +127,8 @@ public final class AccessUnitAssembler implements AnnexBScanner.NalUnitSink {
       case NalUnitType.SLICE:
       case NalUnitType.IDR_SLICE:
       case NalUnitType.SLICE_DATA_A:
-        parseSliceHeader(nal);
-        if (hasSlice && slice.startsNewPicture(lastSlice)) {
-          flush();
-        }
-        if (!hasSlice) {
-          hasSlice = true;
-          firstSlice.copyFrom(slice);
-        }
-        lastSlice.copyFrom(slice);
+        parseSliceHeader(nal, true);
+        startSlice();
         break;
       default:
         break; // partitions B/C, end of sequence/stream, filler, extensions: stay where they are
@@ -138,10 +137,61 @@ public final class AccessUnitAssembler implements AnnexBScanner.NalUnitSink {
   }
 
   /**
+   * Takes a slice that spans the scanner's chunks in pieces, when its header can be read from the
+   * bytes that have arrived; other units, and slices with longer headers, come whole.
+   */
+  @Override
+  public boolean begin(NalUnit head) {
+    int type = head.type();
+    if (type != NalUnitType.SLICE && type != NalUnitType.IDR_SLICE) {
+      return false;
+    }
+    try {
+      if (!parseSliceHeader(head, false)) {
+        return false;
+      }
+      startSlice();
+      int len = head.length();
+      int at = reserve(4 + len);
+      startUnit(at, head.streamOffset());
+      System.arraycopy(head.array(), head.offset(), au.data, at + 4, len);
+      pieceAt = at;
+      pieceStreamOffset = head.streamOffset();
+    } catch (H264FormatException e) {
+      throw e.at(head.streamOffset());
+    }
+    return true;
+  }
+
+  @Override
+  public void more(byte[] array, int offset, int length) {
+    int at;
+    try {
+      at = reserve(length);
+    } catch (H264FormatException e) {
+      throw e.at(pieceStreamOffset);
+    }
+    System.arraycopy(array, offset, au.data, at, length);
+  }
+
+  @Override
+  public void end(byte[] array, int offset, int length) {
+    more(array, offset, length);
+    putLength(pieceAt, au.length - pieceAt - 4);
+    pieceAt = -1;
+  }
+
+  /**
    * Ends the stream: hands over the last access unit. Units after the last slice that form no
    * picture are dropped and counted in {@link #orphanNalUnits()}.
+   *
+   * @throws IllegalStateException if a slice is still arriving in pieces (finish the scanner
+   *     first)
    */
   public void finish() {
+    if (pieceAt >= 0) {
+      throw new IllegalStateException("a slice is still arriving: finish the scanner first");
+    }
     if (hasSlice) {
       flush();
     } else {
@@ -181,6 +231,18 @@ public final class AccessUnitAssembler implements AnnexBScanner.NalUnitSink {
     return orphanNalUnits;
   }
 
+  /** A slice whose header is in {@link #slice}: ends the access unit if it starts a new picture. */
+  private void startSlice() {
+    if (hasSlice && slice.startsNewPicture(lastSlice)) {
+      flush();
+    }
+    if (!hasSlice) {
+      hasSlice = true;
+      firstSlice.copyFrom(slice);
+    }
+    lastSlice.copyFrom(slice);
+  }
+
   private void startNewIfPictureSeen() {
     if (hasSlice) {
       flush();
@@ -218,7 +280,16 @@ public final class AccessUnitAssembler implements AnnexBScanner.NalUnitSink {
 
   private void append(NalUnit nal) {
     int len = nal.length();
-    int needed = au.length + 4 + len;
+    int at = reserve(4 + len);
+    startUnit(at, nal.streamOffset());
+    putLength(at, len);
+    System.arraycopy(nal.array(), nal.offset(), au.data, at + 4, len);
+  }
+
+  /** Makes room for {@code bytes} more bytes of the access unit; returns where they go. */
+  private int reserve(int bytes) {
+    int at = au.length;
+    int needed = at + bytes;
     if (needed > maxAccessUnitBytes || needed < 0) {
       throw new H264FormatException(
           H264FormatException.Reason.ACCESS_UNIT_TOO_LARGE,
@@ -227,21 +298,27 @@ public final class AccessUnitAssembler implements AnnexBScanner.NalUnitSink {
     if (needed > au.data.length) {
       au.data = Arrays.copyOf(au.data, (int) Math.min(maxAccessUnitBytes, Math.max(needed, au.data.length * 2L)));
     }
+    au.length = needed;
+    return at;
+  }
+
+  /** Records a NAL unit whose length field is at {@code at}. */
+  private void startUnit(int at, long streamOffset) {
     if (au.nalCount == au.nalOffsets.length) {
       au.nalOffsets = Arrays.copyOf(au.nalOffsets, au.nalCount * 2);
     }
     if (au.nalCount == 0) {
-      au.streamOffset = nal.streamOffset();
+      au.streamOffset = streamOffset;
     }
+    au.nalOffsets[au.nalCount++] = at;
+  }
+
+  private void putLength(int at, int len) {
     byte[] d = au.data;
-    int at = au.length;
     d[at] = (byte) (len >>> 24);
     d[at + 1] = (byte) (len >>> 16);
     d[at + 2] = (byte) (len >>> 8);
     d[at + 3] = (byte) len;
-    System.arraycopy(nal.array(), nal.offset(), d, at + 4, len);
-    au.nalOffsets[au.nalCount++] = at;
-    au.length = needed;
   }
 
   private void updateSps(NalUnit nal) {
@@ -288,19 +365,30 @@ public final class AccessUnitAssembler implements AnnexBScanner.NalUnitSink {
     return Arrays.equals(stored, 0, stored.length, nal.array(), nal.offset(), nal.offset() + nal.length());
   }
 
-  private void parseSliceHeader(NalUnit nal) {
+  /**
+   * Reads the slice header into {@link #slice}, from the unit's first {@link
+   * #SLICE_HEADER_PREFIX} bytes or, if the header is longer, all of them. Returns false if
+   * {@code nal} is only the start of a unit ({@code whole} false) and too short for the header.
+   */
+  private boolean parseSliceHeader(NalUnit nal, boolean whole) {
     int prefix = Math.min(nal.length(), SLICE_HEADER_PREFIX);
-    int n = RbspReader.unescape(nal.array(), nal.offset(), prefix, ensureRbsp(prefix));
-    reader.reset(rbsp, n);
-    try {
-      slice.parse(reader, ppsById, spsById);
-    } catch (H264FormatException e) {
-      if (e.reason() != H264FormatException.Reason.TRUNCATED || prefix == nal.length()) {
-        throw e;
-      }
-      n = RbspReader.unescape(nal.array(), nal.offset(), nal.length(), ensureRbsp(nal.length()));
+    for (int length = prefix; ; length = nal.length()) {
+      int n = RbspReader.unescape(nal.array(), nal.offset(), length, ensureRbsp(length));
       reader.reset(rbsp, n);
-      slice.parse(reader, ppsById, spsById);
+      try {
+        slice.parse(reader, ppsById, spsById);
+        return true;
+      } catch (H264FormatException e) {
+        if (e.reason() != H264FormatException.Reason.TRUNCATED) {
+          throw e;
+        }
+        if (length == nal.length()) {
+          if (whole) {
+            throw e;
+          }
+          return false;
+        }
+      }
     }
   }
 

@@ -11,7 +11,9 @@ import java.util.Arrays;
  * <p>Start codes are {@code 00 00 01}, with any number of leading zero bytes (so {@code 00 00 00
  * 01} is found too); a start code may straddle two chunks. Each NAL unit is handed to the sink as
  * a {@link NalUnit} view: over the caller's chunk when the unit lies wholly inside it (no copy),
- * over the scanner's carry buffer when it spans chunks (one copy of the spanning unit only).
+ * over the scanner's carry buffer when it spans chunks (one copy of the spanning unit only). A
+ * {@link PieceSink} (the {@link AccessUnitAssembler} is one) can take a spanning unit in pieces
+ * instead, straight from each chunk as it arrives, so that nothing is copied here at all.
  *
  * <p>Bad input, and what happens to it:
  *
@@ -40,6 +42,29 @@ public final class AnnexBScanner {
   }
 
   /**
+   * A sink that can also take a NAL unit that spans chunks in pieces, as the chunks arrive: the
+   * scanner then copies none of it. Offered the start of such a unit ({@link #begin}), the sink
+   * either takes it, and gets its further bytes from {@link #more} and the last from {@link
+   * #end}, or declines it and gets the whole unit from {@link #accept} once it ends. Pieces
+   * never hold the unit's trailing zero bytes, and come in stream order: no other unit arrives
+   * between a {@code begin} and its {@code end}. Views and arrays are valid only during the call.
+   */
+  public interface PieceSink extends NalUnitSink {
+    /**
+     * The unit's bytes so far ({@code head}, header byte first; its {@linkplain
+     * NalUnit#streamOffset() stream offset} is the unit's); returns whether the sink takes the
+     * unit in pieces.
+     */
+    boolean begin(NalUnit head);
+
+    /** {@code length} more bytes of the unit begun, from {@code array[offset]}; not its end. */
+    void more(byte[] array, int offset, int length);
+
+    /** The unit's last {@code length} bytes (possibly none): the unit is complete. */
+    void end(byte[] array, int offset, int length);
+  }
+
+  /**
    * Default bound on one NAL unit: 64 MiB. A 4K intra frame at the highest level is a few MiB, so
    * this only trips on input that has stopped being H.264.
    */
@@ -53,6 +78,7 @@ public final class AnnexBScanner {
   private static final long HIGHS = 0x8080808080808080L;
 
   private final NalUnitSink sink;
+  private final PieceSink pieces;
   private final int maxNalUnitBytes;
   private final NalUnit view = new NalUnit();
 
@@ -62,6 +88,12 @@ public final class AnnexBScanner {
   private int carryLength;
   // Whether a start code has been seen, i.e. whether carry holds NAL bytes rather than garbage.
   private boolean inNalUnit;
+  // Whether the unit in progress is going to the PieceSink in pieces: carry then holds only the
+  // zero bytes at its end so far, which may be trailing zeros or the start of a start code.
+  private boolean piecing;
+  // Bytes of the unit in progress handed over in pieces so far.
+  private long pieceBytes;
+  private long piecedNalUnits;
   // Stream offset of carry[0] when inNalUnit.
   private long carryStreamOffset;
   // Bytes fed before the current chunk.
@@ -85,6 +117,7 @@ public final class AnnexBScanner {
       throw new IllegalArgumentException("maxNalUnitBytes must be positive: " + maxNalUnitBytes);
     }
     this.sink = sink;
+    this.pieces = sink instanceof PieceSink p ? p : null;
     this.maxNalUnitBytes = maxNalUnitBytes;
   }
 
@@ -106,7 +139,8 @@ public final class AnnexBScanner {
     if (length == 0) {
       return;
     }
-    int next = carryLength > 0 ? resolveCarry(chunk, offset, end) : offset;
+    int next = piecing ? continuePiece(chunk, offset, end)
+        : carryLength > 0 ? resolveCarry(chunk, offset, end) : offset;
     if (next >= 0 && !inNalUnit) {
       next = firstStartCode(chunk, next, end);
     }
@@ -132,7 +166,9 @@ public final class AnnexBScanner {
       return;
     }
     finished = true;
-    if (inNalUnit) {
+    if (piecing) {
+      endPiece(carry, 0, 0); // what it held were trailing zeros
+    } else if (inNalUnit) {
       emit(carry, 0, carryLength, carryStreamOffset);
       carryLength = 0;
     } else {
@@ -159,6 +195,11 @@ public final class AnnexBScanner {
   /** Bytes skipped because they came before the first start code. */
   public long skippedBytes() {
     return skippedBytes + (inNalUnit ? 0 : carryLength);
+  }
+
+  /** NAL units handed to a {@link PieceSink} in pieces (so not copied) so far. */
+  public long piecedNalUnits() {
+    return piecedNalUnits;
   }
 
   /** Start codes that were directly followed by another start code (empty units, skipped). */
@@ -239,7 +280,110 @@ public final class AnnexBScanner {
       unitStart = q + 3;
     }
     carryStreamOffset = base + unitStart;
-    append(chunk, unitStart, end - unitStart);
+    if (!beginPiece(chunk, unitStart, end)) {
+      append(chunk, unitStart, end - unitStart);
+    }
+  }
+
+  /**
+   * Offers the unit that starts at {@code from} and runs to the chunk's end to the {@link
+   * PieceSink}; when it is taken, carry keeps only its zero bytes at the end.
+   */
+  private boolean beginPiece(byte[] chunk, int from, int end) {
+    if (pieces == null) {
+      return false;
+    }
+    int last = lastNonZero(chunk, from, end);
+    if (last == from || last - from > maxNalUnitBytes || chunk[from] < 0) {
+      return false; // nothing but zeros yet, or an error that the whole unit reports
+    }
+    view.set(chunk, from, last - from, carryStreamOffset);
+    if (!pieces.begin(view)) {
+      return false;
+    }
+    piecing = true;
+    pieceBytes = last - from;
+    carryLength = 0;
+    holdZeros(chunk, last, end);
+    return true;
+  }
+
+  /**
+   * Carries the unit being pieced through a new chunk. Returns the index in the chunk just after
+   * the start code that ends it, or -1 when the whole chunk belongs to it.
+   */
+  private int continuePiece(byte[] chunk, int offset, int end) {
+    int n = carryLength; // zeros only
+    if (n >= 2 && chunk[offset] == 1) {
+      endPiece(carry, 0, 0); // 00 00 | 01
+      return offset + 1;
+    }
+    if (n >= 1 && end - offset >= 2 && chunk[offset] == 0 && chunk[offset + 1] == 1) {
+      endPiece(carry, 0, 0); // 00 | 00 01
+      return offset + 2;
+    }
+    int q = findStartCode(chunk, offset, end);
+    int stop = q < 0 ? end : q;
+    int last = lastNonZero(chunk, offset, stop);
+    if (last > offset) {
+      if (n > 0) {
+        morePiece(carry, 0, n); // the zeros held were the unit's own bytes
+        carryLength = 0;
+      }
+      if (q >= 0) {
+        endPiece(chunk, offset, last - offset);
+        return q + 3;
+      }
+      morePiece(chunk, offset, last - offset);
+      holdZeros(chunk, last, end);
+      return -1;
+    }
+    if (q >= 0) {
+      endPiece(carry, 0, 0); // zeros up to the start code: trailing
+      return q + 3;
+    }
+    holdZeros(chunk, offset, end);
+    return -1;
+  }
+
+  private void morePiece(byte[] array, int from, int length) {
+    pieceBytes += length;
+    checkPieceLength(0);
+    pieces.more(array, from, length);
+  }
+
+  private void endPiece(byte[] array, int from, int length) {
+    pieceBytes += length;
+    checkPieceLength(0);
+    piecing = false;
+    carryLength = 0;
+    nalUnits++;
+    piecedNalUnits++;
+    pieces.end(array, from, length);
+  }
+
+  /** Adds zero bytes at the end of the unit being pieced to carry. */
+  private void holdZeros(byte[] chunk, int from, int end) {
+    checkPieceLength(carryLength + end - from);
+    append(chunk, from, end - from);
+  }
+
+  private void checkPieceLength(long held) {
+    if (pieceBytes + held > maxNalUnitBytes) {
+      throw new H264FormatException(
+          H264FormatException.Reason.NAL_UNIT_TOO_LARGE,
+          "NAL unit exceeds the " + maxNalUnitBytes + "-byte limit",
+          carryStreamOffset);
+    }
+  }
+
+  /** The end of {@code [from, end)} without its trailing zero bytes. */
+  private static int lastNonZero(byte[] b, int from, int end) {
+    int last = end;
+    while (last > from && b[last - 1] == 0) {
+      last--;
+    }
+    return last;
   }
 
   /** Keeps bytes that belong to no unit yet: all of them inside a unit, the last two otherwise. */

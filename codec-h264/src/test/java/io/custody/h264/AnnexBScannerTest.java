@@ -3,6 +3,7 @@ package io.custody.h264;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Random;
@@ -62,6 +63,127 @@ class AnnexBScannerTest {
       chunks[i] = new byte[] {STREAM[i]};
     }
     assertThat(scan(chunks)).isEqualTo(UNITS);
+  }
+
+  /**
+   * Scans with a {@link AnnexBScanner.PieceSink} that reassembles the units it takes in pieces
+   * (all of them when {@code take}) and records the others whole, as {@link #scan} does.
+   */
+  private static List<String> scanInPieces(boolean take, long[] pieced, byte[]... chunks) {
+    List<String> units = new ArrayList<>();
+    ByteArrayOutputStream unit = new ByteArrayOutputStream();
+    long[] start = {-1};
+    AnnexBScanner s = new AnnexBScanner(new AnnexBScanner.PieceSink() {
+      @Override
+      public void accept(NalUnit n) {
+        units.add(n.streamOffset() + ":" + Arrays.toString(n.toByteArray()));
+      }
+
+      @Override
+      public boolean begin(NalUnit head) {
+        assertThat(head.array()[head.offset() + head.length() - 1]).as("head's last byte").isNotZero();
+        unit.reset();
+        unit.write(head.array(), head.offset(), head.length());
+        start[0] = head.streamOffset();
+        return take;
+      }
+
+      @Override
+      public void more(byte[] array, int offset, int length) {
+        assertThat(length).isPositive();
+        unit.write(array, offset, length);
+      }
+
+      @Override
+      public void end(byte[] array, int offset, int length) {
+        unit.write(array, offset, length);
+        units.add(start[0] + ":" + Arrays.toString(unit.toByteArray()));
+      }
+    });
+    for (byte[] c : chunks) {
+      s.feed(c);
+    }
+    s.finish();
+    pieced[0] = s.piecedNalUnits();
+    return units;
+  }
+
+  @Test
+  void unitsTakenInPiecesAreTheSameUnits() {
+    long[] pieced = new long[1];
+    for (int cut = 0; cut <= STREAM.length; cut++) {
+      byte[][] two = {Arrays.copyOf(STREAM, cut), Arrays.copyOfRange(STREAM, cut, STREAM.length)};
+      assertThat(scanInPieces(true, pieced, two)).as("cut at %d", cut).isEqualTo(UNITS);
+      assertThat(scanInPieces(false, pieced, two)).as("declined, cut at %d", cut).isEqualTo(UNITS);
+      assertThat(pieced[0]).isZero();
+    }
+    byte[][] ones = new byte[STREAM.length][];
+    for (int i = 0; i < STREAM.length; i++) {
+      ones[i] = new byte[] {STREAM[i]};
+    }
+    assertThat(scanInPieces(true, pieced, ones)).isEqualTo(UNITS);
+    assertThat(pieced[0]).isEqualTo(UNITS.size());
+  }
+
+  @Test
+  void unitsTakenInPiecesMatchWholeUnitsOnZeroRichData() {
+    Random random = new Random(11);
+    long[] pieced = new long[1];
+    long piecedTotal = 0;
+    for (int round = 0; round < 500; round++) {
+      byte[] b = new byte[3 + random.nextInt(3000)];
+      int zeroOneIn = 2 + random.nextInt(30);
+      for (int i = 0; i < b.length; i++) {
+        int r = random.nextInt(zeroOneIn);
+        b[i] = (byte) (r == 0 ? 0 : r == 1 ? 1 : r == 2 ? 3 : 0x11 + r);
+      }
+      b[0] = 0;
+      b[1] = 0;
+      b[2] = 1;
+      List<byte[]> chunks = new ArrayList<>();
+      for (int pos = 0; pos < b.length; ) {
+        int n = Math.min(b.length - pos, 1 + random.nextInt(round % 3 == 0 ? 4 : 400));
+        chunks.add(Arrays.copyOfRange(b, pos, pos + n));
+        pos += n;
+      }
+      byte[][] c = chunks.toArray(new byte[0][]);
+      assertThat(scanInPieces(true, pieced, c)).as("round %d", round).isEqualTo(scan(b));
+      piecedTotal += pieced[0];
+    }
+    assertThat(piecedTotal).isPositive();
+  }
+
+  @Test
+  void aUnitThatNeverEndsHitsTheSizeBoundInPiecesToo() {
+    long[] took = new long[1];
+    AnnexBScanner s = new AnnexBScanner(new AnnexBScanner.PieceSink() {
+      @Override
+      public void accept(NalUnit n) {}
+
+      @Override
+      public boolean begin(NalUnit head) {
+        took[0]++;
+        return true;
+      }
+
+      @Override
+      public void more(byte[] array, int offset, int length) {}
+
+      @Override
+      public void end(byte[] array, int offset, int length) {}
+    }, 1 << 20);
+    byte[] chunk = new byte[64 * 1024];
+    Arrays.fill(chunk, (byte) 0x5a);
+    s.feed(bytes(0, 0, 1, 0x65, 0x11));
+    assertThatThrownBy(() -> {
+          for (int i = 0; i < 200 * 16; i++) {
+            s.feed(chunk);
+          }
+        })
+        .isInstanceOfSatisfying(H264FormatException.class,
+            e -> assertThat(e.reason()).isEqualTo(H264FormatException.Reason.NAL_UNIT_TOO_LARGE));
+    assertThat(took[0]).isEqualTo(1);
+    assertThat(s.bytesScanned()).isLessThan(2 << 20);
   }
 
   @Test

@@ -162,18 +162,21 @@ class ClipConformanceTest {
   @MethodSource("clips")
   void chunkingDoesNotChangeTheAccessUnits(String clip) throws Exception {
     byte[] data = Clips.bytes(clip);
-    List<String> whole = digest(data, new int[] {data.length});
+    long[] pieced = new long[1];
+    List<String> whole = digest(data, new int[] {data.length}, pieced);
+    assertThat(pieced[0]).as("only the last unit, which ends at finish()").isLessThanOrEqualTo(1);
     Random random = new Random(clip.hashCode());
     int[] sizes = new int[64];
     for (int i = 0; i < sizes.length; i++) {
       sizes[i] = 1 + random.nextInt(i % 4 == 0 ? 4 : 5000);
     }
-    assertThat(digest(data, sizes)).isEqualTo(whole);
-    assertThat(digest(data, new int[] {1})).isEqualTo(whole);
+    assertThat(digest(data, sizes, pieced)).isEqualTo(whole);
+    assertThat(pieced[0]).as("slices taken in pieces").isGreaterThan(1);
+    assertThat(digest(data, new int[] {1}, pieced)).isEqualTo(whole);
   }
 
   /** Per access unit: index, keyframe flag, POC, and a hash of the length-prefixed bytes. */
-  private static List<String> digest(byte[] data, int[] chunkSizes) {
+  private static List<String> digest(byte[] data, int[] chunkSizes, long[] pieced) {
     List<String> out = new ArrayList<>();
     AccessUnitAssembler assembler =
         new AccessUnitAssembler(
@@ -196,6 +199,7 @@ class ClipConformanceTest {
     }
     scanner.finish();
     assembler.finish();
+    pieced[0] = scanner.piecedNalUnits();
     return out;
   }
 }

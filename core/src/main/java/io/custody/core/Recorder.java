@@ -643,7 +643,10 @@ public final class Recorder implements Closeable {
     return configs.size() - 1;
   }
 
-  /** Muxes every frame at the head of the buffer that is ready, while recording. */
+  /**
+   * Muxes the frames at the head of the buffer while recording: audio and metadata at once,
+   * video as {@link #canMuxVideo} allows.
+   */
   private void drain() throws IOException {
     if (state != RecorderState.RECORDING) {
       return;

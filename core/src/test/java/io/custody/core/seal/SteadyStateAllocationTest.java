@@ -1,0 +1,119 @@
+package io.custody.core.seal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.custody.core.Recorder;
+import io.custody.core.SegmentOutput;
+import io.custody.core.Trigger;
+import io.custody.core.mp4.Clips;
+import io.custody.core.mp4.FragmentInfo;
+import io.custody.core.mp4.FragmentSink;
+import io.custody.core.mp4.SegmentInfo;
+import io.custody.h264.AccessUnit;
+import io.custody.h264.AccessUnitAssembler;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The write path allocates nothing per frame: once warm, feeding an access unit that does not
+ * close a fragment (scan, assembly, timestamps, muxing, nothing to seal yet) allocates no byte on
+ * the feeding thread. Closing a fragment (sealing it, signing a checkpoint) and a segment (key
+ * wrap, manifest) do allocate; the write-path benchmark counts them per byte.
+ */
+class SteadyStateAllocationTest {
+  /** Drops what is written. */
+  private static final class NullChannel implements WritableByteChannel {
+    @Override
+    public int write(ByteBuffer src) {
+      int n = src.remaining();
+      src.position(src.limit());
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void framesThatCloseNoFragmentAllocateNothing() throws IOException {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    assertThat(threads.isThreadAllocatedMemoryEnabled()).isTrue();
+    long[] fragments = {0};
+    SealedSegmentWriter.Builder seal =
+        SealedSegmentWriter.builder(Sealing.SIGNER, List.of(Sealing.BACK_OFFICE.publicKey()));
+    SegmentOutput output = d -> {
+      FragmentSink sealed = seal.open(new NullChannel(), d);
+      return new FragmentSink() {
+        @Override
+        public void init(ByteBuffer ftypMoov) throws IOException {
+          sealed.init(ftypMoov);
+        }
+
+        @Override
+        public void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) throws IOException {
+          fragments[0]++;
+          sealed.fragment(prftMoofMdat, info);
+        }
+
+        @Override
+        public void end(SegmentInfo info) throws IOException {
+          sealed.end(info);
+        }
+      };
+    };
+    Recorder recorder = Recorder.builder(output)
+        .fragmentDuration(Duration.ofSeconds(1))
+        .segmentDuration(Duration.ofMinutes(10))
+        .build();
+    recorder.startRecording(Trigger.button());
+    // The 3 s 1080p clip (B-frames, 1 s GOPs), fed one access unit's bytes per call, as an
+    // encoder delivers them; each call completes the access unit before it.
+    byte[] clip = Clips.bytes("bwc-1080p30-high.h264");
+    List<AccessUnit> units = AccessUnitAssembler.readAll(clip);
+    int[] starts = new int[units.size() + 1];
+    for (int i = 0; i < units.size(); i++) {
+      starts[i] = (int) units.get(i).streamOffset();
+    }
+    starts[0] = 0; // the clip's first start code (the others end the chunk before theirs)
+    starts[units.size()] = clip.length;
+    for (int pass = 0; pass < 4; pass++) { // warm: every buffer at its largest, code compiled
+      recorder.feedAnnexB(clip, 0, clip.length);
+    }
+
+    long probe = threads.getCurrentThreadAllocatedBytes();
+    long overhead = threads.getCurrentThreadAllocatedBytes() - probe;
+    List<String> allocating = new ArrayList<>();
+    int quiet = 0;
+    for (int pass = 0; pass < 3; pass++) {
+      for (int i = 0; i < units.size(); i++) {
+        long before = fragments[0];
+        long start = threads.getCurrentThreadAllocatedBytes();
+        recorder.feedAnnexB(clip, starts[i], starts[i + 1] - starts[i]);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - start - overhead;
+        if (fragments[0] == before) {
+          quiet++;
+          if (allocated != 0) {
+            allocating.add("pass " + pass + " unit " + i + ": " + allocated + " B");
+          }
+        }
+      }
+    }
+    recorder.close();
+
+    assertThat(fragments[0]).as("fragments closed while measuring").isGreaterThanOrEqualTo(9);
+    assertThat(quiet).isGreaterThan(200);
+    assertThat(allocating).as("feeds that closed no fragment but allocated").isEmpty();
+  }
+}

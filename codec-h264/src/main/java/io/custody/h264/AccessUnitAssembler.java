@@ -151,11 +151,7 @@ public final class AccessUnitAssembler implements AnnexBScanner.PieceSink {
         return false;
       }
       startSlice();
-      int len = head.length();
-      int at = reserve(4 + len);
-      startUnit(at, head.streamOffset());
-      System.arraycopy(head.array(), head.offset(), au.data, at + 4, len);
-      pieceAt = at;
+      pieceAt = append(head); // its length field is rewritten when the slice ends
       pieceStreamOffset = head.streamOffset();
     } catch (H264FormatException e) {
       throw e.at(head.streamOffset());
@@ -278,12 +274,14 @@ public final class AccessUnitAssembler implements AnnexBScanner.PieceSink {
     hasSlice = false;
   }
 
-  private void append(NalUnit nal) {
+  /** Adds a NAL unit to the access unit; returns where its length field is. */
+  private int append(NalUnit nal) {
     int len = nal.length();
     int at = reserve(4 + len);
     startUnit(at, nal.streamOffset());
     putLength(at, len);
     System.arraycopy(nal.array(), nal.offset(), au.data, at + 4, len);
+    return at;
   }
 
   /** Makes room for {@code bytes} more bytes of the access unit; returns where they go. */

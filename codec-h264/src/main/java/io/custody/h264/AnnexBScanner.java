@@ -303,8 +303,7 @@ public final class AnnexBScanner {
     }
     piecing = true;
     pieceBytes = last - from;
-    carryLength = 0;
-    holdZeros(chunk, last, end);
+    holdZeros(chunk, last, end); // carry is empty here: the previous unit ended before this one
     return true;
   }
 

@@ -144,4 +144,9 @@ final class SealFormat {
   static String hex(byte[] b) {
     return HexFormat.of().formatHex(b);
   }
+
+  /** Hex of {@code b[from, to)}. */
+  static String hex(byte[] b, int from, int to) {
+    return HexFormat.of().formatHex(b, from, to);
+  }
 }

@@ -444,12 +444,11 @@ public final class SealedSegmentWriter implements FragmentSink {
 
   private List<Map<String, Object>> fragmentEntries() {
     List<Map<String, Object>> list = new ArrayList<>(fragments);
-    byte[] chainAfter = new byte[HASH];
     for (int i = 0; i < fragments; i++) {
       int e = i * FRAGMENT_ENTRY;
-      System.arraycopy(fragmentTable, e + FRAGMENT_INFO_LENGTH + 4, chainAfter, 0, HASH);
+      int chainAt = e + FRAGMENT_INFO_LENGTH + 4;
       list.add(Manifests.fragmentEntry(fragmentTable, e, getInt(fragmentTable, e + FRAGMENT_INFO_LENGTH),
-          hex(chainAfter)));
+          hex(fragmentTable, chainAt, chainAt + HASH)));
     }
     return list;
   }
@@ -464,7 +463,7 @@ public final class SealedSegmentWriter implements FragmentSink {
   private List<String> tailHashes() {
     List<String> list = new ArrayList<>(pendingCount);
     for (int i = 0; i < pendingCount; i++) {
-      list.add(hex(Arrays.copyOfRange(pendingHashes, i * HASH, (i + 1) * HASH)));
+      list.add(hex(pendingHashes, i * HASH, (i + 1) * HASH));
     }
     return list;
   }

@@ -1,12 +1,17 @@
 package io.custody.cli;
 
+import io.custody.core.FrameDrop;
+import io.custody.core.FrameEviction;
+import io.custody.core.FrameLoss;
 import io.custody.core.GpsFix;
 import io.custody.core.Recorder;
 import io.custody.core.RecorderListener;
 import io.custody.core.RecorderState;
+import io.custody.core.RecorderStats;
 import io.custody.core.RecordingInfo;
 import io.custody.core.SegmentSummary;
 import io.custody.core.Trigger;
+import io.custody.core.VideoTiming;
 import io.custody.core.crypto.DeviceSigningKey;
 import io.custody.core.crypto.Ed25519;
 import io.custody.core.crypto.KeyFormatException;
@@ -75,12 +80,20 @@ final class RecordCommand implements Callable<Integer> {
   double preEvent;
 
   @Option(names = "--trigger-at", paramLabel = "SECONDS",
-      description = "When the trigger fires; repeatable, each after a stop starts a new recording"
-          + " (default: 0, unless the metadata holds trigger events).")
+      description = "When the trigger fires: at the first access unit whose stream time is SECONDS or"
+          + " later, whatever the input's chunking; repeatable, each after a stop starts a new"
+          + " recording (default: 0, unless the metadata holds trigger events).")
   List<Double> triggerAt = new ArrayList<>();
 
-  @Option(names = "--stop-at", paramLabel = "SECONDS", description = "When recording stops; repeatable (default: end of input).")
+  @Option(names = "--stop-at", paramLabel = "SECONDS",
+      description = "When recording stops: before the first access unit whose stream time is SECONDS or"
+          + " later; repeatable (default: end of input).")
   List<Double> stopAt = new ArrayList<>();
+
+  @Option(names = "--fps", paramLabel = "RATE",
+      description = "Frame rate of a stream without VUI timing: a number (25, 29.97) or a fraction"
+          + " (30000/1001). A stream with VUI timing keeps its own. Default: 30, reported as assumed.")
+  String fps;
 
   @Option(names = "--segment", defaultValue = "60", paramLabel = "SECONDS", description = "Segment length (default ${DEFAULT-VALUE}).")
   double segment;
@@ -109,6 +122,9 @@ final class RecordCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
+  // Pictures lost after a trigger, as the recorder reported them.
+  private final List<FrameLoss> losses = new ArrayList<>();
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -130,9 +146,22 @@ final class RecordCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | IllegalStateException e) {
       err.println("custody record: " + e.getMessage());
     } catch (IOException e) {
-      err.println("custody record: " + e.getMessage());
+      err.println("custody record: " + e.getMessage() + lossText());
     }
     return Main.BAD_INPUT;
+  }
+
+  /** "; N frame(s) lost after the trigger (...)" for every loss reported, or "". */
+  private String lossText() {
+    StringBuilder b = new StringBuilder();
+    for (FrameLoss l : losses) {
+      b.append("; ").append(l.frames()).append(" frame(s) lost after the trigger (")
+          .append(l.reason().jsonName()).append(") in recording ").append(l.recordingId())
+          .append(", segment ").append(l.segmentIndex()).append(", at ")
+          .append(String.format(java.util.Locale.ROOT, "%.3f", l.streamTime().toNanos() / 1e9))
+          .append(" s of stream time");
+    }
+    return b.toString();
   }
 
   private Integer record() throws IOException, InterruptedException {
@@ -148,7 +177,12 @@ final class RecordCommand implements Callable<Integer> {
       List<RecordingInfo> recordings = new ArrayList<>();
       List<SegmentSummary> segments = new ArrayList<>();
       Instant start = Instant.now();
-      Recorder recorder = Recorder.builder(new SealedSegmentOutput(dir, Ed25519.signer(device), keys))
+      Recorder.Builder options = Recorder.builder(new SealedSegmentOutput(dir, Ed25519.signer(device), keys));
+      if (fps != null) {
+        long[] rate = frameRate(fps);
+        options.frameRate(rate[0], rate[1]);
+      }
+      Recorder recorder = options
           .preEvent(Duration.ofMillis(Math.round(preEvent * 1000)))
           .segmentDuration(Duration.ofMillis(Math.round(segment * 1000)))
           .streamStart(start)
@@ -164,6 +198,11 @@ final class RecordCommand implements Callable<Integer> {
             public void segmentClosed(SegmentSummary s) {
               segments.add(s);
               upload.segmentClosed(s.descriptor().recording().id());
+            }
+
+            @Override
+            public void framesDropped(FrameLoss loss) {
+              losses.add(loss);
             }
           })
           .build();
@@ -181,6 +220,20 @@ final class RecordCommand implements Callable<Integer> {
           events.add(Map.of("t", 0.0, "type", "trigger"));
         }
         events.sort(Comparator.comparingDouble(RecordCommand::seconds));
+        // Triggers and stops fire at the exact access unit, inside the recorder; the rest (which
+        // carry their own times) as the stream reaches them.
+        Trigger first = null;
+        for (Map<String, Object> e : events) {
+          Duration at = Duration.ofNanos(Math.round(Math.max(0, seconds(e)) * 1e9));
+          if ("trigger".equals(e.get("type"))) {
+            Trigger t = e.get("source") == null ? Trigger.button() : Trigger.of(triggerSource(e.get("source")));
+            recorder.startRecordingAt(at, t);
+            first = first == null ? t : first;
+          } else if ("stop".equals(e.get("type"))) {
+            recorder.stopRecordingAt(at);
+          }
+        }
+        events.removeIf(e -> "trigger".equals(e.get("type")) || "stop".equals(e.get("type")));
         int audioPos = 0;
         int event = 0;
         byte[] buf = new byte[64 * 1024];
@@ -195,14 +248,9 @@ final class RecordCommand implements Callable<Integer> {
           bar.update(now / 90_000.0, segments.size(), fed, in.size);
         }
         feedAudio(recorder, adts, audioPos, Long.MAX_VALUE);
-        if (events.subList(0, event).stream().noneMatch(e -> "trigger".equals(e.get("type")))) {
-          // the first trigger falls after the last access unit: it fires at the end of the input
-          for (Map<String, Object> e : events.subList(event, events.size())) {
-            if ("trigger".equals(e.get("type"))) {
-              apply(recorder, e, start);
-              break;
-            }
-          }
+        if (recordings.isEmpty() && recorder.state() == RecorderState.BUFFERING && first != null) {
+          // the first trigger falls after the last complete access unit: it fires at the end of the input
+          recorder.startRecording(first);
         }
       } finally {
         recorder.close();
@@ -214,7 +262,13 @@ final class RecordCommand implements Callable<Integer> {
             + (fed == 0 ? " (it was empty)" : ""));
       }
       Optional<UploadReport> uploaded = upload.finish(recordings.stream().map(RecordingInfo::id).toList());
-      report(ref, dir, recordings, segments, recorder.stats().videoFramesWritten(), uploaded);
+      RecorderStats stats = recorder.stats();
+      report(ref, dir, recordings, segments, stats, recorder.videoTiming(), uploaded);
+      if (stats.videoFramesDroppedTotal() > 0 || !stats.accountedFor()) {
+        spec.commandLine().getErr().println("custody record: footage was lost: "
+            + stats.videoFramesDroppedTotal() + " frame(s) dropped after the trigger" + lossText());
+        return Main.BAD_INPUT;
+      }
       if (uploaded.isPresent() && !uploaded.get().complete()) {
         spec.commandLine().getErr().println("custody record: " + uploaded.get().failed().size()
             + " segment(s) not uploaded to " + ref.store + "; they are kept in " + dir
@@ -226,16 +280,32 @@ final class RecordCommand implements Callable<Integer> {
   }
 
   private void report(StoreRef ref, Path dir, List<RecordingInfo> recordings, List<SegmentSummary> segments,
-      long frames, Optional<UploadReport> uploaded) {
+      RecorderStats stats, Optional<VideoTiming> timing, Optional<UploadReport> uploaded) {
     PrintWriter out = spec.commandLine().getOut();
+    long frames = stats.videoFramesSealed();
+    if (timing.isPresent() && timing.get().source() == VideoTiming.Source.DEFAULT) {
+      spec.commandLine().getErr().println("custody record: the stream carries no frame rate (no VUI timing);"
+          + " assumed " + timing.get().numerator() + "/" + timing.get().denominator() + " fps (set it with --fps)");
+    }
     if (json) {
+      Map<String, Object> evicted = new java.util.LinkedHashMap<>();
+      stats.videoFramesEvicted().entrySet().stream().sorted(Map.Entry.comparingByKey())
+          .forEach(e -> evicted.put(e.getKey().jsonName(), e.getValue()));
+      Map<String, Object> dropped = new java.util.LinkedHashMap<>();
+      stats.videoFramesDropped().entrySet().stream().sorted(Map.Entry.comparingByKey())
+          .forEach(e -> dropped.put(e.getKey().jsonName(), e.getValue()));
       Json.ObjectWriter o = Json.object()
           .put("recording", recordings.isEmpty() ? null : recordings.get(0).id())
           .put("recordings", recordings.stream().map(RecordingInfo::id).toList())
           .put("segments", segments.size())
           .put("frames", frames)
+          .put("frames_in", stats.videoFramesFed())
+          .put("frames_sealed", frames)
+          .put("frames_evicted", evicted)
+          .put("frames_dropped", dropped)
           .put("pre_event_ms", recordings.isEmpty() ? 0 : recordings.get(0).preEventMillis())
           .put("store", ref.store.toString());
+      timing.ifPresent(t -> o.put("fps", t.numerator() + "/" + t.denominator()).put("fps_source", t.source().jsonName()));
       uploaded.ifPresent(u -> o.put("uploaded", u.uploaded() + u.alreadyThere()).put("upload_failed", u.failed().size()));
       out.println(o.toString());
     } else {
@@ -244,7 +314,8 @@ final class RecordCommand implements Callable<Integer> {
             segments.stream().filter(s -> s.descriptor().recording().id().equals(r.id())).count(),
             r.preEventMillis() / 1000.0);
       }
-      out.printf("%d frames sealed into %s%n", frames, uploaded.isPresent() ? ref.store : dir);
+      out.printf("%d frames sealed into %s (%d fed, %d evicted before a trigger or keyframe)%n", frames,
+          uploaded.isPresent() ? ref.store : dir, stats.videoFramesFed(), stats.videoFramesEvictedTotal());
     }
     out.flush();
   }
@@ -361,6 +432,29 @@ final class RecordCommand implements Callable<Integer> {
     });
   }
 
+  /** "25", "29.97" or "30000/1001" as a numerator and denominator. */
+  static long[] frameRate(String text) {
+    try {
+      int slash = text.indexOf('/');
+      if (slash >= 0) {
+        long num = Long.parseLong(text.substring(0, slash).trim());
+        long den = Long.parseLong(text.substring(slash + 1).trim());
+        if (num > 0 && den > 0) {
+          return new long[] {num, den};
+        }
+      } else {
+        java.math.BigDecimal rate = new java.math.BigDecimal(text.trim());
+        if (rate.signum() > 0 && rate.scale() <= 6) {
+          java.math.BigDecimal scaled = rate.movePointRight(Math.max(0, rate.scale()));
+          return new long[] {scaled.longValueExact(), java.math.BigInteger.TEN.pow(Math.max(0, rate.scale())).longValueExact()};
+        }
+      }
+    } catch (NumberFormatException | ArithmeticException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--fps takes a positive number or fraction (25, 29.97, 30000/1001): " + text);
+  }
+
   private static double seconds(Map<String, Object> e) {
     return ((Number) e.get("t")).doubleValue();
   }
@@ -389,15 +483,6 @@ final class RecordCommand implements Callable<Integer> {
       r.marker(e.get("label") == null ? null : String.valueOf(e.get("label")), at);
     } else if ("mute".equals(type)) {
       r.mute(Boolean.TRUE.equals(e.get("on")));
-    } else if ("trigger".equals(type)) {
-      if (r.state() != RecorderState.RECORDING) { // a trigger while recording changes nothing
-        Object source = e.get("source");
-        r.startRecording(source == null ? Trigger.button() : Trigger.of(triggerSource(source)));
-      }
-    } else if ("stop".equals(type)) {
-      if (r.state() == RecorderState.RECORDING) {
-        r.stopRecording();
-      }
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.custody.h264;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One access unit (one coded picture, or one field of a field pair, with its parameter sets and
@@ -30,8 +32,14 @@ public final class AccessUnit {
   boolean fieldPic;
   boolean bottomField;
   int picOrderCnt;
+  boolean mmco5;
   SequenceParameterSet sps;
   PictureParameterSet pps;
+  // The decoder's parameter sets by id after this access unit's own (the assembler's tables in a
+  // view, copies in a detached access unit), and how often they had changed by then.
+  SequenceParameterSet[] spsTable;
+  PictureParameterSet[] ppsTable;
+  long parameterSetGeneration;
 
   private static final String[] SLICE_TYPES = {"P", "B", "I", "SP", "SI"};
 
@@ -147,6 +155,44 @@ public final class AccessUnit {
     return pps;
   }
 
+  /**
+   * Whether the picture ends a picture-order-count period without being an IDR: memory
+   * management operation 5 (§8.2.1) resets its POC, and every earlier picture is output before it.
+   */
+  public boolean hasMemoryManagementReset() {
+    return mmco5;
+  }
+
+  /**
+   * How many times the stream had defined or redefined an SPS or PPS by this access unit: equal
+   * values mean the same {@link #decoderConfiguration()}.
+   */
+  public long parameterSetGeneration() {
+    return parameterSetGeneration;
+  }
+
+  /**
+   * Every parameter set the decoder holds at this access unit (after the ones it carries), as an
+   * {@code avcC} record: SPSs and PPSs in ascending id order, PPSs whose SPS is gone left out. A
+   * segment that starts here decodes its later pictures with it even when they use parameter sets
+   * the stream sent long before, and switch between them by id.
+   */
+  public AvcDecoderConfigurationRecord decoderConfiguration() {
+    List<SequenceParameterSet> sps = new ArrayList<>();
+    for (SequenceParameterSet s : spsTable) {
+      if (s != null) {
+        sps.add(s);
+      }
+    }
+    List<PictureParameterSet> pps = new ArrayList<>();
+    for (PictureParameterSet p : ppsTable) {
+      if (p != null && p.spsId() < spsTable.length && spsTable[p.spsId()] != null) {
+        pps.add(p);
+      }
+    }
+    return AvcDecoderConfigurationRecord.of(sps, pps);
+  }
+
   /** A detached copy that stays valid after the callback. */
   public AccessUnit copy() {
     AccessUnit c = new AccessUnit();
@@ -165,8 +211,12 @@ public final class AccessUnit {
     c.fieldPic = fieldPic;
     c.bottomField = bottomField;
     c.picOrderCnt = picOrderCnt;
+    c.mmco5 = mmco5;
     c.sps = sps;
     c.pps = pps;
+    c.spsTable = spsTable.clone();
+    c.ppsTable = ppsTable.clone();
+    c.parameterSetGeneration = parameterSetGeneration;
     return c;
   }
 

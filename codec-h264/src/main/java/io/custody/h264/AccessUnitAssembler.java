@@ -88,6 +88,8 @@ public final class AccessUnitAssembler implements AnnexBScanner.PieceSink {
     this.sink = sink;
     this.maxAccessUnitBytes = maxAccessUnitBytes;
     au.data = new byte[256 * 1024];
+    au.spsTable = spsById;
+    au.ppsTable = ppsById;
   }
 
   @Override
@@ -256,6 +258,7 @@ public final class AccessUnitAssembler implements AnnexBScanner.PieceSink {
     au.bottomField = h.bottomField;
     au.sps = h.sps;
     au.pps = h.pps;
+    au.mmco5 = h.mmco5 && !au.idr;
     au.picOrderCnt = poc.next(h);
     au.keyframe =
         au.idr
@@ -327,6 +330,7 @@ public final class AccessUnitAssembler implements AnnexBScanner.PieceSink {
     }
     SequenceParameterSet sps = SequenceParameterSet.parse(nal.array(), nal.offset(), nal.length());
     spsById[sps.id()] = sps;
+    au.parameterSetGeneration++;
   }
 
   private void updatePps(NalUnit nal) {
@@ -338,6 +342,7 @@ public final class AccessUnitAssembler implements AnnexBScanner.PieceSink {
     PictureParameterSet pps =
         PictureParameterSet.parse(nal.array(), nal.offset(), nal.length(), i -> spsById[i]);
     ppsById[pps.id()] = pps;
+    au.parameterSetGeneration++;
   }
 
   /**

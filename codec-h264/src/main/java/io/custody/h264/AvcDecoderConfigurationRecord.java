@@ -43,6 +43,36 @@ public final class AvcDecoderConfigurationRecord {
     return new AvcDecoderConfigurationRecord(List.of(sps), ppsList);
   }
 
+  /**
+   * A record of several SPSs and the PPSs that refer to them (a stream that switches parameter
+   * sets by id), each list in ascending id order as ISO/IEC 14496-15 requires.
+   *
+   * @throws IllegalArgumentException if a list is empty, out of id order, or a PPS refers to an
+   *     SPS not in the record
+   */
+  public static AvcDecoderConfigurationRecord of(
+      List<SequenceParameterSet> spsList, List<PictureParameterSet> ppsList) {
+    if (spsList.isEmpty() || ppsList.isEmpty()) {
+      throw new IllegalArgumentException("an avcC needs at least one SPS and one PPS");
+    }
+    for (int i = 1; i < spsList.size(); i++) {
+      if (spsList.get(i).id() <= spsList.get(i - 1).id()) {
+        throw new IllegalArgumentException("SPS ids not ascending");
+      }
+    }
+    for (int i = 0; i < ppsList.size(); i++) {
+      PictureParameterSet pps = ppsList.get(i);
+      if (i > 0 && pps.id() <= ppsList.get(i - 1).id()) {
+        throw new IllegalArgumentException("PPS ids not ascending");
+      }
+      if (spsList.stream().noneMatch(s -> s.id() == pps.spsId())) {
+        throw new IllegalArgumentException("PPS " + pps.id() + " refers to SPS " + pps.spsId()
+            + ", which is not in the record");
+      }
+    }
+    return new AvcDecoderConfigurationRecord(spsList, ppsList);
+  }
+
   /** Shorthand for a record of one SPS and one PPS. */
   public static AvcDecoderConfigurationRecord of(SequenceParameterSet sps, PictureParameterSet pps) {
     return of(sps, List.of(pps));

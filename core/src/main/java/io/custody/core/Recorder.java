@@ -15,13 +15,14 @@ import io.custody.core.mp4.FragmentedMp4Writer;
 import io.custody.core.mp4.MetadataTrackConfig;
 import io.custody.core.mp4.SegmentInfo;
 import io.custody.core.mp4.TimedMetadata;
+import io.custody.core.mp4.TrackKind;
+import io.custody.core.mp4.TrackSpan;
 import io.custody.core.mp4.VideoTrackConfig;
 import io.custody.h264.AccessUnit;
 import io.custody.h264.AccessUnitAssembler;
 import io.custody.h264.AnnexBScanner;
 import io.custody.h264.AvcDecoderConfigurationRecord;
 import io.custody.h264.NalUnitType;
-import io.custody.h264.PictureParameterSet;
 import io.custody.h264.SequenceParameterSet;
 import java.io.Closeable;
 import java.io.IOException;
@@ -31,7 +32,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -88,9 +92,14 @@ public final class Recorder implements Closeable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Builder options;
   private final PreEventBuffer buffer;
-  private final List<AvcDecoderConfigurationRecord> configs = new ArrayList<>();
-  private SequenceParameterSet configSps;
-  private PictureParameterSet configPps;
+  // Decoder configurations by id, taken at keyframes (a segment starts with one); pruned to those
+  // a buffered frame or the open segment may still need.
+  private final Map<Integer, Config> configs = new HashMap<>();
+  private int configId = -1;
+  private long configGeneration = -1;
+  // Stream-time events (exact triggers and stops), in time order, and the next one due.
+  private final List<Scheduled> schedule = new ArrayList<>();
+  private int nextScheduled;
   private RecorderState state = RecorderState.BUFFERING;
   private Mode mode = Mode.UNSET;
 
@@ -98,6 +107,7 @@ public final class Recorder implements Closeable {
   private AnnexBScanner scanner;
   private AccessUnitAssembler assembler;
   private VideoTimestamper timestamper;
+  private VideoTiming timing;
   private IOException pendingFailure;
   private long lastTimedDts = Long.MIN_VALUE;
 
@@ -128,7 +138,10 @@ public final class Recorder implements Closeable {
   private long videoFed;
   private long audioFed;
   private long videoWritten;
-  private long videoDropped;
+  private long videoSealed;
+  private long videoDroppedOutputFailed;
+  private long videoBeforeKeyframe; // after a trigger with no keyframe held (the buffer counts the rest)
+  private long videoUntriggeredAtClose;
   private long audioDropped;
   private long segmentsWritten;
   private long recordings;
@@ -193,8 +206,10 @@ public final class Recorder implements Closeable {
         throw new IllegalArgumentException("presentation time " + pts90k + " before decode time " + dts90k);
       }
       lastTimedDts = dts90k;
+      stopsDue(dts90k);
       appendVideo(au, dts90k, true, Math.toIntExact(pts90k - dts90k));
       drain();
+      triggersDue(dts90k);
     } finally {
       lock.unlock();
     }
@@ -330,6 +345,73 @@ public final class Recorder implements Closeable {
   }
 
   /**
+   * Starts a recording at a stream time, exactly: the trigger fires once the first video access
+   * unit whose decode time is {@code streamTime} or later has been fed, as {@link #startRecording}
+   * would then, so the pre-event window is measured back from that picture, however the input is
+   * chunked. A trigger that finds a recording running marks it, as {@link #startRecording} does.
+   * Events fire in time order (stops before triggers at the same picture); ones never reached
+   * when the recorder closes do not fire.
+   *
+   * @param streamTime time since the first access unit fed (0 or more)
+   */
+  public void startRecordingAt(Duration streamTime, Trigger trigger) {
+    Objects.requireNonNull(trigger, "trigger");
+    scheduleAt(streamTime, trigger);
+  }
+
+  /**
+   * Stops the running recording at a stream time, exactly: before the first video access unit
+   * whose decode time is {@code streamTime} or later, which goes to the pre-event window instead.
+   * A stop that finds no recording running does nothing.
+   *
+   * @param streamTime time since the first access unit fed (0 or more)
+   */
+  public void stopRecordingAt(Duration streamTime) {
+    scheduleAt(streamTime, null);
+  }
+
+  private void scheduleAt(Duration streamTime, Trigger trigger) {
+    if (streamTime.isNegative()) {
+      throw new IllegalArgumentException("stream time must not be negative: " + streamTime);
+    }
+    lock.lock();
+    try {
+      checkOpen();
+      Scheduled e = new Scheduled(streamTime.toNanos() * 9 / 100_000, trigger);
+      int at = schedule.size();
+      while (at > nextScheduled && schedule.get(at - 1).time90k > e.time90k) {
+        at--;
+      }
+      schedule.add(at, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A stream-time event: a trigger, or a stop when {@code trigger} is null. */
+  private record Scheduled(long time90k, Trigger trigger) {}
+
+  /** Fires the scheduled events due at a picture decoded at {@code dts}: stops before it is fed. */
+  private void stopsDue(long dts) throws IOException {
+    for (int i = nextScheduled; i < schedule.size() && schedule.get(i).time90k <= dts; i++) {
+      Scheduled e = schedule.get(i);
+      if (e.trigger == null && state == RecorderState.RECORDING) {
+        finishRecording();
+      }
+    }
+  }
+
+  /** ... and triggers after it is fed. */
+  private void triggersDue(long dts) throws IOException {
+    while (nextScheduled < schedule.size() && schedule.get(nextScheduled).time90k <= dts) {
+      Scheduled e = schedule.get(nextScheduled++);
+      if (e.trigger != null) {
+        startRecording(e.trigger);
+      }
+    }
+  }
+
+  /**
    * Stops the running recording: writes out every complete access unit fed so far and closes its
    * last segment. (With Annex-B input the access unit still arriving is complete only when the
    * next one starts; it stays for buffering. At the end of the input, {@link #close} writes it.)
@@ -374,10 +456,34 @@ public final class Recorder implements Closeable {
   public RecorderStats stats() {
     lock.lock();
     try {
-      return new RecorderStats(videoFed, audioFed, videoWritten,
-          videoDropped + buffer.discardedVideoFrames(), audioDropped + buffer.discardedOtherFrames(),
+      Map<FrameEviction, Long> evicted = new EnumMap<>(FrameEviction.class);
+      evicted.put(FrameEviction.PRE_EVENT_WINDOW,
+          buffer.videoFramesGone(PreEventBuffer.OUT_OF_WINDOW) + videoUntriggeredAtClose);
+      evicted.put(FrameEviction.PRE_EVENT_BYTES, buffer.videoFramesGone(PreEventBuffer.OVER_BYTES));
+      evicted.put(FrameEviction.BEFORE_KEYFRAME,
+          buffer.videoFramesGone(PreEventBuffer.BEFORE_KEYFRAME) + videoBeforeKeyframe);
+      Map<FrameDrop, Long> dropped = new EnumMap<>(FrameDrop.class);
+      dropped.put(FrameDrop.OUTPUT_FAILED,
+          videoDroppedOutputFailed + buffer.videoFramesGone(PreEventBuffer.AT_RECORDING_END));
+      long inWriter = videoWritten - videoSealed - videoDroppedOutputFailed;
+      long held = state == RecorderState.CLOSED ? 0 : buffer.videoFramesHeld();
+      return new RecorderStats(videoFed, videoSealed, held + inWriter, evicted, dropped,
+          audioFed, audioDropped + buffer.discardedOtherFrames(),
           buffer.evictedGops(), buffer.payloadBytes(), buffer.allocatedBytes(), segmentsWritten,
           recordings, buffer.newestVideoTime90k() == Long.MIN_VALUE ? -1 : buffer.newestVideoTime90k());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The frame rate raw Annex-B video is timed with, and where it came from; empty before the first
+   * access unit, and for access units fed with the encoder's timestamps.
+   */
+  public Optional<VideoTiming> videoTiming() {
+    lock.lock();
+    try {
+      return Optional.ofNullable(timing);
     } finally {
       lock.unlock();
     }
@@ -411,6 +517,7 @@ public final class Recorder implements Closeable {
         }
         throw e;
       } finally {
+        videoUntriggeredAtClose = buffer.videoFramesHeld();
         state = RecorderState.CLOSED;
         buffer.close();
       }
@@ -453,17 +560,24 @@ public final class Recorder implements Closeable {
     try {
       if (timestamper == null) {
         SequenceParameterSet sps = au.sps();
-        long num = sps.timingInfoPresent() ? sps.frameRateNumerator() : options.frameRateNum;
-        long den = sps.timingInfoPresent() ? sps.frameRateDenominator() : options.frameRateDen;
-        timestamper = new VideoTimestamper(num, den);
+        timing = sps.timingInfoPresent() && sps.frameRateNumerator() > 0 && sps.frameRateDenominator() > 0
+            ? new VideoTiming(sps.frameRateNumerator(), sps.frameRateDenominator(), VideoTiming.Source.STREAM)
+            : new VideoTiming(options.frameRateNum, options.frameRateDen,
+                options.frameRateSet ? VideoTiming.Source.SETTING : VideoTiming.Source.DEFAULT);
+        timestamper = new VideoTimestamper(timing.numerator(), timing.denominator());
       }
       long dts = timestamper.nextDecodeTime();
-      if (au.isIdr()) {
-        timestamper.flush(offsets); // as next() would: every offset is settled before the IDR cuts
+      stopsDue(dts);
+      boolean periodStart = au.isIdr() || au.hasMemoryManagementReset();
+      if (periodStart) {
+        timestamper.flush(offsets); // as next() would: every offset is settled before the cut
       }
       long seq = appendVideo(au, dts, false, 0);
-      timestamper.next(seq, au.isIdr(), au.picOrderCnt(), au.sps().maxNumReorderFrames(), offsets);
+      // a picture with memory management operation 5 opens its period with POC 0 (§8.2.1)
+      int poc = au.hasMemoryManagementReset() ? 0 : au.picOrderCnt();
+      timestamper.next(seq, periodStart, poc, au.sps().maxNumReorderFrames(), offsets);
       drain();
+      triggersDue(dts);
     } catch (IOException e) {
       pendingFailure = e;
     }
@@ -625,23 +739,53 @@ public final class Recorder implements Closeable {
     buffer.setCompositionOffset(seq, cto);
   }
 
+  /**
+   * Every NAL unit the encoder sent for a picture goes into its sample, parameter sets included
+   * (the sample entry is {@code avc3}), so a stream that redefines or switches parameter sets
+   * between pictures decodes exactly; only access unit delimiters are left out.
+   */
   private static boolean keepsNal(int type) {
-    return type != NalUnitType.SPS && type != NalUnitType.PPS && type != NalUnitType.AUD;
+    return type != NalUnitType.AUD;
   }
 
-  /** The id of the access unit's decoder configuration; a new one when SPS or PPS changed. */
+  /**
+   * The id of the decoder configuration a segment starting at this picture would use: taken anew
+   * at a keyframe when the stream's parameter sets changed since the last one. Other pictures get
+   * the current id; their own parameter sets travel in their samples.
+   */
   private int configIdOf(AccessUnit au) {
-    if (au.sps() != configSps || au.pps() != configPps) {
-      AvcDecoderConfigurationRecord record = AvcDecoderConfigurationRecord.of(au.sps(), au.pps());
-      AvcDecoderConfigurationRecord last = configs.isEmpty() ? null : configs.get(configs.size() - 1);
-      if (last == null || !Arrays.equals(last.toByteArray(), record.toByteArray())) {
-        configs.add(record);
+    Config last = configs.get(configId);
+    if (au.isKeyframe() && (last == null || au.parameterSetGeneration() != configGeneration
+        || last.activeSps != au.sps())) {
+      Config c = new Config(au.decoderConfiguration(), au.sps());
+      if (last == null || last.activeSps != c.activeSps
+          || !Arrays.equals(last.record.toByteArray(), c.record.toByteArray())) {
+        configs.put(++configId, c);
+        pruneConfigs();
       }
-      configSps = au.sps();
-      configPps = au.pps();
+      configGeneration = au.parameterSetGeneration();
     }
-    return configs.size() - 1;
+    return configId;
   }
+
+  /** Forgets configurations older than every buffered frame's and the open segment's. */
+  private void pruneConfigs() {
+    int keep = configId;
+    for (int i = 0; i < buffer.size(); i++) {
+      if (buffer.kind(i) == PreEventBuffer.VIDEO) {
+        keep = Math.min(keep, buffer.configId(i));
+        break; // frames are in decode order, so the oldest video frame has the oldest id
+      }
+    }
+    if (recording != null && recording.config >= 0) {
+      keep = Math.min(keep, recording.config);
+    }
+    int oldest = keep;
+    configs.keySet().removeIf(id -> id < oldest);
+  }
+
+  /** A segment's decoder configuration, and the SPS of its first picture (its picture size). */
+  private record Config(AvcDecoderConfigurationRecord record, SequenceParameterSet activeSps) {}
 
   /**
    * Muxes the frames at the head of the buffer while recording: audio and metadata at once,
@@ -718,7 +862,7 @@ public final class Recorder implements Closeable {
     Recording r = recording;
     if (r.info == null) {
       if (!key) {
-        videoDropped++;
+        videoBeforeKeyframe++; // triggered with no keyframe held: the recording starts at the next
         return;
       }
       r.begin(dts, 0);
@@ -728,13 +872,11 @@ public final class Recorder implements Closeable {
         continueRecording(dts);
         r = recording;
       }
-      if (r.writer == null || config != r.config || dts - r.segmentStartDts >= options.segmentTicks
+      if (r.writer == null || !configs.get(config).activeSps.sameBytes(configs.get(r.config).activeSps)
+          || dts - r.segmentStartDts >= options.segmentTicks
           || r.writer.bytesWritten() >= options.segmentMaxBytes) {
         r.rollOver(dts, config);
       }
-    } else if (config != r.config) {
-      videoDropped++; // parameter sets changed without a keyframe: undecodable until one comes
-      return;
     }
     if (r.segmentIndex == 0 && r.segmentVideoFrames == 0) {
       r.startPts = dts + cto;
@@ -765,38 +907,60 @@ public final class Recorder implements Closeable {
 
   /** Flushes the reorder window and the last access unit, writes everything, closes the segment. */
   private void finishRecording() throws IOException {
+    Recording r = recording;
     try {
       if (timestamper != null) {
         timestamper.flush(offsets);
       }
       drain();
-      Recording r = recording;
       if (r.writer != null) {
         long frame = r.lastDts > r.prevDts && r.prevDts != Long.MIN_VALUE
             ? r.lastDts - r.prevDts
             : timestamper != null ? timestamper.ticks(1) : 3000;
         r.closeSegment(r.lastDts + frame, true);
       }
-      if (r.info != null) {
-        options.listener.recordingStopped(r.info);
-      }
-    } finally {
-      recording = null;
-      deferredCount = 0;
-      state = RecorderState.BUFFERING;
-      buffer.endRecording();
+    } catch (IOException | RuntimeException e) {
+      abandonRecording(r, e);
+      throw e;
+    }
+    recording = null;
+    deferredCount = 0;
+    state = RecorderState.BUFFERING;
+    buffer.endRecording();
+    if (r.info != null) {
+      options.listener.recordingStopped(r.info);
     }
   }
 
-  /** The write path failed: the open segment stays unfinished (for recovery) and is released. */
+  /**
+   * The write path failed: the open segment stays unfinished (for recovery) and is released, and
+   * the pictures that went down with it, or were still waiting for it, are counted and reported
+   * as lost.
+   */
   private void abandonRecording(Exception cause) {
-    if (recording != null) {
-      recording.abort(cause);
+    abandonRecording(recording, cause);
+  }
+
+  private void abandonRecording(Recording r, Exception cause) {
+    if (r != null) {
+      r.abort(cause);
     }
     deferredCount = 0; // their pictures went down with the segment
     recording = null;
     state = RecorderState.BUFFERING;
+    long heldBefore = buffer.videoFramesGone(PreEventBuffer.AT_RECORDING_END);
     buffer.endRecording();
+    long lost = videoWritten - videoSealed - videoDroppedOutputFailed
+        + buffer.videoFramesGone(PreEventBuffer.AT_RECORDING_END) - heldBefore;
+    videoDroppedOutputFailed = videoWritten - videoSealed;
+    if (lost > 0 && r != null && r.info != null) {
+      try {
+        options.listener.framesDropped(new FrameLoss(r.info.id(), Math.max(0, r.segmentIndex),
+            FrameDrop.OUTPUT_FAILED, lost, Duration.ofNanos(nowTicks() * 100_000 / 9)));
+      } catch (RuntimeException e) {
+        cause.addSuppressed(e);
+      }
+    }
   }
 
   /** The maximum length was reached at this keyframe: end the recording and continue it. */
@@ -855,10 +1019,11 @@ public final class Recorder implements Closeable {
       config = configId;
       segmentStartDts = dts;
       segmentVideoFrames = 0;
-      AvcDecoderConfigurationRecord record = configs.get(configId);
+      Config c = configs.get(configId);
       segment = new SegmentDescriptor(info, segmentIndex, wallClockAt(dts), options.deviceId, options.operatorId);
       FragmentedMp4Writer.Builder wb =
-          FragmentedMp4Writer.builder(VideoTrackConfig.builder(record).build())
+          FragmentedMp4Writer.builder(VideoTrackConfig.builder(c.record).pictureSize(c.activeSps)
+                  .inBandParameterSets(true).build())
               .metadata(MetadataTrackConfig.builder().build())
               .wallClockStart(wallClockAt(startDts));
       audio = audioConfig != null;
@@ -932,8 +1097,11 @@ public final class Recorder implements Closeable {
     }
   }
 
-  /** Passes everything on and keeps the segment's final info for the listener. */
-  private static final class CapturingSink implements FragmentSink {
+  /**
+   * Passes everything on, counts the pictures of each fragment the output accepted as sealed, and
+   * keeps the segment's final info for the listener.
+   */
+  private final class CapturingSink implements FragmentSink {
     private final FragmentSink delegate;
     SegmentInfo info;
 
@@ -949,6 +1117,10 @@ public final class Recorder implements Closeable {
     @Override
     public void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) throws IOException {
       delegate.fragment(prftMoofMdat, info);
+      TrackSpan video = info.track(TrackKind.VIDEO);
+      if (video != null) {
+        videoSealed += video.sampleCount();
+      }
     }
 
     @Override
@@ -977,6 +1149,7 @@ public final class Recorder implements Closeable {
     private Duration fragmentDuration;
     private long frameRateNum = 30;
     private long frameRateDen = 1;
+    private boolean frameRateSet;
     private Clock clock = Clock.systemUTC();
     private Instant streamStart;
     private String deviceId = "";
@@ -1051,13 +1224,18 @@ public final class Recorder implements Closeable {
       return this;
     }
 
-    /** Frame rate for raw streams without VUI timing (default 30/1). */
+    /**
+     * Frame rate for raw Annex-B streams without VUI timing (default 30/1, which {@link
+     * Recorder#videoTiming()} then reports as {@link VideoTiming.Source#DEFAULT assumed}); a stream
+     * with VUI timing keeps its own.
+     */
     public Builder frameRate(long numerator, long denominator) {
       if (numerator <= 0 || denominator <= 0) {
         throw new IllegalArgumentException("frame rate " + numerator + "/" + denominator);
       }
       this.frameRateNum = numerator;
       this.frameRateDen = denominator;
+      this.frameRateSet = true;
       return this;
     }
 

@@ -13,4 +13,10 @@ public interface RecorderListener {
 
   /** A recording ended: stopped, closed, or continued by another at the maximum length. */
   default void recordingStopped(RecordingInfo recording) {}
+
+  /**
+   * Pictures were lost after a trigger (the segment output failed): always an error. The failure
+   * itself reaches the feeding call as an exception right after this.
+   */
+  default void framesDropped(FrameLoss loss) {}
 }

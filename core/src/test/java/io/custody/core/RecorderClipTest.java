@@ -229,7 +229,7 @@ class RecorderClipTest {
     long bufferedWhileLive = 0;
     for (int pos = 0; pos < clip.length; pos += 4096) {
       recorder.feedAnnexB(clip, pos, Math.min(4096, clip.length - pos));
-      if (recorder.stats().videoFramesWritten() > 10) {
+      if (recorder.stats().videoFramesSealed() > 10) {
         bufferedWhileLive = Math.max(bufferedWhileLive, recorder.stats().bufferPayloadBytes());
       }
     }

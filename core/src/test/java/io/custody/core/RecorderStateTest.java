@@ -91,7 +91,11 @@ class RecorderStateTest {
     feed(r, 20, 120);
     r.stopRecording();
     assertThat(m.frames()).isEqualTo(90); // from keyframe 30 on
-    assertThat(r.stats().videoFramesDiscarded()).isEqualTo(25);
+    // 15 fed before any keyframe, 10 after the trigger before keyframe 30; nothing else is lost
+    assertThat(r.stats().videoFramesEvicted()).containsEntry(FrameEviction.BEFORE_KEYFRAME, 25L)
+        .containsEntry(FrameEviction.PRE_EVENT_WINDOW, 0L);
+    assertThat(r.stats().videoFramesDroppedTotal()).isZero();
+    assertThat(r.stats().accountedFor()).isTrue();
     assertThat(r.state()).isEqualTo(RecorderState.BUFFERING);
   }
 

@@ -35,6 +35,13 @@ public final class PreEventBuffer implements Closeable {
   public static final byte AUDIO = 1;
   public static final byte METADATA = 2;
 
+  /** Why video frames left the buffer without being muxed: indexes of {@link #videoFramesGone}. */
+  public static final int OUT_OF_WINDOW = 0;
+  public static final int OVER_BYTES = 1;
+  public static final int BEFORE_KEYFRAME = 2;
+  /** Still held when a recording ended: only after the recorder abandoned a failed recording. */
+  public static final int AT_RECORDING_END = 3;
+
   private static final byte KEY = 1;
   private static final byte READY = 2;
 
@@ -63,7 +70,8 @@ public final class PreEventBuffer implements Closeable {
   private boolean waitingForKeyframe = true;
   private long newestVideoTime90k = Long.MIN_VALUE;
   private long payloadBytes;
-  private long discardedVideo;
+  private final long[] videoGone = new long[4];
+  private int videoHeld;
   private long discardedOther;
   private long evictedGops;
 
@@ -93,7 +101,7 @@ public final class PreEventBuffer implements Closeable {
     if (keyframe) {
       waitingForKeyframe = false;
     } else if (waitingForKeyframe) {
-      discardedVideo++;
+      videoGone[BEFORE_KEYFRAME]++;
       return -1;
     }
     newestVideoTime90k = dts90k;
@@ -102,16 +110,16 @@ public final class PreEventBuffer implements Closeable {
       while (store.usedBytes() + need > maxBytes && count > 0) {
         if (keyCount < 2 && !keyframe) {
           // The current GOP alone overflows: drop it whole and wait for the next keyframe.
-          discardedVideo += countVideo() + 1;
+          videoGone[OVER_BYTES]++;
           evictedGops++;
-          evictAll();
+          evictAll(OVER_BYTES);
           waitingForKeyframe = true;
           return -1;
         }
-        evictOldestGop();
+        evictOldestGop(OVER_BYTES);
       }
       if (need > maxBytes) {
-        discardedVideo++;
+        videoGone[OVER_BYTES]++;
         waitingForKeyframe = true;
         return -1;
       }
@@ -123,7 +131,7 @@ public final class PreEventBuffer implements Closeable {
     if (!recording) {
       while (keyCount >= 2 && time90k[index(keys[(keyHead + 1) % keys.length])]
           <= newestVideoTime90k - windowTicks) {
-        evictOldestGop();
+        evictOldestGop(OUT_OF_WINDOW);
       }
     }
     return seq;
@@ -164,7 +172,7 @@ public final class PreEventBuffer implements Closeable {
     if (!recording) {
       int need = len + store.overheadPerFrame();
       while (store.usedBytes() + need > maxBytes && keyCount >= 2) {
-        evictOldestGop();
+        evictOldestGop(OVER_BYTES);
       }
       if (store.usedBytes() + need > maxBytes) {
         discardedOther++;
@@ -193,7 +201,7 @@ public final class PreEventBuffer implements Closeable {
   public long beginRecording() {
     recording = true;
     if (keyCount == 0) {
-      evictAll();
+      evictAll(OUT_OF_WINDOW);
       return Long.MIN_VALUE;
     }
     int chosen = 0;
@@ -204,7 +212,7 @@ public final class PreEventBuffer implements Closeable {
       }
     }
     for (int k = 0; k < chosen; k++) {
-      evictOldestGop();
+      evictOldestGop(OUT_OF_WINDOW);
     }
     return time90k[index(keys[keyHead])];
   }
@@ -212,7 +220,7 @@ public final class PreEventBuffer implements Closeable {
   /** Ends a recording once the recorder has drained it: back to buffering, from the next keyframe. */
   public void endRecording() {
     recording = false;
-    evictAll();
+    evictAll(AT_RECORDING_END);
     waitingForKeyframe = true;
   }
 
@@ -280,6 +288,9 @@ public final class PreEventBuffer implements Closeable {
       keyCount--;
     }
     payloadBytes -= length[head];
+    if (kind[head] == VIDEO) {
+      videoHeld--;
+    }
     head = (head + 1) % kind.length;
     count--;
     headSeq++;
@@ -301,9 +312,18 @@ public final class PreEventBuffer implements Closeable {
         + keys.length * 8L;
   }
 
-  /** Video frames discarded: before a keyframe, or a GOP that alone overflowed the byte bound. */
-  public long discardedVideoFrames() {
-    return discardedVideo;
+  /**
+   * Video frames that left (or never entered) the buffer without being muxed, for {@code reason}
+   * ({@link #OUT_OF_WINDOW}, {@link #OVER_BYTES}, {@link #BEFORE_KEYFRAME}, {@link
+   * #AT_RECORDING_END}).
+   */
+  public long videoFramesGone(int reason) {
+    return videoGone[reason];
+  }
+
+  /** Video frames held now. */
+  public int videoFramesHeld() {
+    return videoHeld;
   }
 
   /** Audio and metadata discarded because no keyframe was held or the byte bound was reached. */
@@ -331,28 +351,25 @@ public final class PreEventBuffer implements Closeable {
     store.close();
   }
 
-  private void evictOldestGop() {
+  private void evictOldestGop(int reason) {
     long end = keyCount >= 2 ? keys[(keyHead + 1) % keys.length] : headSeq + count;
     while (headSeq < end) {
-      removeFirst();
+      evictFirst(reason);
     }
     evictedGops++;
   }
 
-  private void evictAll() {
+  private void evictAll(int reason) {
     while (count > 0) {
-      removeFirst();
+      evictFirst(reason);
     }
   }
 
-  private int countVideo() {
-    int n = 0;
-    for (int i = 0; i < count; i++) {
-      if (kind[at(i)] == VIDEO) {
-        n++;
-      }
+  private void evictFirst(int reason) {
+    if (kind[head] == VIDEO) {
+      videoGone[reason]++;
     }
-    return n;
+    removeFirst();
   }
 
   private long push(byte k, byte[] src, int off, int len, long t90k, long tNative, byte f, int cfg)
@@ -372,6 +389,9 @@ public final class PreEventBuffer implements Closeable {
     position[i] = pos;
     count++;
     payloadBytes += len;
+    if (k == VIDEO) {
+      videoHeld++;
+    }
     return headSeq + count - 1;
   }
 

@@ -7,10 +7,12 @@ package io.custody.core.internal;
  * <p>Decode times come from the frame rate: frame {@code n} decodes at {@code n × 90000 × den /
  * num} ticks (exact for any rational rate, no drift). Presentation order comes from picture
  * order count: pictures wait in a window of {@code maxNumReorderFrames + 1}; when it overflows,
- * the one with the lowest (IDR period, POC) is output next, and an IDR outputs everything before
- * it. The k-th picture output is presented at the decode time of frame {@code k + delay}, where
- * {@code delay} is the reorder depth of the first SPS, so presentation never precedes decoding and
- * composition offsets are never negative in a conforming stream.
+ * the one with the lowest (period, POC) is output next. A period starts at an IDR or at a picture
+ * with memory management operation 5, which resets POC: every picture before it is output first
+ * (H.264 §C.4.4). The k-th picture output is presented at the decode time of frame {@code k +
+ * delay}, where {@code delay} is the largest reorder depth seen so far, so presentation never
+ * precedes decoding and composition offsets are never negative in a conforming stream (an SPS
+ * that deepens the window moves later pictures' presentation on, never back).
  *
  * <p>Allocation-free: the window is a pair of small primitive arrays.
  */
@@ -50,13 +52,13 @@ public final class VideoTimestamper {
   /**
    * Takes the next access unit in decoding order and returns its decode time (90 kHz). Its
    * composition offset reaches {@code out} now or after later pictures arrive.
+   *
+   * @param periodStart whether the picture is an IDR or has memory management operation 5
    */
-  public long next(long seq, boolean idr, int picOrderCnt, int maxNumReorderFrames, Output out) {
+  public long next(long seq, boolean periodStart, int picOrderCnt, int maxNumReorderFrames, Output out) {
     int reorder = Math.min(Math.max(maxNumReorderFrames, 0), MAX_WINDOW - 1);
-    if (delay < 0) {
-      delay = reorder;
-    }
-    if (idr) {
+    delay = Math.max(delay, reorder);
+    if (periodStart) {
       flush(out);
       period++;
     } else if (period < 0) {

@@ -825,7 +825,7 @@ public final class FragmentedMp4Writer {
   }
 
   private void writeAvc1(BoxWriter w) {
-    w.start("avc1")
+    w.start(videoConfig.sampleEntryType())
         .zeros(6)
         .u16(1) // data_reference_index
         .zeros(16) // pre_defined, reserved

@@ -71,7 +71,7 @@ class PreEventBufferTest {
       assertThat(b.appendVideo(DATA, 0, 1000, n * FRAME, false, 0)).isEqualTo(-1);
     }
     assertThat(b.appendOther(PreEventBuffer.AUDIO, DATA, 0, 300, 0, 0)).isEqualTo(-1);
-    assertThat(b.discardedVideoFrames()).isEqualTo(29);
+    assertThat(b.videoFramesGone(PreEventBuffer.BEFORE_KEYFRAME)).isEqualTo(29);
     assertThat(b.discardedOtherFrames()).isEqualTo(1);
     assertThat(b.beginRecording()).isEqualTo(Long.MIN_VALUE);
     assertThat(b.appendVideo(DATA, 0, 1000, 29 * FRAME, false, 0)).isEqualTo(-1);
@@ -97,7 +97,10 @@ class PreEventBufferTest {
       b.appendVideo(DATA, 0, frameBytes(n), n * FRAME, n % 30 == 0, 0);
     }
     assertThat(b.size()).isLessThan(30);
-    assertThat(b.discardedVideoFrames()).isPositive();
+    assertThat(b.videoFramesGone(PreEventBuffer.OVER_BYTES)).isPositive();
+    // the overflowing GOP is gone whole; what follows waits for the next keyframe
+    assertThat(b.videoFramesGone(PreEventBuffer.OVER_BYTES) + b.videoFramesGone(PreEventBuffer.BEFORE_KEYFRAME)
+        + b.videoFramesHeld()).isEqualTo(30);
     assertThat(b.size() == 0 || b.isKeyframe(0)).isTrue();
     assertThat(b.appendVideo(DATA, 0, 100, 30 * FRAME, true, 0)).isNotNegative();
   }

@@ -288,10 +288,11 @@ class RecorderClipTest {
   }
 
   @Test
-  void parameterSetsBetweenKeptUnitsAreDroppedFromTheSamples() throws Exception {
-    // The clip's keyframes carry AUD, SPS, PPS, SEI, IDR; moving the SEI (a buffering period,
-    // which needs its SPS first) before the PPS, a legal order, leaves the units a sample keeps
-    // (SEI, IDR) apart in the access unit.
+  void aDelimiterInsideAnAccessUnitIsLeftOutAndTheRestGathered() throws Exception {
+    // The clip's keyframes carry AUD, SPS, PPS, SEI, IDR. Samples keep every unit but the AUD
+    // (parameter sets stay in band), so they are usually one run of the access unit's bytes; with
+    // the AUD moved behind the SPS (an order the assembler tolerates) the kept units are apart,
+    // and the recorder gathers them.
     ByteArrayOutputStream moved = new ByteArrayOutputStream();
     int reordered = 0;
     for (io.custody.h264.AccessUnit au : io.custody.h264.AccessUnitAssembler.readAll(Clips.bytes("aud-sei-720p.h264"))) {
@@ -308,11 +309,11 @@ class RecorderClipTest {
         reordered++;
       }
     }
-    assertThat(reordered).as("keyframes whose SEI moved before the PPS").isGreaterThan(1);
-    Path source = dir.resolve("sei-first.h264");
+    assertThat(reordered).as("keyframes whose AUD moved behind the SPS").isGreaterThan(1);
+    Path source = dir.resolve("aud-inside.h264");
     Files.write(source, moved.toByteArray());
 
-    Path out = dir.resolve("seifirst");
+    Path out = dir.resolve("audinside");
     FileSegmentOutput output = new FileSegmentOutput(out);
     Events events = new Events();
     Recorder recorder = Recorder.builder(output).listener(events).build();
@@ -325,12 +326,12 @@ class RecorderClipTest {
     assertThat(Ffmpeg.frameMd5(file, "0:v")).isEqualTo(Ffmpeg.frameMd5(source, "0:v"));
   }
 
-  /** AUD, SPS, SEI, PPS, then the rest (stable). */
+  /** SPS, AUD, SEI, PPS, then the rest (stable). */
   private static int rank(int nalType) {
     switch (nalType) {
-      case io.custody.h264.NalUnitType.AUD:
-        return 0;
       case io.custody.h264.NalUnitType.SPS:
+        return 0;
+      case io.custody.h264.NalUnitType.AUD:
         return 1;
       case io.custody.h264.NalUnitType.SEI:
         return 2;

@@ -138,7 +138,7 @@ public class ColdStartBenchmark {
       }
     }
     recorder.close();
-    return recorder.stats().videoFramesWritten();
+    return recorder.stats().videoFramesSealed();
   }
 
   @Benchmark

@@ -142,6 +142,6 @@ public class RecorderBenchmark {
   public long recorder(ByteCounter counter) throws IOException {
     WritePathBenchmark.feedClip(recorder, data);
     counter.bytes += data.length;
-    return recorder.stats().videoFramesWritten();
+    return recorder.stats().videoFramesSealed();
   }
 }

@@ -143,7 +143,7 @@ public class WritePathBenchmark {
   private long feed(Recorder r, ByteCounter c) throws IOException {
     feedClip(r, data);
     c.bytes += data.length;
-    return r.stats().videoFramesWritten();
+    return r.stats().videoFramesSealed();
   }
 
   /** Feeds a whole Annex-B clip in 64 KiB chunks, as a pipe from an encoder delivers it. */

@@ -139,7 +139,9 @@ public final class Recorder implements Closeable {
   private long audioFed;
   private long videoWritten;
   private long videoSealed;
-  private long videoDroppedOutputFailed;
+  // Lost when the output failed: pictures written but not sealed, and pictures on their way in.
+  private long videoLostInWriter;
+  private long videoLostPassing;
   private long videoBeforeKeyframe; // after a trigger with no keyframe held (the buffer counts the rest)
   private long videoUntriggeredAtClose;
   private long audioDropped;
@@ -464,8 +466,8 @@ public final class Recorder implements Closeable {
           buffer.videoFramesGone(PreEventBuffer.BEFORE_KEYFRAME) + videoBeforeKeyframe);
       Map<FrameDrop, Long> dropped = new EnumMap<>(FrameDrop.class);
       dropped.put(FrameDrop.OUTPUT_FAILED,
-          videoDroppedOutputFailed + buffer.videoFramesGone(PreEventBuffer.AT_RECORDING_END));
-      long inWriter = videoWritten - videoSealed - videoDroppedOutputFailed;
+          videoLostInWriter + videoLostPassing + buffer.videoFramesGone(PreEventBuffer.AT_RECORDING_END));
+      long inWriter = videoWritten - videoSealed - videoLostInWriter;
       long held = state == RecorderState.CLOSED ? 0 : buffer.videoFramesHeld();
       return new RecorderStats(videoFed, videoSealed, held + inWriter, evicted, dropped,
           audioFed, audioDropped + buffer.discardedOtherFrames(),
@@ -693,10 +695,11 @@ public final class Recorder implements Closeable {
     if (state == RecorderState.RECORDING && buffer.size() == 0 && recording.writer != null
         && canMuxVideo(len, dts90k, key, ctoKnown)) {
       long seq = buffer.passVideo(dts90k);
+      long written = videoWritten;
       try {
         muxVideo(seq, src, runStart, len, dts90k, key, config, ctoKnown, cto);
       } catch (IOException | RuntimeException e) {
-        abandonRecording(e);
+        abandonRecording(recording, e, videoWritten == written ? 1 : 0); // it is in no buffer
         throw e;
       }
       return seq;
@@ -920,7 +923,7 @@ public final class Recorder implements Closeable {
         r.closeSegment(r.lastDts + frame, true);
       }
     } catch (IOException | RuntimeException e) {
-      abandonRecording(r, e);
+      abandonRecording(r, e, 0);
       throw e;
     }
     recording = null;
@@ -938,10 +941,11 @@ public final class Recorder implements Closeable {
    * as lost.
    */
   private void abandonRecording(Exception cause) {
-    abandonRecording(recording, cause);
+    abandonRecording(recording, cause, 0);
   }
 
-  private void abandonRecording(Recording r, Exception cause) {
+  /** @param passing pictures lost on their way to the writer, held nowhere else */
+  private void abandonRecording(Recording r, Exception cause, int passing) {
     if (r != null) {
       r.abort(cause);
     }
@@ -950,9 +954,10 @@ public final class Recorder implements Closeable {
     state = RecorderState.BUFFERING;
     long heldBefore = buffer.videoFramesGone(PreEventBuffer.AT_RECORDING_END);
     buffer.endRecording();
-    long lost = videoWritten - videoSealed - videoDroppedOutputFailed
-        + buffer.videoFramesGone(PreEventBuffer.AT_RECORDING_END) - heldBefore;
-    videoDroppedOutputFailed = videoWritten - videoSealed;
+    long inWriter = videoWritten - videoSealed - videoLostInWriter;
+    long lost = inWriter + passing + buffer.videoFramesGone(PreEventBuffer.AT_RECORDING_END) - heldBefore;
+    videoLostInWriter += inWriter;
+    videoLostPassing += passing;
     if (lost > 0 && r != null && r.info != null) {
       try {
         options.listener.framesDropped(new FrameLoss(r.info.id(), Math.max(0, r.segmentIndex),

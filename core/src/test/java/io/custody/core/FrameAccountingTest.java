@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.custody.core.RecorderClipTest.Events;
 import io.custody.core.mp4.Clips;
 import io.custody.core.mp4.Ffmpeg;
+import io.custody.core.mp4.FragmentInfo;
+import io.custody.core.mp4.FragmentSink;
+import io.custody.core.mp4.SegmentInfo;
 import io.custody.h264.AccessUnit;
 import io.custody.h264.AccessUnitAssembler;
 import io.custody.h264.NalUnitType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -239,6 +243,76 @@ class FrameAccountingTest {
     }
     out.writeBytes(new byte[] {0, 0, 0, 1, NalUnitType.END_OF_STREAM});
     assertThat(roundTrip(out.toByteArray(), "filler")).isEqualTo(units.size());
+  }
+
+  /**
+   * The output fails on its third fragment after a trigger: the pictures of that fragment are
+   * lost, and the recorder says so (listener, counters) before the failure reaches the feeding
+   * call; what follows is buffered again, and every frame stays accounted for.
+   */
+  @Test
+  void anOutputFailureAfterATriggerLosesFramesLoudly() throws Exception {
+    byte[] b = Clips.bytes("bwc-720p30-baseline.h264"); // 120 frames, an IDR every 30
+    FileSegmentOutput files = new FileSegmentOutput(dir.resolve("failing"));
+    SegmentOutput failing = segment -> {
+      FragmentSink sink = files.open(segment);
+      return new FragmentSink() {
+        int fragments;
+
+        @Override
+        public void init(ByteBuffer ftypMoov) throws IOException {
+          sink.init(ftypMoov);
+        }
+
+        @Override
+        public void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) throws IOException {
+          if (++fragments == 3) {
+            throw new IOException("No space left on device");
+          }
+          sink.fragment(prftMoofMdat, info);
+        }
+
+        @Override
+        public void end(SegmentInfo info) throws IOException {
+          sink.end(info);
+        }
+      };
+    };
+    List<FrameLoss> losses = new ArrayList<>();
+    Events events = new Events() {
+      @Override
+      public void framesDropped(FrameLoss loss) {
+        losses.add(loss);
+      }
+    };
+    Recorder r = Recorder.builder(failing).streamStart(START).listener(events).build();
+    r.startRecordingAt(Duration.ZERO, Trigger.button());
+    int pos = 0;
+    IOException failure = null;
+    for (; pos < b.length && failure == null; pos += 4096) {
+      try {
+        r.feedAnnexB(b, pos, Math.min(4096, b.length - pos));
+      } catch (IOException e) {
+        failure = e;
+      }
+    }
+    assertThat(failure).hasMessageContaining("No space left");
+    assertThat(r.state()).isEqualTo(RecorderState.BUFFERING);
+    RecorderStats s = r.stats();
+    assertThat(s.videoFramesSealed()).isEqualTo(60); // two fragments of 30
+    assertThat(losses).hasSize(1);
+    FrameLoss loss = losses.get(0);
+    assertThat(loss.recordingId()).isEqualTo(events.started.get(0).id());
+    assertThat(loss.segmentIndex()).isZero();
+    assertThat(loss.reason()).isEqualTo(FrameDrop.OUTPUT_FAILED);
+    // frames 60-89 in the fragment, and keyframe 90, whose arrival wrote it
+    assertThat(loss.frames()).isEqualTo(31);
+    assertThat(s.videoFramesDropped()).containsEntry(FrameDrop.OUTPUT_FAILED, 31L);
+    assertThat(s.accountedFor()).as("%s", s).isTrue();
+    r.feedAnnexB(b, pos, b.length - pos);
+    r.close();
+    assertThat(r.stats().accountedFor()).as("%s", r.stats()).isTrue();
+    assertThat(r.stats().videoFramesInFlight()).isZero();
   }
 
   /** Records a whole stream in 4 KiB chunks; checks accounting and frames; returns frames sealed. */

@@ -53,7 +53,7 @@ class RecorderClipTest {
   }
 
   /** Collects what the recorder reports. */
-  static final class Events implements RecorderListener {
+  static class Events implements RecorderListener {
     final List<RecordingInfo> started = new ArrayList<>();
     final List<RecordingInfo> stopped = new ArrayList<>();
     final List<SegmentSummary> segments = new ArrayList<>();

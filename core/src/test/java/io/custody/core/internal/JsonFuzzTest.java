@@ -1,0 +1,27 @@
+package io.custody.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.custody.testing.FuzzInvariants;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Coverage-guided fuzzing of {@link Json#parse} (docs/FUZZING.md): any text must parse or fail
+ * with {@link IllegalArgumentException}, in bounded time and memory; what parses writes back to
+ * JSON that parses to the same value. Seeds: a subset of the JSONTestSuite's parsing cases (MIT,
+ * github.com/nst/JSONTestSuite), accepted, refused and implementation-defined ones.
+ */
+class JsonFuzzTest {
+  /** The text, the tree (a small object per value), and the text written back. */
+  private static final FuzzInvariants INVARIANTS = FuzzInvariants.of(256 * 1024, 128, IllegalArgumentException.class);
+
+  @FuzzTest
+  void parse(byte[] utf8) {
+    String text = new String(utf8, StandardCharsets.UTF_8);
+    INVARIANTS.check(utf8.length, () -> {
+      Object value = Json.parse(text);
+      assertThat(Json.parse(Json.write(value))).isEqualTo(value);
+    });
+  }
+}

@@ -43,6 +43,8 @@ public final class Recovery {
    * reported as not repaired.
    *
    * @throws VerificationFailedException if the damage is not a crash's (see above)
+   * @throws SealedFormatException {@link SealedFormatException.Reason#TRUNCATED} if the cut fell
+   *     inside the header: there is nothing to recover
    * @throws FileAlreadyExistsException if {@code repaired} exists
    */
   public static RecoveryReport recover(Path damaged, Path repaired, Signer device) throws IOException {

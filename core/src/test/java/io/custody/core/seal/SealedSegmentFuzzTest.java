@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  *       anything but an intact segment);
  *   <li>{@link SegmentReader#openUnverified} and its record reading fail only with {@link
  *       SealedFormatException} or {@link DecryptionException};
- *   <li>{@link Recovery} repairs or refuses with {@link VerificationFailedException}, and what it
+ *   <li>{@link Recovery} repairs, or refuses with {@link VerificationFailedException} (not a
+ *       crash's damage) or {@link SealedFormatException} (cut inside the header), and what it
  *       writes verifies.
  * </ul>
  *
@@ -78,7 +79,8 @@ class SealedSegmentFuzzTest {
     });
   }
 
-  private static final FuzzInvariants RECOVERING = FuzzInvariants.of(2 << 20, 32, VerificationFailedException.class);
+  private static final FuzzInvariants RECOVERING =
+      FuzzInvariants.of(2 << 20, 32, VerificationFailedException.class, SealedFormatException.class);
 
   @FuzzTest
   void recover(byte[] damaged) throws IOException {

@@ -54,7 +54,9 @@ while read -r name module class method; do
   echo "=== fuzzing $name ($class#$method) for $seconds s; log $log ==="
   # -rss_limit_mb=0: the heap bound (-Xmx) is the memory guard, and the per-input allocation
   # check of io.custody.testing.FuzzInvariants the sharp one.
-  if java -Xmx2g -XX:-OmitStackTraceInFastThrow -cp "$cp" com.code_intelligence.jazzer.Jazzer \
+  # The last two options silence JDK 21+'s warnings about Jazzer's agent and native library.
+  if "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx2g -XX:-OmitStackTraceInFastThrow -XX:+IgnoreUnrecognizedVMOptions \
+      -XX:+EnableDynamicAgentLoading --enable-native-access=ALL-UNNAMED -cp "$cp" com.code_intelligence.jazzer.Jazzer \
       --target_class="$class" --target_method="$method" --instrumentation_includes='io.custody.**' \
       -max_total_time="$seconds" -timeout=60 -rss_limit_mb=0 -artifact_prefix="$inputs/" \
       "$corpus" "$inputs" >"$log" 2>&1; then
@@ -62,6 +64,7 @@ while read -r name module class method; do
   else
     result="FINDING (kept in $inputs; see $log)"
     failed=1
+    sed -n '/== Java Exception/,/^Done /p' "$log" | head -40 >&2
   fi
   runs=$(grep -Eo '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 | awk '{ print $2 " " $5 }' || true)
   if [ -n "$runs" ]; then

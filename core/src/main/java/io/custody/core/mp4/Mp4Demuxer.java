@@ -402,6 +402,12 @@ public final class Mp4Demuxer implements Closeable {
         if (n < 0 || q + (long) n * per > trun[2]) {
           throw new Mp4FormatException(Mp4FormatException.Reason.MALFORMED, "a 'trun' box overruns its 'traf'", moofStart);
         }
+        // Without per-sample fields the count is bounded by nothing in the box: each sample must
+        // then take bytes of the file, or a 20-byte box could fill the sample tables.
+        if (t != null && per == 0 && n > 0 && defaultSize == 0) {
+          throw new Mp4FormatException(Mp4FormatException.Reason.MALFORMED,
+              "a 'trun' box claims " + n + " samples of 0 bytes", moofStart);
+        }
         for (int i = 0; i < n; i++, q += per) {
           int s = defaultSize;
           if ((tf & 0x200) != 0) {

@@ -396,6 +396,11 @@ public final class Mp4Demuxer implements Closeable {
         if ((tf & 0x01) != 0) {
           offset = base + b.getInt(q);
           q += 4;
+          // A signed field: an offset before the file would let tiny samples count up to it.
+          if (offset < 0) {
+            throw new Mp4FormatException(Mp4FormatException.Reason.MALFORMED,
+                "a 'trun' box puts its samples before the start of the file", moofStart);
+          }
         }
         q += (tf & 0x04) != 0 ? 4 : 0;
         int per = Integer.bitCount(tf & 0xf00) * 4;

@@ -2,6 +2,11 @@ package io.custody.cli;
 
 import io.custody.core.internal.Json;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +37,7 @@ final class MetadataFile {
    */
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> read(Path file, Consumer<Map<String, Object>> check) throws IOException {
-    List<String> lines = Files.readAllLines(file);
+    List<String> lines = lines(file);
     String first = lines.stream().filter(l -> !l.isBlank()).findFirst().orElse("").strip();
     boolean csv = !first.isEmpty() && !first.startsWith("{");
     List<String> header = null;
@@ -74,6 +79,29 @@ final class MetadataFile {
       events.add(e);
     }
     return events;
+  }
+
+  /**
+   * The file's lines (split as {@link Files#readAllLines} splits them); bytes that are not UTF-8
+   * are an {@link IllegalArgumentException} naming the file and line, like any other bad line.
+   */
+  private static List<String> lines(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never gives more chars than bytes
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
+    CoderResult result = utf8.decode(in, out, true);
+    if (!result.isError()) {
+      result = utf8.flush(out);
+    }
+    if (result.isError()) {
+      int line = 1;
+      for (int i = 0; i < in.position(); i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw new IllegalArgumentException(file + " line " + line + ": not UTF-8 text (byte " + in.position() + ")");
+    }
+    return out.flip().toString().lines().toList();
   }
 
   private static Map<String, Object> row(List<String> header, List<String> cells) {

@@ -48,6 +48,15 @@ class MetadataFileTest {
   }
 
   @Test
+  void bytesThatAreNotUtf8AreABadLineNamedLikeAnyOther() throws IOException {
+    Path f = dir.resolve("latin1.jsonl");
+    Files.write(f, "{\"t\": 1, \"type\": \"marker\"}\n{\"t\": 2, \"type\": \"marker\", \"label\": \"caf\u00e9\"}\n"
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> MetadataFile.read(f, e -> {})).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("line 2").hasMessageContaining("not UTF-8");
+  }
+
+  @Test
   void badLinesAreNamed() {
     assertThatThrownBy(() -> read("a.csv", "t,kind\n1,gps\n")).hasMessageContaining("line 1").hasMessageContaining("t and type");
     assertThatThrownBy(() -> read("b.csv", "t,type,lat\n1,gps,north\n")).hasMessageContaining("line 2")

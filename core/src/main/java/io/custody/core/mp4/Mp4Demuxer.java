@@ -396,11 +396,22 @@ public final class Mp4Demuxer implements Closeable {
         if ((tf & 0x01) != 0) {
           offset = base + b.getInt(q);
           q += 4;
+          // A signed field: an offset before the file would let tiny samples count up to it.
+          if (offset < 0) {
+            throw new Mp4FormatException(Mp4FormatException.Reason.MALFORMED,
+                "a 'trun' box puts its samples before the start of the file", moofStart);
+          }
         }
         q += (tf & 0x04) != 0 ? 4 : 0;
         int per = Integer.bitCount(tf & 0xf00) * 4;
         if (n < 0 || q + (long) n * per > trun[2]) {
           throw new Mp4FormatException(Mp4FormatException.Reason.MALFORMED, "a 'trun' box overruns its 'traf'", moofStart);
+        }
+        // Without per-sample fields the count is bounded by nothing in the box: each sample must
+        // then take bytes of the file, or a 20-byte box could fill the sample tables.
+        if (t != null && per == 0 && n > 0 && defaultSize == 0) {
+          throw new Mp4FormatException(Mp4FormatException.Reason.MALFORMED,
+              "a 'trun' box claims " + n + " samples of 0 bytes", moofStart);
         }
         for (int i = 0; i < n; i++, q += per) {
           int s = defaultSize;

@@ -19,7 +19,12 @@ public final class DecryptionException extends GeneralSecurityException {
     /** The stream lacks its final record and is not marked recovered: truncated. */
     TRUNCATED,
     /** The decrypted bytes do not hash to the manifest's plaintext SHA-256. */
-    PLAINTEXT_MISMATCH
+    PLAINTEXT_MISMATCH,
+    /**
+     * A fragment's table entry disagrees with the records it spans: altered (only a reader from
+     * {@link SegmentReader#openUnverified}, whose table is unsigned, can meet this).
+     */
+    FRAGMENT_TABLE_MISMATCH
   }
 
   private final Reason reason;

@@ -131,10 +131,7 @@ final class RecordReader {
           kindName(kind) + " record " + expectedSeq + " claims " + length + " bytes", recordOffset);
     }
     bodyLength = (int) length;
-    if (body.length < bodyLength) {
-      body = new byte[Math.max(bodyLength, body.length * 2)];
-    }
-    if (readUpTo(body, 0, bodyLength) < bodyLength) {
+    if (readBody(bodyLength) < bodyLength) {
       throw new SealedFormatException(SealedFormatException.Reason.TRUNCATED,
           "the input ends inside " + kindName(kind) + " record " + expectedSeq, recordOffset);
     }
@@ -171,6 +168,27 @@ final class RecordReader {
     } catch (DigestException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Reads {@code length} body bytes into {@link #body}, growing it (doubling) only as the bytes
+   * arrive: a length field is a claim, so it may not size an allocation before the input has
+   * shown that it holds that much. Returns the bytes read (fewer at the end of the input).
+   */
+  private int readBody(int length) throws IOException {
+    int filled = 0;
+    while (filled < length) {
+      if (filled == body.length) {
+        body = Arrays.copyOf(body, (int) Math.min(length, 2L * body.length));
+      }
+      int want = Math.min(length, body.length) - filled;
+      int r = readUpTo(body, filled, want);
+      filled += r;
+      if (r < want) {
+        break;
+      }
+    }
+    return filled;
   }
 
   private int readUpTo(byte[] b, int off, int len) throws IOException {

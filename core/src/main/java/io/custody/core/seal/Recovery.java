@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -43,6 +44,8 @@ public final class Recovery {
    * reported as not repaired.
    *
    * @throws VerificationFailedException if the damage is not a crash's (see above)
+   * @throws SealedFormatException {@link SealedFormatException.Reason#TRUNCATED} if the cut fell
+   *     inside the header: there is nothing to recover
    * @throws FileAlreadyExistsException if {@code repaired} exists
    */
   public static RecoveryReport recover(Path damaged, Path repaired, Signer device) throws IOException {
@@ -119,6 +122,16 @@ public final class Recovery {
           plaintext += r.bodyLength - TAG;
         } else if (kind == KIND_FRAGMENT_INFO) {
           byte[] b = r.body;
+          // Unsigned after the last checkpoint: kept only if it states the records before it (as
+          // Verifier checks); one that does not is altered, not cut short, so it is refused.
+          if (r.bodyLength != FRAGMENT_INFO_LENGTH || firstSeq < 0 || getInt(b, 0) != fragments.size()
+              || getInt(b, 4) != firstSeq || getLong(b, 8) != fragmentOffset
+              || getUnsignedInt(b, 16) != plaintext - fragmentOffset) {
+            throw new VerificationFailedException(new VerificationReport(false,
+                Optional.of(new VerificationReport.Problem("fragment-info", r.seq, r.recordOffset,
+                    "fragment info disagrees with the records before it")),
+                Optional.of(header), Optional.empty(), r.seq, fragments.size(), 0, r.offset()));
+          }
           fragments.add(Manifests.fragmentEntry(b, 0, r.seq, hex(r.chain)));
           if (fragments.size() == 1) {
             videoBase = getLong(b, 20);

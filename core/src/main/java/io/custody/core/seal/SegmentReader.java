@@ -200,23 +200,47 @@ public final class SegmentReader implements Closeable {
       throw new DecryptionException(DecryptionException.Reason.TRUNCATED, "the segment has no INIT record");
     }
     Entry e = encrypted.get(0);
-    byte[] out = new byte[e.bodyLength - TAG];
+    byte[] out = new byte[plaintextLength(e)];
     decrypt(e, out, 0);
     return out;
   }
 
-  /** Fragment {@code i} ({@code prft} + {@code moof} + {@code mdat}), decrypted. */
+  /**
+   * Fragment {@code i} ({@code prft} + {@code moof} + {@code mdat}), decrypted.
+   *
+   * @throws DecryptionException if a record fails authentication, or (unverified reader only) the
+   *     fragment's table entry does not match the records it spans
+   */
   public byte[] readFragment(int i) throws IOException, DecryptionException {
     SegmentManifest.Fragment f = fragments.get(i);
-    byte[] out = new byte[Math.toIntExact(f.plaintextLength())];
+    // Sized from the records in the file, not from the table's length field (unsigned on an
+    // unverified reader): memory stays bounded by the file.
+    long length = 0;
+    for (Entry e : encrypted) {
+      if (e.seq >= f.firstSeq() && e.seq < f.infoSeq()) {
+        length += plaintextLength(e);
+      }
+    }
+    if (length != f.plaintextLength()) {
+      throw new DecryptionException(DecryptionException.Reason.FRAGMENT_TABLE_MISMATCH, "fragment " + i
+          + " spans records of " + length + " plaintext bytes, but its table entry says " + f.plaintextLength());
+    }
+    byte[] out = new byte[Math.toIntExact(length)];
     int at = 0;
     for (Entry e : encrypted) {
       if (e.seq >= f.firstSeq() && e.seq < f.infoSeq()) {
-        decrypt(e, out, at);
-        at += e.bodyLength - TAG;
+        at += decrypt(e, out, at);
       }
     }
     return out;
+  }
+
+  private static int plaintextLength(Entry e) throws DecryptionException {
+    if (e.bodyLength < TAG) {
+      throw new DecryptionException(DecryptionException.Reason.RECORD_AUTHENTICATION_FAILED,
+          "record " + e.seq + " is too short to hold its authentication tag");
+    }
+    return e.bodyLength - TAG;
   }
 
   /**

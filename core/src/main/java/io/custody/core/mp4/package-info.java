@@ -14,8 +14,11 @@
  * with empty sample tables, {@code mvex}), then per fragment {@code prft} + {@code moof} + {@code
  * mdat}. Track IDs: video 1, audio 2 (if any), metadata last. No edit list is written: the
  * presentation timeline is the composition timeline. Video sample entries are {@code avc1} (SPS
- * and PPS only in {@code avcC}, 4-byte NAL unit lengths, {@code pasp} when the sample aspect
- * ratio is not 1:1), audio {@code mp4a} + {@code esds}, metadata {@code mett}.
+ * and PPS only in {@code avcC}) or, when the track config says {@linkplain
+ * VideoTrackConfig.Builder#inBandParameterSets so} (the {@code Recorder} always does), {@code avc3}
+ * (the {@code avcC} holds the decoder's starting parameter sets and samples may carry more); 4-byte
+ * NAL unit lengths, {@code pasp} when the sample aspect ratio is not 1:1. Audio {@code mp4a} +
+ * {@code esds}, metadata {@code mett}.
  *
  * <h2>Wall clock</h2>
  *

@@ -142,6 +142,8 @@ public final class Recorder implements Closeable {
   // Lost when the output failed: pictures written but not sealed, and pictures on their way in.
   private long videoLostInWriter;
   private long videoLostPassing;
+  // Losses not yet recorded in a segment: the next segment opened records them.
+  private final List<FrameLoss> lossesToRecord = new ArrayList<>();
   private long videoBeforeKeyframe; // after a trigger with no keyframe held (the buffer counts the rest)
   private long videoUntriggeredAtClose;
   private long audioDropped;
@@ -959,9 +961,11 @@ public final class Recorder implements Closeable {
     videoLostInWriter += inWriter;
     videoLostPassing += passing;
     if (lost > 0 && r != null && r.info != null) {
+      FrameLoss loss = new FrameLoss(r.info.id(), Math.max(0, r.segmentIndex), FrameDrop.OUTPUT_FAILED,
+          lost, Duration.ofNanos(nowTicks() * 100_000 / 9));
+      lossesToRecord.add(loss);
       try {
-        options.listener.framesDropped(new FrameLoss(r.info.id(), Math.max(0, r.segmentIndex),
-            FrameDrop.OUTPUT_FAILED, lost, Duration.ofNanos(nowTicks() * 100_000 / 9)));
+        options.listener.framesDropped(loss);
       } catch (RuntimeException e) {
         cause.addSuppressed(e);
       }
@@ -1025,7 +1029,8 @@ public final class Recorder implements Closeable {
       segmentStartDts = dts;
       segmentVideoFrames = 0;
       Config c = configs.get(configId);
-      segment = new SegmentDescriptor(info, segmentIndex, wallClockAt(dts), options.deviceId, options.operatorId);
+      segment = new SegmentDescriptor(info, segmentIndex, wallClockAt(dts), options.deviceId, options.operatorId,
+          lossesToRecord);
       FragmentedMp4Writer.Builder wb =
           FragmentedMp4Writer.builder(VideoTrackConfig.builder(c.record).pictureSize(c.activeSps)
                   .inBandParameterSets(true).build())
@@ -1044,6 +1049,7 @@ public final class Recorder implements Closeable {
         finishedWriter = null;
       }
       sink = new CapturingSink(options.output.open(segment));
+      lossesToRecord.clear(); // the segment's header records them
       writer = wb.open(sink);
     }
 

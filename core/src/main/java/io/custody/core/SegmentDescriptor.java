@@ -1,6 +1,7 @@
 package io.custody.core;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,9 +12,19 @@ import java.util.Objects;
  * @param wallClockStart when the segment's first frame was captured
  * @param deviceId the camera's id from the recorder's options (empty if not set)
  * @param operatorId the officer's id from the recorder's options (empty if not set)
+ * @param framesLostBefore pictures the recorder lost after a trigger since the previous segment it
+ *     opened (a failed output), so that the next sealed segment records the loss; usually empty
  */
 public record SegmentDescriptor(
-    RecordingInfo recording, int index, Instant wallClockStart, String deviceId, String operatorId) {
+    RecordingInfo recording, int index, Instant wallClockStart, String deviceId, String operatorId,
+    List<FrameLoss> framesLostBefore) {
+
+  /** A descriptor with no losses to record. */
+  public SegmentDescriptor(
+      RecordingInfo recording, int index, Instant wallClockStart, String deviceId, String operatorId) {
+    this(recording, index, wallClockStart, deviceId, operatorId, List.of());
+  }
+
   /**
    * The segment's deterministic object key, {@code RECORDING_ID/NNNNN} followed by {@code
    * extension}: the same on every dock and store, which is what makes conditional creates safe.
@@ -27,6 +38,7 @@ public record SegmentDescriptor(
     Objects.requireNonNull(wallClockStart, "wallClockStart");
     Objects.requireNonNull(deviceId, "deviceId");
     Objects.requireNonNull(operatorId, "operatorId");
+    framesLostBefore = List.copyOf(framesLostBefore);
     if (index < 0) {
       throw new IllegalArgumentException("index " + index);
     }

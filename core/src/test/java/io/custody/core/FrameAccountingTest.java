@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.custody.core.RecorderClipTest.Events;
+import io.custody.core.crypto.DeviceSigningKey;
+import io.custody.core.crypto.Ed25519;
+import io.custody.core.crypto.RecipientPrivateKey;
 import io.custody.core.mp4.Clips;
+import io.custody.core.seal.SealedSegmentOutput;
+import io.custody.core.seal.VerificationReport;
+import io.custody.core.seal.Verifier;
 import io.custody.core.mp4.Ffmpeg;
 import io.custody.core.mp4.FragmentInfo;
 import io.custody.core.mp4.FragmentSink;
@@ -253,7 +259,9 @@ class FrameAccountingTest {
   @Test
   void anOutputFailureAfterATriggerLosesFramesLoudly() throws Exception {
     byte[] b = Clips.bytes("bwc-720p30-baseline.h264"); // 120 frames, an IDR every 30
-    FileSegmentOutput files = new FileSegmentOutput(dir.resolve("failing"));
+    DeviceSigningKey device = DeviceSigningKey.generate();
+    SealedSegmentOutput files = new SealedSegmentOutput(dir.resolve("failing"), Ed25519.signer(device),
+        List.of(RecipientPrivateKey.generate().publicKey()));
     SegmentOutput failing = segment -> {
       FragmentSink sink = files.open(segment);
       return new FragmentSink() {
@@ -275,6 +283,11 @@ class FrameAccountingTest {
         @Override
         public void end(SegmentInfo info) throws IOException {
           sink.end(info);
+        }
+
+        @Override
+        public void abort() throws IOException {
+          sink.abort();
         }
       };
     };
@@ -309,10 +322,28 @@ class FrameAccountingTest {
     assertThat(loss.frames()).isEqualTo(31);
     assertThat(s.videoFramesDropped()).containsEntry(FrameDrop.OUTPUT_FAILED, 31L);
     assertThat(s.accountedFor()).as("%s", s).isTrue();
+    // Recording again: the first segment opened after the loss records it in its signed header and
+    // manifest, so the sealed evidence says what was lost, where and when.
     r.feedAnnexB(b, pos, b.length - pos);
+    r.startRecording(Trigger.button());
+    r.feedAnnexB(b, 0, b.length);
     r.close();
     assertThat(r.stats().accountedFor()).as("%s", r.stats()).isTrue();
     assertThat(r.stats().videoFramesInFlight()).isZero();
+    List<SegmentDescriptor> opened = events.segments.stream().map(SegmentSummary::descriptor).toList();
+    assertThat(opened).hasSize(1);
+    assertThat(opened.get(0).recording().id()).isNotEqualTo(loss.recordingId());
+    assertThat(opened.get(0).framesLostBefore()).containsExactly(loss);
+    VerificationReport report = new Verifier(device.publicKey()).verify(files.pathOf(opened.get(0)));
+    assertThat(report.ok()).as(report.summary()).isTrue();
+    JsonNode lost = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(report.manifest().orElseThrow().json()).get("frames_lost");
+    assertThat(lost).hasSize(1);
+    assertThat(lost.get(0).get("recording_id").asText()).isEqualTo(loss.recordingId());
+    assertThat(lost.get(0).get("segment_index").asInt()).isZero();
+    assertThat(lost.get(0).get("reason").asText()).isEqualTo("output_failed");
+    assertThat(lost.get(0).get("frames").asLong()).isEqualTo(31);
+    assertThat(lost.get(0).get("stream_time_ms").asLong()).isEqualTo(3000); // frame 90 at 30 fps
   }
 
   /** Records a whole stream in 4 KiB chunks; checks accounting and frames; returns frames sealed. */

@@ -31,6 +31,11 @@ public final class Json {
       return this;
     }
 
+    /** Adds the member unless {@code value} is null (an optional member is left out, not null). */
+    public ObjectWriter putIfPresent(String name, Object value) {
+      return value == null ? this : put(name, value);
+    }
+
     @Override
     public String toString() {
       return sb + "}";

@@ -2,6 +2,7 @@ package io.custody.core.seal;
 
 import static io.custody.core.seal.SealFormat.*;
 
+import io.custody.core.FrameLoss;
 import io.custody.core.SegmentDescriptor;
 import io.custody.core.internal.Json;
 import io.custody.core.mp4.TrackSpan;
@@ -39,6 +40,7 @@ final class Manifests {
     final boolean lastInRecording;
     final boolean recovered;
     final long lostBytes;
+    final List<Object> framesLost;
 
     Fields(SegmentDescriptor d, String deviceKeyId, List<String> recipients, byte[] previousHeaderSha256,
         Instant start, Instant end, int records, String chain, List<String> tailHashes,
@@ -49,7 +51,8 @@ final class Manifests {
           previousHeaderSha256, d.deviceId(), d.operatorId(), deviceKeyId,
           trigger(d.recording().trigger().source().name(), d.recording().trigger().detail()),
           recipients, start, end, records, chain, tailHashes, fragments, initPlaintextLength,
-          plaintextLength, plaintextSha256, trackEntries(tracks), lastInRecording, recovered, lostBytes);
+          plaintextLength, plaintextSha256, trackEntries(tracks), lastInRecording, recovered, lostBytes,
+          framesLost(d));
     }
 
     Fields(String recordingId, int segmentIndex, String previousRecordingId, byte[] previousHeaderSha256,
@@ -58,7 +61,7 @@ final class Manifests {
         List<String> tailHashes, List<Map<String, Object>> fragments, long initPlaintextLength,
         long plaintextLength,
         String plaintextSha256, List<Map<String, Object>> tracks, boolean lastInRecording,
-        boolean recovered, long lostBytes) {
+        boolean recovered, long lostBytes, List<Object> framesLost) {
       this.recordingId = recordingId;
       this.segmentIndex = segmentIndex;
       this.previousRecordingId = previousRecordingId;
@@ -81,7 +84,26 @@ final class Manifests {
       this.lastInRecording = lastInRecording;
       this.recovered = recovered;
       this.lostBytes = lostBytes;
+      this.framesLost = framesLost;
     }
+  }
+
+  /** The descriptor's losses as JSON entries, or null when there are none (the member is left out). */
+  static List<Object> framesLost(SegmentDescriptor d) {
+    if (d.framesLostBefore().isEmpty()) {
+      return null;
+    }
+    List<Object> out = new ArrayList<>();
+    for (FrameLoss l : d.framesLostBefore()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("recording_id", l.recordingId());
+      m.put("segment_index", (long) l.segmentIndex());
+      m.put("reason", l.reason().jsonName());
+      m.put("frames", l.frames());
+      m.put("stream_time_ms", l.streamTime().toMillis());
+      out.add(m);
+    }
+    return out;
   }
 
   /** The header's descriptor JSON: the context members of the manifest, known at the start. */
@@ -92,6 +114,7 @@ final class Manifests {
         .put("trigger", trigger(d.recording().trigger().source().name(), d.recording().trigger().detail()))
         .put("previous_recording_id", d.recording().previousRecordingId().orElse(null))
         .put("previous_header_sha256", previousHeaderSha256 == null ? null : hex(previousHeaderSha256))
+        .putIfPresent("frames_lost", framesLost(d))
         .toString();
   }
 
@@ -163,6 +186,7 @@ final class Manifests {
         .put("last_in_recording", f.lastInRecording)
         .put("recovered", f.recovered)
         .put("lost_bytes", f.lostBytes)
+        .putIfPresent("frames_lost", f.framesLost)
         .toString();
   }
 

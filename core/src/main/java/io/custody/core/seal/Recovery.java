@@ -191,7 +191,7 @@ public final class Recovery {
         previousHeader == null ? null : java.util.HexFormat.of().parseHex(previousHeader),
         (String) context.get("device_id"), (String) context.get("operator_id"), header.deviceKeyIdHex(),
         trigger, recipients, start, end, keptRecords, hex(chainAtCut), tail, fragments, initLength,
-        plaintextAtCut, null, tracks, false, true, size - cut));
+        plaintextAtCut, null, tracks, false, true, size - cut, framesLost(context)));
 
     Path part = repaired.resolveSibling("." + repaired.getFileName() + ".recovering");
     try (InputStream in = Files.newInputStream(damaged);
@@ -233,6 +233,12 @@ public final class Recovery {
   }
 
   @SuppressWarnings("unchecked")
+  /** The losses the header's descriptor recorded, or null when it recorded none. */
+  @SuppressWarnings("unchecked")
+  private static List<Object> framesLost(Map<String, Object> context) {
+    return context.get("frames_lost") instanceof List<?> l ? (List<Object>) l : null;
+  }
+
   private static Map<String, Object> descriptor(SegmentHeader header) throws SealedFormatException {
     try {
       return (Map<String, Object>) Json.parse(header.descriptorJson());

@@ -18,7 +18,6 @@ import io.custody.core.mp4.Mp4FormatException;
 import io.custody.core.upload.UploadReport;
 import io.custody.core.seal.SealedSegmentOutput;
 import io.custody.h264.H264FormatException;
-import io.custody.storage.StorageFullException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -130,9 +129,6 @@ final class RecordCommand implements Callable<Integer> {
       err.println("custody record: the audio is not valid AAC ADTS: " + e.getMessage());
     } catch (IllegalArgumentException | IllegalStateException e) {
       err.println("custody record: " + e.getMessage());
-    } catch (StorageFullException e) {
-      err.println("custody record: " + e.getMessage() + " (the segments sealed before it are complete;"
-          + " upload them to make room, then 'custody recover' closes the last)");
     } catch (IOException e) {
       err.println("custody record: " + e.getMessage());
     }

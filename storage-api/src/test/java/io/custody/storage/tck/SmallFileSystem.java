@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -39,10 +40,30 @@ public final class SmallFileSystem implements AutoCloseable {
   public void close() throws IOException, InterruptedException {
     Result r = run("umount", dir.toString());
     if (r.exit != 0) {
-      // busy: a file is still open (a failed test's). Detach it anyway, so no mount is left behind.
+      // Busy: a file on it is still open (a leak, or a failed test's). Name them, and detach it
+      // anyway so no mount is left behind.
+      String open = openFiles();
       Result lazy = run("umount", "--lazy", dir.toString());
-      throw new IOException("umount " + dir + " failed (" + r.output + "); detached lazily: " + lazy.exit);
+      throw new IOException("umount " + dir + " failed (" + r.output + "); files this process holds open there: "
+          + open + "; detached lazily: " + (lazy.exit == 0));
     }
+  }
+
+  private String openFiles() throws IOException {
+    StringBuilder b = new StringBuilder();
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds) {
+        try {
+          Path target = Files.readSymbolicLink(fd);
+          if (target.startsWith(dir)) {
+            b.append(target).append(' ');
+          }
+        } catch (IOException closedMeanwhile) {
+          // not open any more
+        }
+      }
+    }
+    return b.toString().trim();
   }
 
   private record Result(int exit, String output) {}

@@ -42,14 +42,16 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CLIPS="$HERE/clips"
 ORACLE="$HERE/ffprobe-oracle.py"
-MAX_BYTES=5500000   # budget for clips + oracles
+MAX_BYTES=5500000   # budget for these clips + oracles (make-clips-openh264.sh has its own)
 
 for tool in ffmpeg ffprobe python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
 done
 
 mkdir -p "$CLIPS"
-rm -f "$CLIPS"/*.h264 "$CLIPS"/*.aac "$CLIPS"/*.expected.json   # no stale clips
+# no stale clips (make-clips-openh264.sh's openh264-* clips are its own)
+find "$CLIPS" -maxdepth 1 -type f \( -name '*.h264' -o -name '*.aac' -o -name '*.expected.json' \) \
+  ! -name 'openh264-*' -delete
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
@@ -184,10 +186,9 @@ cat "$TMP/sps-a.h264" "$TMP/sps-b.h264" > "$CLIPS/sps-change.h264"
   -c:a aac -profile:a aac_low -b:a 96k -ar 48000 -ac 2 -f adts "$CLIPS/bwc-1080p30-audio.aac"
 
 # --- oracles -----------------------------------------------------------------------
-rm -f "$CLIPS"/*.expected.json
-python3 "$ORACLE" "$CLIPS"/*.h264 "$CLIPS"/*.aac
+find "$CLIPS" -maxdepth 1 \( -name '*.h264' -o -name '*.aac' \) ! -name 'openh264-*' -exec python3 "$ORACLE" {} +
 
-total=$(cat "$CLIPS"/* | wc -c)
+total=$(find "$CLIPS" -maxdepth 1 -type f ! -name 'openh264-*' -exec cat {} + | wc -c)
 echo "total size of $CLIPS: $total bytes"
 if [ "$total" -gt "$MAX_BYTES" ]; then
   echo "size budget exceeded: $total > $MAX_BYTES bytes" >&2

@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.custody.cli.EvidenceCommandsTest.Result;
-import io.custody.core.crypto.DevicePublicKey;
-import io.custody.core.seal.Verifier;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What goes into {@code record} besides an Annex-B file (an MP4, an empty pipe, a cut-short MP4,
- * a store that is not a directory, a disk that fills up), and what comes out of {@code inspect}
- * and {@code export --force}.
+ * a store that is not a directory), and what comes out of {@code inspect} and {@code export
+ * --force}. A disk that fills up: {@link FullDiskRecordTest}.
  */
 class RecordSourcesTest {
   @TempDir Path dir;
@@ -151,47 +149,6 @@ class RecordSourcesTest {
     assertThat(v.exit()).as(v.out() + v.err()).isZero();
     assertThat(sealedFiles(spool)).isEmpty(); // released once verified in the store
     assertThat(spool.resolve(id)).doesNotExist();
-  }
-
-  @Test
-  void aFullDiskIsAOneLineErrorAndLeavesNothingThatLooksComplete() throws Exception {
-    Path mount = Files.createDirectory(dir.resolve("small"));
-    Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.toString())
-        .redirectErrorStream(true).start();
-    String why = new String(m.getInputStream().readAllBytes());
-    assertThat(m.waitFor(30, TimeUnit.SECONDS) && m.exitValue() == 0)
-        .as("this test mounts a 1 MiB tmpfs and needs root: %s", why).isTrue();
-    try {
-      Path store = mount.resolve("ev");
-      Result r = run(record(CLIPS.resolve("bwc-1080p30-high.h264").toString(), "file:" + store));
-      assertThat(r.exit()).isEqualTo(Main.BAD_INPUT);
-      assertThat(r.err().trim().lines()).hasSize(1).first().asString().contains("No space left");
-      Verifier verifier = new Verifier(DevicePublicKey.fromPem(Files.readString(keys.resolve("device.pub"))));
-      List<Path> done = sealedFiles(store);
-      for (Path p : done) {
-        assertThat(verifier.verify(p).complete()).as("%s looks complete, so it must be", p).isTrue();
-      }
-      assertThat(done).hasSizeLessThan(3); // the 1.7 MB clip cannot all fit
-      Result v = run("verify", "--device-pub", keys.resolve("device.pub").toString(), "file:" + store);
-      assertThat(v.exit()).isEqualTo(Main.BAD_INPUT); // the recording is incomplete, and says so
-    } finally {
-      StringBuilder openFiles = new StringBuilder();
-      try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-        for (Path fd : fds.toList()) {
-          try {
-            Path target = Files.readSymbolicLink(fd);
-            if (target.startsWith(mount)) {
-              openFiles.append(target).append(' ');
-            }
-          } catch (java.io.IOException gone) {
-            // closed meanwhile
-          }
-        }
-      }
-      Process u = new ProcessBuilder("umount", mount.toString()).redirectErrorStream(true).start();
-      String log = new String(u.getInputStream().readAllBytes()) + "; files left open: " + openFiles;
-      assertThat(u.waitFor(30, TimeUnit.SECONDS) && u.exitValue() == 0).as("umount: %s", log).isTrue();
-    }
   }
 
   @Test

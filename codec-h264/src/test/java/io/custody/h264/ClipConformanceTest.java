@@ -39,7 +39,13 @@ class ClipConformanceTest {
     if (want.get("sps").size() == 1) {
       assertThat(s.levelIdc()).as("stream level").isEqualTo(want.get("level_idc").asInt());
     }
-    assertThat(s.fps()).as("fps").isEqualTo(want.get("fps").asDouble());
+    if (want.get("sps").get(0).path("timing_info_present_flag").asInt() == 1) {
+      assertThat(s.fps()).as("fps").isEqualTo(want.get("fps").asDouble());
+    } else {
+      // No VUI timing (OpenH264's clips): ffprobe's 25 fps is its raw H.264 demuxer's default
+      // -framerate, not a fact of the stream; the parser reports the rate as not signalled.
+      assertThat(s.fps()).as("fps of a stream without VUI timing").isZero();
+    }
     assertThat(s.accessUnits()).as("access units").isEqualTo(want.get("access_units").asLong());
     List<Long> keyframes = new ArrayList<>();
     want.get("keyframes").forEach(k -> keyframes.add(k.asLong()));

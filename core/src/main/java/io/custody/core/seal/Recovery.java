@@ -4,6 +4,7 @@ import static io.custody.core.seal.SealFormat.*;
 
 import io.custody.core.crypto.Signer;
 import io.custody.core.internal.Json;
+import io.custody.storage.StorageFullException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,8 @@ import java.util.Set;
  * <p>The original is never modified: the repaired segment is written to a new file (through a
  * temporary name, renamed when complete). A segment that fails for any reason other than being cut
  * short (an altered record, a bad signature) is refused: that is tampering, not a crash.
+ * Recovering needs room for the repaired copy (at most the damaged segment's size); on a full disk
+ * it raises {@link StorageFullException} and leaves nothing but the untouched original.
  */
 public final class Recovery {
   /** Verification failures that a crash can cause: the object simply ends early. */
@@ -57,8 +60,13 @@ public final class Recovery {
         throw new FileAlreadyExistsException(repaired.toString());
       }
       Path part = repaired.resolveSibling("." + repaired.getFileName() + ".recovering");
-      Files.copy(damaged, part, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(part, repaired, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        Files.copy(damaged, part, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(part, repaired, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        Files.deleteIfExists(part);
+        throw StorageFullException.onLocalDisk(e, part);
+      }
       return new RecoveryReport(false, size, size, 0, report.fragments(), false);
     }
     String check = report.problem().orElseThrow().check();
@@ -221,14 +229,17 @@ public final class Recovery {
       System.arraycopy(FOOTER_MAGIC, 0, footer, 0, 8);
       putLong(footer, 8, cut);
       out.write(footer);
+      try (var channel = java.nio.channels.FileChannel.open(part, StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      Files.move(part, repaired, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(part);
+      if (e instanceof IOException) {
+        throw StorageFullException.onLocalDisk((IOException) e, part);
+      }
       throw e;
     }
-    try (var channel = java.nio.channels.FileChannel.open(part, StandardOpenOption.WRITE)) {
-      channel.force(true);
-    }
-    Files.move(part, repaired, StandardCopyOption.ATOMIC_MOVE);
     return new RecoveryReport(true, size, cut, size - cut, fragments.size(), partial);
   }
 

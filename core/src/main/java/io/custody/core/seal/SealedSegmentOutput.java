@@ -7,6 +7,7 @@ import io.custody.core.crypto.Signer;
 import io.custody.core.mp4.FragmentInfo;
 import io.custody.core.mp4.FragmentSink;
 import io.custody.core.mp4.SegmentInfo;
+import io.custody.storage.StorageFullException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,6 +29,11 @@ import java.util.Objects;
  * is on disk), forced to storage after every fragment's
  * checkpoint is written (so a power cut loses at most the fragment in progress, which {@link
  * Recovery} then proves), and renamed to its final name when its manifest is written.
+ *
+ * <p>A full disk raises {@link StorageFullException} from the call that hit it. The segment being
+ * written keeps its .part name (never the final one), its file closed, with every fragment
+ * completed before; {@code recover} closes it once there is room for the closed copy. A segment
+ * whose header did not fit leaves nothing.
  */
 public final class SealedSegmentOutput implements SegmentOutput {
   private final Path directory;
@@ -69,13 +75,18 @@ public final class SealedSegmentOutput implements SegmentOutput {
   @Override
   public FragmentSink open(SegmentDescriptor segment) throws IOException {
     Path target = pathOf(segment);
-    Files.createDirectories(target.getParent());
     Path part = target.resolveSibling("." + target.getFileName() + ".part");
     // The signed header is written under a third name and renamed to .part: so a .part file (what
     // recover works on) always starts with a complete header, wherever a crash falls.
     Path opening = target.resolveSibling("." + target.getFileName() + ".new");
-    FileChannel channel = FileChannel.open(opening, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE);
+    FileChannel channel;
+    try {
+      Files.createDirectories(target.getParent());
+      channel = FileChannel.open(opening, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw StorageFullException.onLocalDisk(e, opening);
+    }
     byte[] previous;
     synchronized (lastHeader) {
       previous = segment.index() == 0 ? null : lastHeader.get(segment.recording().id());
@@ -95,6 +106,9 @@ public final class SealedSegmentOutput implements SegmentOutput {
     } catch (IOException | RuntimeException e) {
       channel.close();
       Files.deleteIfExists(opening);
+      if (e instanceof IOException) {
+        throw StorageFullException.onLocalDisk((IOException) e, opening);
+      }
       throw e;
     }
     synchronized (open) {
@@ -129,7 +143,10 @@ public final class SealedSegmentOutput implements SegmentOutput {
         channel.close();
       }
 
-      /** A write failed (e.g. the disk is full): the recorder cannot go on with this segment. */
+      /**
+       * A write failed (e.g. the disk is full, raised as {@link StorageFullException}): the
+       * recorder cannot go on with this segment, which stays as .part for recovery.
+       */
       private void abandon(Exception e) throws IOException {
         try {
           abort();
@@ -137,7 +154,7 @@ public final class SealedSegmentOutput implements SegmentOutput {
           e.addSuppressed(suppressed);
         }
         if (e instanceof IOException) {
-          throw (IOException) e;
+          throw StorageFullException.onLocalDisk((IOException) e, part);
         }
         throw (RuntimeException) e;
       }
@@ -150,8 +167,10 @@ public final class SealedSegmentOutput implements SegmentOutput {
         try (FileChannel c = channel) {
           writer.end(info);
           c.force(true);
+          Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          throw StorageFullException.onLocalDisk(e, part);
         }
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
       }
     };
   }

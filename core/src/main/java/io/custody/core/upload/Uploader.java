@@ -9,6 +9,7 @@ import io.custody.storage.ObjectExistsException;
 import io.custody.storage.Retention;
 import io.custody.storage.RetentionException;
 import io.custody.storage.StorageException;
+import io.custody.storage.StorageFullException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,7 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * reported, never overwritten.
  *
  * <p>Resumable: the journal is a set of small objects in the source store (under {@link
- * #JOURNAL_PREFIX}), so a killed uploader re-run on the same stores picks up where it was. Bounded
+ * #JOURNAL_PREFIX}), so a killed uploader re-run on the same stores picks up where it was. A
+ * source too full to take a mark is uploaded from all the same (the destination's copy is what
+ * proves an object done), so releasing local copies empties a full flash. Bounded
  * concurrency, retries with exponential backoff on transient errors, an optional bandwidth cap
  * shared by all workers. {@link #run} is blocking and may be called again; the uploader is
  * thread-safe.
@@ -259,6 +262,10 @@ public final class Uploader {
     } catch (ObjectExistsException e) {
       // an older mark for other bytes under this key: the new object replaced it at the source
       // (only possible after a delete); the destination check above already proved this one
+    } catch (StorageFullException e) {
+      // The source's disk is full (a camera that stopped recording for want of space): the mark
+      // only saves the next run a stat at the destination, which proves the same. Going on is
+      // what releases the local copy and so makes room.
     }
   }
 

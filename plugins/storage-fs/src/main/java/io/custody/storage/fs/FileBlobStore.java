@@ -12,6 +12,7 @@ import io.custody.storage.Page;
 import io.custody.storage.Retention;
 import io.custody.storage.RetentionException;
 import io.custody.storage.StorageException;
+import io.custody.storage.StorageFullException;
 import io.custody.storage.spi.AbstractBlobWriter;
 import io.custody.storage.spi.RetentionRules;
 import java.io.IOException;
@@ -54,7 +55,9 @@ import java.util.UUID;
  * key exists, which is exactly create-if-absent; the directory is forced after it. So a key holds
  * either nothing or a complete object with its metadata, never part of one. Temporary files left
  * by a crash are removed when a store is opened (those older than an hour, so writers of another
- * process sharing the directory are left alone).
+ * process sharing the directory are left alone). A full disk at any step (writing, forcing, the
+ * attributes, a new prefix directory, the link) raises {@link StorageFullException}; the temporary
+ * file is removed and the key stays as it was.
  *
  * <p>Retention and legal hold live in extended attributes ({@code user.custody.retention},
  * {@code user.custody.legal-hold}) and are enforced by this plugin: deletes through the store are
@@ -145,17 +148,35 @@ public final class FileBlobStore implements BlobStore {
   public BlobWriter create(String key, CreateOptions options) throws IOException {
     Path target = pathOf(key);
     Path temp = tmp.resolve(UUID.randomUUID() + ".part");
-    FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw StorageFullException.onLocalDisk(e, temp);
+    }
     return new AbstractBlobWriter(key, options) {
       @Override
       protected void send(ByteBuffer src) throws IOException {
-        while (src.hasRemaining()) {
-          channel.write(src);
+        try {
+          while (src.hasRemaining()) {
+            channel.write(src);
+          }
+        } catch (IOException e) {
+          throw StorageFullException.onLocalDisk(e, temp);
         }
       }
 
       @Override
       protected BlobInfo publish(String sha256, long size) throws IOException {
+        try {
+          return link(sha256, size);
+        } catch (IOException e) {
+          throw StorageFullException.onLocalDisk(e, target);
+        }
+      }
+
+      /** Forces the temporary file, gives it its metadata and links it to the key; it is gone after. */
+      private BlobInfo link(String sha256, long size) throws IOException {
         if (fsync) {
           channel.force(true);
         }

@@ -96,6 +96,7 @@ public final class Recorder implements Closeable {
   // a buffered frame or the open segment may still need.
   private final Map<Integer, Config> configs = new HashMap<>();
   private int configId = -1;
+  private Config currentConfig; // configs.get(configId), without boxing the id per access unit
   private long configGeneration = -1;
   // Stream-time events (exact triggers and stops), in time order, and the next one due.
   private final List<Scheduled> schedule = new ArrayList<>();
@@ -759,13 +760,14 @@ public final class Recorder implements Closeable {
    * the current id; their own parameter sets travel in their samples.
    */
   private int configIdOf(AccessUnit au) {
-    Config last = configs.get(configId);
+    Config last = currentConfig;
     if (au.isKeyframe() && (last == null || au.parameterSetGeneration() != configGeneration
         || last.activeSps != au.sps())) {
       Config c = new Config(au.decoderConfiguration(), au.sps());
       if (last == null || last.activeSps != c.activeSps
           || !Arrays.equals(last.record.toByteArray(), c.record.toByteArray())) {
         configs.put(++configId, c);
+        currentConfig = c;
         pruneConfigs();
       }
       configGeneration = au.parameterSetGeneration();

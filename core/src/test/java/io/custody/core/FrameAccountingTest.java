@@ -262,10 +262,10 @@ class FrameAccountingTest {
     DeviceSigningKey device = DeviceSigningKey.generate();
     SealedSegmentOutput files = new SealedSegmentOutput(dir.resolve("failing"), Ed25519.signer(device),
         List.of(RecipientPrivateKey.generate().publicKey()));
+    int[] fragments = {0}; // across segments: only the third fragment of all fails
     SegmentOutput failing = segment -> {
       FragmentSink sink = files.open(segment);
       return new FragmentSink() {
-        int fragments;
 
         @Override
         public void init(ByteBuffer ftypMoov) throws IOException {
@@ -274,7 +274,7 @@ class FrameAccountingTest {
 
         @Override
         public void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) throws IOException {
-          if (++fragments == 3) {
+          if (++fragments[0] == 3) {
             throw new IOException("No space left on device");
           }
           sink.fragment(prftMoofMdat, info);

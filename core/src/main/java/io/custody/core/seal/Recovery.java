@@ -243,13 +243,13 @@ public final class Recovery {
     return new RecoveryReport(true, size, cut, size - cut, fragments.size(), partial);
   }
 
-  @SuppressWarnings("unchecked")
   /** The losses the header's descriptor recorded, or null when it recorded none. */
   @SuppressWarnings("unchecked")
   private static List<Object> framesLost(Map<String, Object> context) {
     return context.get("frames_lost") instanceof List<?> l ? (List<Object>) l : null;
   }
 
+  @SuppressWarnings("unchecked")
   private static Map<String, Object> descriptor(SegmentHeader header) throws SealedFormatException {
     try {
       return (Map<String, Object>) Json.parse(header.descriptorJson());

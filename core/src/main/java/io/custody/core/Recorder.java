@@ -414,6 +414,10 @@ public final class Recorder implements Closeable {
         startRecording(e.trigger);
       }
     }
+    if (nextScheduled == schedule.size() && nextScheduled > 0) {
+      schedule.clear(); // all fired: a shift of scheduled triggers holds no memory
+      nextScheduled = 0;
+    }
   }
 
   /**

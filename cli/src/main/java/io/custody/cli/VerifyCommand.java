@@ -1,5 +1,6 @@
 package io.custody.cli;
 
+import io.custody.core.FrameLoss;
 import io.custody.core.crypto.DevicePublicKey;
 import io.custody.core.crypto.KeyFormatException;
 import io.custody.core.internal.Json;
@@ -144,13 +145,34 @@ final class VerifyCommand implements Callable<Integer> {
     x.put("fragments", s.fragments());
     x.put("signed_fragments", s.signedFragments());
     x.put("problem", s.problem().map(Object::toString).orElse(null));
+    List<Object> lost = new ArrayList<>();
+    for (FrameLoss l : framesLost(s)) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("recording", l.recordingId());
+      e.put("segment", (long) l.segmentIndex());
+      e.put("reason", l.reason().jsonName());
+      e.put("frames", l.frames());
+      e.put("stream_time_ms", l.streamTime().toMillis());
+      lost.add(e);
+    }
+    x.put("frames_lost", lost);
     return x;
+  }
+
+  /** The losses a verified segment's manifest records (none for a segment that did not verify). */
+  private static List<FrameLoss> framesLost(VerificationReport s) {
+    return s.ok() ? s.manifest().map(SegmentManifest::framesLost).orElse(List.of()) : List.of();
   }
 
   private static void print(PrintWriter out, String id, RecordingReport r) {
     out.printf("recording %s: %s%n", id, r.ok() ? "OK" : "FAILED: " + r.problem().orElseThrow());
     for (VerificationReport s : r.segments()) {
       out.printf("  segment %s: %s%n", s.header().map(h -> String.valueOf(h.segmentIndex())).orElse("?"), s.summary());
+      for (FrameLoss l : framesLost(s)) {
+        out.printf(java.util.Locale.ROOT, "    records footage lost before it: %d frame(s) (%s) in recording %s, segment %d,"
+            + " at %.3f s of stream time%n", l.frames(), l.reason().jsonName(), l.recordingId(), l.segmentIndex(),
+            l.streamTime().toNanos() / 1e9);
+      }
     }
   }
 }

@@ -344,6 +344,7 @@ class FrameAccountingTest {
     assertThat(lost.get(0).get("reason").asText()).isEqualTo("output_failed");
     assertThat(lost.get(0).get("frames").asLong()).isEqualTo(31);
     assertThat(lost.get(0).get("stream_time_ms").asLong()).isEqualTo(3000); // frame 90 at 30 fps
+    assertThat(report.manifest().orElseThrow().framesLost()).containsExactly(loss);
   }
 
   /** Records a whole stream in 4 KiB chunks; checks accounting and frames; returns frames sealed. */

@@ -66,9 +66,18 @@ final class RecordReader {
       throw new SealedFormatException(SealedFormatException.Reason.TRUNCATED, "the header is cut short", n);
     }
     int length = SegmentHeader.declaredLength(prefix);
-    byte[] h = Arrays.copyOf(prefix, length);
-    if (readUpTo(h, 16, length - 16) < length - 16) {
-      throw new SealedFormatException(SealedFormatException.Reason.TRUNCATED, "the header is cut short", offset);
+    // The buffer grows as the bytes arrive, so a declared length the input does not hold costs
+    // no more memory than the input.
+    byte[] h = Arrays.copyOf(prefix, Math.min(length, 4096));
+    for (int have = 16; have < length; ) {
+      if (have == h.length) {
+        h = Arrays.copyOf(h, (int) Math.min(length, 2L * h.length));
+      }
+      int got = readUpTo(h, have, h.length - have);
+      have += got;
+      if (have < h.length) {
+        throw new SealedFormatException(SealedFormatException.Reason.TRUNCATED, "the header is cut short", offset);
+      }
     }
     header = SegmentHeader.parse(h);
     digest.update(CHAIN_PREFIX);

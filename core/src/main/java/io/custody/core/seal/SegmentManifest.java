@@ -1,6 +1,8 @@
 package io.custody.core.seal;
 
 import io.custody.core.internal.Json;
+import io.custody.core.FrameDrop;
+import io.custody.core.FrameLoss;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -229,6 +231,31 @@ public final class SegmentManifest {
 
   public long lostBytes() {
     return require("lost_bytes", Long.class);
+  }
+
+  /**
+   * The pictures the recorder lost after a trigger before this segment opened (its output
+   * failed), as the optional {@code frames_lost} member records them; empty when there were none.
+   *
+   * @throws IllegalArgumentException if the member is present but malformed
+   */
+  public List<FrameLoss> framesLost() {
+    Object v = m.get("frames_lost");
+    if (v == null) {
+      return List.of();
+    }
+    try {
+      List<FrameLoss> out = new java.util.ArrayList<>();
+      for (Object o : (List<?>) v) {
+        Map<?, ?> e = (Map<?, ?>) o;
+        out.add(new FrameLoss((String) e.get("recording_id"), intOf(e, "segment_index"),
+            FrameDrop.valueOf(((String) e.get("reason")).toUpperCase(java.util.Locale.ROOT)),
+            longOf(e, "frames"), java.time.Duration.ofMillis(longOf(e, "stream_time_ms"))));
+      }
+      return List.copyOf(out);
+    } catch (ClassCastException | NullPointerException | ArithmeticException e) {
+      throw new IllegalArgumentException("manifest member frames_lost is malformed", e);
+    }
   }
 
   /** The per-track summary objects as parsed (kind, timescale, samples, ...). */

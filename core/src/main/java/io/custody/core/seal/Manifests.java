@@ -153,8 +153,8 @@ final class Manifests {
     m.put("plaintext_length", getUnsignedInt(body, off + 16));
     m.put("video_decode_time", getLong(body, off + 20));
     m.put("video_duration", getUnsignedInt(body, off + 28));
-    m.put("video_timescale", (long) getInt(body, off + 32));
-    m.put("video_samples", (long) getInt(body, off + 36));
+    m.put("video_timescale", getUnsignedInt(body, off + 32)); // u32, as the verifier reads them (§3.3)
+    m.put("video_samples", getUnsignedInt(body, off + 36));
     m.put("starts_with_sync", body[off + 40] == 1);
     m.put("wall_clock", Instant.ofEpochMilli(getLong(body, off + 41)).toString());
     m.put("chain_sha256", chainAfter);

@@ -53,12 +53,14 @@ while read -r name module class method; do
   log="$module/target/fuzz-$name.log"
   echo "=== fuzzing $name ($class#$method) for $seconds s; log $log ==="
   # -rss_limit_mb=0: the heap bound (-Xmx) is the memory guard, and the per-input allocation
-  # check of io.custody.testing.FuzzInvariants the sharp one.
+  # check of io.custody.testing.FuzzInvariants the sharp one. -seed=0 is a random seed;
+  # CUSTODY_FUZZ_SEED fixes it (CI does, so that a failing CI run can be replayed exactly).
   # The last two options silence JDK 21+'s warnings about Jazzer's agent and native library.
   if "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx2g -XX:-OmitStackTraceInFastThrow -XX:+IgnoreUnrecognizedVMOptions \
       -XX:+EnableDynamicAgentLoading --enable-native-access=ALL-UNNAMED -cp "$cp" com.code_intelligence.jazzer.Jazzer \
       --target_class="$class" --target_method="$method" --instrumentation_includes='io.custody.**' \
-      -max_total_time="$seconds" -timeout=60 -rss_limit_mb=0 -artifact_prefix="$inputs/" \
+      -max_total_time="$seconds" -timeout=60 -rss_limit_mb=0 -seed="${CUSTODY_FUZZ_SEED:-0}" \
+      -artifact_prefix="$inputs/" \
       "$corpus" "$inputs" >"$log" 2>&1; then
     result=ok
   else

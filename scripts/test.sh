@@ -18,7 +18,7 @@ run_on() { # label, JAVA_HOME (empty for the default)
     JAVA_HOME="$2" ./mvnw -B -ntp verify
   else
     ./mvnw -B -ntp verify
-    scripts/fuzz.sh all "${CUSTODY_FUZZ_SECONDS:-6}"
+    CUSTODY_FUZZ_SEED="${CUSTODY_FUZZ_SEED:-1}" scripts/fuzz.sh all "${CUSTODY_FUZZ_SECONDS:-6}"
   fi
 }
 

@@ -12,15 +12,11 @@ import io.custody.core.seal.SealedSegmentOutput;
 import io.custody.core.seal.VerificationReport;
 import io.custody.core.seal.Verifier;
 import io.custody.core.mp4.Ffmpeg;
-import io.custody.core.mp4.FragmentInfo;
-import io.custody.core.mp4.FragmentSink;
-import io.custody.core.mp4.SegmentInfo;
 import io.custody.h264.AccessUnit;
 import io.custody.h264.AccessUnitAssembler;
 import io.custody.h264.NalUnitType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -263,34 +259,11 @@ class FrameAccountingTest {
     SealedSegmentOutput files = new SealedSegmentOutput(dir.resolve("failing"), Ed25519.signer(device),
         List.of(RecipientPrivateKey.generate().publicKey()));
     int[] fragments = {0}; // across segments: only the third fragment of all fails
-    SegmentOutput failing = segment -> {
-      FragmentSink sink = files.open(segment);
-      return new FragmentSink() {
-
-        @Override
-        public void init(ByteBuffer ftypMoov) throws IOException {
-          sink.init(ftypMoov);
-        }
-
-        @Override
-        public void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) throws IOException {
-          if (++fragments[0] == 3) {
-            throw new IOException("No space left on device");
-          }
-          sink.fragment(prftMoofMdat, info);
-        }
-
-        @Override
-        public void end(SegmentInfo info) throws IOException {
-          sink.end(info);
-        }
-
-        @Override
-        public void abort() throws IOException {
-          sink.abort();
-        }
-      };
-    };
+    SegmentOutput failing = InterceptedOutput.of(files, () -> {
+      if (++fragments[0] == 3) {
+        throw new IOException("No space left on device");
+      }
+    });
     List<FrameLoss> losses = new ArrayList<>();
     Events events = new Events() {
       @Override

@@ -206,31 +206,14 @@ class RecorderStateTest {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch blocked = new CountDownLatch(1);
     Memory m = new Memory();
-    SegmentOutput slow = segment -> {
-      FragmentSink inner = m.open(segment);
-      return new FragmentSink() {
-        @Override
-        public void init(ByteBuffer ftypMoov) throws IOException {
-          inner.init(ftypMoov);
-        }
-
-        @Override
-        public void fragment(ByteBuffer b, FragmentInfo info) throws IOException {
-          blocked.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            throw new IOException(e);
-          }
-          inner.fragment(b, info);
-        }
-
-        @Override
-        public void end(SegmentInfo info) throws IOException {
-          inner.end(info);
-        }
-      };
-    };
+    SegmentOutput slow = InterceptedOutput.of(m, () -> {
+      blocked.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new IOException(e);
+      }
+    });
     Recorder r = Recorder.builder(slow).preEvent(Duration.ZERO).listener(m).build();
     feed(r, 0, 1);
     r.startRecording(Trigger.button());

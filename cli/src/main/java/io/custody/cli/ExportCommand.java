@@ -164,7 +164,7 @@ final class ExportCommand implements Callable<Integer> {
               written.add(current);
               hashes.add(HexFormat.of().formatHex(sha.digest()));
             }
-            current = perSegment ? sibling(output, String.format("-%05d.mp4", n))
+            current = perSegment ? sibling(output, String.format(java.util.Locale.ROOT, "-%05d.mp4", n))
                 : written.isEmpty() ? output : sibling(output, "-" + (written.size() + 1) + ".mp4");
             out = new BufferedOutputStream(Files.newOutputStream(part(current)), 1 << 16);
             out.write(init);

@@ -141,6 +141,6 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   private static String trim(double fps) {
-    return fps == Math.rint(fps) ? String.valueOf((long) fps) : String.format("%.3f", fps);
+    return fps == Math.rint(fps) ? String.valueOf((long) fps) : String.format(java.util.Locale.ROOT, "%.3f", fps);
   }
 }

@@ -53,7 +53,7 @@ abstract class Progress {
   /** Recording progress: stream seconds, segments closed, input bytes read of {@code total} (-1 if unknown). */
   final void update(double seconds, int segments, long bytes, long total) {
     double elapsed = Math.max(1e-9, (System.nanoTime() - started) / 1e9);
-    show(String.format("%.1f s recorded, %d segment(s), %.1f MB/s", Math.max(0, seconds), segments, bytes / 1e6 / elapsed),
+    show(String.format(java.util.Locale.ROOT, "%.1f s recorded, %d segment(s), %.1f MB/s", Math.max(0, seconds), segments, bytes / 1e6 / elapsed),
         total > 0 ? Math.min(1.0, bytes / (double) total) : -1, false);
   }
 
@@ -115,7 +115,7 @@ abstract class Progress {
       if (fraction >= 0) {
         int full = (int) Math.round(fraction * WIDTH);
         b.append('[').append("#".repeat(full)).append(".".repeat(WIDTH - full)).append("] ")
-            .append(String.format("%3d%% ", Math.round(fraction * 100)));
+            .append(String.format(java.util.Locale.ROOT, "%3d%% ", Math.round(fraction * 100)));
       }
       b.append(line);
       int pad = lastLine.length() - b.length();

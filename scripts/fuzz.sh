@@ -14,14 +14,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # name  module  class  method
 TARGETS="
 h264      codec-h264 io.custody.h264.AnnexBFuzzTest               scanAndAssemble
-adts      core       io.custody.core.mp4.AdtsFuzzTest             readAdts
-mp4       core       io.custody.core.mp4.Mp4DemuxerFuzzTest       demux
-verify    core       io.custody.core.seal.SealedSegmentFuzzTest   verify
-decrypt   core       io.custody.core.seal.SealedSegmentFuzzTest   decryptUnverified
-recover   core       io.custody.core.seal.SealedSegmentFuzzTest   recover
-manifest  core       io.custody.core.seal.ManifestFuzzTest        parseManifest
-json      core       io.custody.core.internal.JsonFuzzTest        parse
-keys      core       io.custody.core.crypto.KeyPemFuzzTest        readPem
+adts      codec-aac  io.custody.aac.AdtsFuzzTest                  readAdts
+mp4       mp4        io.custody.mp4.Mp4DemuxerFuzzTest            demux
+verify    seal       io.custody.seal.SealedSegmentFuzzTest        verify
+decrypt   seal       io.custody.seal.SealedSegmentFuzzTest        decryptUnverified
+recover   seal       io.custody.seal.SealedSegmentFuzzTest        recover
+manifest  seal       io.custody.seal.ManifestFuzzTest             parseManifest
+json      json       io.custody.json.JsonFuzzTest                 parse
+keys      crypto     io.custody.crypto.KeyPemFuzzTest             readPem
 metadata  cli        io.custody.cli.MetadataFileFuzzTest          read
 "
 
@@ -39,7 +39,7 @@ fi
 if [ "${CUSTODY_FUZZ_BUILD:-1}" != 0 ]; then
   # Compiles the test classes of every module with a target and writes each one's test classpath.
   ./mvnw -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=target/fuzz.classpath \
-    -Dmdep.includeScope=test -pl codec-h264,core,cli -am
+    -Dmdep.includeScope=test -pl codec-h264,codec-aac,mp4,json,crypto,seal,cli -am
 fi
 
 failed=0

@@ -1,10 +1,10 @@
 package io.custody.benchmarks;
 
-import io.custody.core.mp4.FragmentInfo;
-import io.custody.core.mp4.FragmentSink;
-import io.custody.core.mp4.FragmentedMp4Writer;
-import io.custody.core.mp4.SegmentInfo;
-import io.custody.core.mp4.VideoTrackConfig;
+import io.custody.mp4.FragmentInfo;
+import io.custody.mp4.FragmentSink;
+import io.custody.mp4.FragmentedMp4Writer;
+import io.custody.mp4.SegmentInfo;
+import io.custody.mp4.VideoTrackConfig;
 import io.custody.h264.AccessUnit;
 import io.custody.h264.AccessUnitAssembler;
 import io.custody.h264.AvcDecoderConfigurationRecord;

@@ -1,15 +1,15 @@
 package io.custody.benchmarks;
 
-import io.custody.core.Recorder;
-import io.custody.core.SegmentOutput;
-import io.custody.core.Trigger;
-import io.custody.core.internal.PreEventBuffer;
-import io.custody.core.internal.SlabPayloadStore;
-import io.custody.core.mp4.FragmentInfo;
-import io.custody.core.mp4.FragmentSink;
-import io.custody.core.mp4.FragmentedMp4Writer;
-import io.custody.core.mp4.SegmentInfo;
-import io.custody.core.mp4.VideoTrackConfig;
+import io.custody.recorder.Recorder;
+import io.custody.mp4.SegmentOutput;
+import io.custody.mp4.Trigger;
+import io.custody.recorder.internal.PreEventBuffer;
+import io.custody.recorder.internal.SlabPayloadStore;
+import io.custody.mp4.FragmentInfo;
+import io.custody.mp4.FragmentSink;
+import io.custody.mp4.FragmentedMp4Writer;
+import io.custody.mp4.SegmentInfo;
+import io.custody.mp4.VideoTrackConfig;
 import io.custody.h264.AccessUnit;
 import io.custody.h264.AccessUnitAssembler;
 import io.custody.h264.AvcDecoderConfigurationRecord;

@@ -1,12 +1,12 @@
 package io.custody.benchmarks;
 
-import io.custody.core.RecordingInfo;
-import io.custody.core.SegmentDescriptor;
-import io.custody.core.Trigger;
-import io.custody.core.crypto.DeviceSigningKey;
-import io.custody.core.crypto.Ed25519;
-import io.custody.core.crypto.RecipientPrivateKey;
-import io.custody.core.seal.SealedSegmentWriter;
+import io.custody.mp4.RecordingInfo;
+import io.custody.mp4.SegmentDescriptor;
+import io.custody.mp4.Trigger;
+import io.custody.crypto.DeviceSigningKey;
+import io.custody.crypto.Ed25519;
+import io.custody.crypto.RecipientPrivateKey;
+import io.custody.seal.SealedSegmentWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

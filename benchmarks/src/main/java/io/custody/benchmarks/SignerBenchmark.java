@@ -1,9 +1,9 @@
 package io.custody.benchmarks;
 
-import io.custody.core.crypto.DeviceSigningKey;
-import io.custody.core.crypto.Ed25519;
-import io.custody.core.crypto.SignatureVerifier;
-import io.custody.core.crypto.Signer;
+import io.custody.crypto.DeviceSigningKey;
+import io.custody.crypto.Ed25519;
+import io.custody.crypto.SignatureVerifier;
+import io.custody.crypto.Signer;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

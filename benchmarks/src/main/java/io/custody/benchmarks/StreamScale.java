@@ -1,12 +1,12 @@
 package io.custody.benchmarks;
 
-import io.custody.core.Recorder;
-import io.custody.core.crypto.DeviceSigningKey;
-import io.custody.core.crypto.Ed25519;
-import io.custody.core.crypto.RecipientPrivateKey;
-import io.custody.core.crypto.RecipientPublicKey;
-import io.custody.core.crypto.Signer;
-import io.custody.core.seal.SealedSegmentWriter;
+import io.custody.recorder.Recorder;
+import io.custody.crypto.DeviceSigningKey;
+import io.custody.crypto.Ed25519;
+import io.custody.crypto.RecipientPrivateKey;
+import io.custody.crypto.RecipientPublicKey;
+import io.custody.crypto.Signer;
+import io.custody.seal.SealedSegmentWriter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

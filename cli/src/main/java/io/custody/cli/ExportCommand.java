@@ -1,13 +1,13 @@
 package io.custody.cli;
 
-import io.custody.core.crypto.DevicePublicKey;
-import io.custody.core.crypto.KeyFormatException;
-import io.custody.core.crypto.RecipientPrivateKey;
-import io.custody.core.internal.Json;
-import io.custody.core.seal.DecryptionException;
-import io.custody.core.seal.RecordingReport;
-import io.custody.core.seal.SegmentReader;
-import io.custody.core.seal.Verifier;
+import io.custody.crypto.DevicePublicKey;
+import io.custody.crypto.KeyFormatException;
+import io.custody.crypto.RecipientPrivateKey;
+import io.custody.json.Json;
+import io.custody.seal.DecryptionException;
+import io.custody.seal.RecordingReport;
+import io.custody.seal.SegmentReader;
+import io.custody.seal.Verifier;
 import io.custody.storage.BlobStore;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -241,7 +241,7 @@ final class ExportCommand implements Callable<Integer> {
   /** The manifest a segment that does not verify claims to have (null when it has none). */
   private static Object claimedManifest(Path segment) throws IOException {
     try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(segment), 1 << 16)) {
-      return io.custody.core.seal.SegmentLayout.read(in).manifest().map(m -> Json.parse(m.json())).orElse(null);
+      return io.custody.seal.SegmentLayout.read(in).manifest().map(m -> Json.parse(m.json())).orElse(null);
     }
   }
 

@@ -1,6 +1,6 @@
 package io.custody.cli;
 
-import io.custody.core.internal.Json;
+import io.custody.json.Json;
 import io.custody.h264.H264FormatException;
 import io.custody.h264.SequenceParameterSet;
 import io.custody.h264.StreamSummary;

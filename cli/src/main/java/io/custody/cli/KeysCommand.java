@@ -1,7 +1,7 @@
 package io.custody.cli;
 
-import io.custody.core.crypto.DeviceSigningKey;
-import io.custody.core.crypto.RecipientPrivateKey;
+import io.custody.crypto.DeviceSigningKey;
+import io.custody.crypto.RecipientPrivateKey;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,6 +1,6 @@
 package io.custody.cli;
 
-import io.custody.core.internal.Json;
+import io.custody.json.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

@@ -1,12 +1,12 @@
 package io.custody.cli;
 
-import io.custody.core.crypto.DeviceSigningKey;
-import io.custody.core.crypto.Ed25519;
-import io.custody.core.crypto.KeyFormatException;
-import io.custody.core.crypto.Signer;
-import io.custody.core.internal.Json;
-import io.custody.core.seal.Recovery;
-import io.custody.core.seal.RecoveryReport;
+import io.custody.crypto.DeviceSigningKey;
+import io.custody.crypto.Ed25519;
+import io.custody.crypto.KeyFormatException;
+import io.custody.crypto.Signer;
+import io.custody.json.Json;
+import io.custody.seal.Recovery;
+import io.custody.seal.RecoveryReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;

@@ -1,7 +1,7 @@
 package io.custody.cli;
 
-import io.custody.core.upload.UploadReport;
-import io.custody.core.upload.Uploader;
+import io.custody.upload.UploadReport;
+import io.custody.upload.Uploader;
 import io.custody.storage.BlobStore;
 import io.custody.storage.Storage;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package io.custody.cli;
 
-import io.custody.core.internal.Json;
-import io.custody.core.upload.UploadListener;
-import io.custody.core.upload.UploadProgress;
-import io.custody.core.upload.UploadReport;
-import io.custody.core.upload.Uploader;
+import io.custody.json.Json;
+import io.custody.upload.UploadListener;
+import io.custody.upload.UploadProgress;
+import io.custody.upload.UploadReport;
+import io.custody.upload.Uploader;
 import io.custody.storage.BlobStore;
 import io.custody.storage.Retention;
 import java.io.IOException;

@@ -1,13 +1,13 @@
 package io.custody.cli;
 
-import io.custody.core.FrameLoss;
-import io.custody.core.crypto.DevicePublicKey;
-import io.custody.core.crypto.KeyFormatException;
-import io.custody.core.internal.Json;
-import io.custody.core.seal.RecordingReport;
-import io.custody.core.seal.SegmentManifest;
-import io.custody.core.seal.VerificationReport;
-import io.custody.core.seal.Verifier;
+import io.custody.mp4.FrameLoss;
+import io.custody.crypto.DevicePublicKey;
+import io.custody.crypto.KeyFormatException;
+import io.custody.json.Json;
+import io.custody.seal.RecordingReport;
+import io.custody.seal.SegmentManifest;
+import io.custody.seal.VerificationReport;
+import io.custody.seal.Verifier;
 import io.custody.storage.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;

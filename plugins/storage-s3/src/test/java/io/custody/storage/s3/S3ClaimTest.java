@@ -3,8 +3,8 @@ package io.custody.storage.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.custody.core.upload.UploadReport;
-import io.custody.core.upload.Uploader;
+import io.custody.upload.UploadReport;
+import io.custody.upload.Uploader;
 import io.custody.storage.BlobInfo;
 import io.custody.storage.BlobWriter;
 import io.custody.storage.CreateOptions;

@@ -2,9 +2,9 @@ package io.custody.storage.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.custody.core.upload.UploadListener;
-import io.custody.core.upload.UploadReport;
-import io.custody.core.upload.Uploader;
+import io.custody.upload.UploadListener;
+import io.custody.upload.UploadReport;
+import io.custody.upload.Uploader;
 import io.custody.storage.BlobInfo;
 import io.custody.storage.BlobWriter;
 import io.custody.storage.CreateOptions;

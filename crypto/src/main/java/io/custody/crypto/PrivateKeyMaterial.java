@@ -1,0 +1,70 @@
+package io.custody.crypto;
+
+import io.custody.crypto.KeyCodec.Curve;
+import io.custody.crypto.KeyFormatException.Reason;
+import java.security.MessageDigest;
+
+/**
+ * What the device signing key and the recipient private key share: 32 secret bytes of one curve,
+ * their public key, the PKCS#8 encodings, and constant-time equality. The secret leaves only
+ * through {@link #toPem()} and to this package. Immutable.
+ *
+ * @param <P> the public key type
+ */
+abstract class PrivateKeyMaterial<P extends PublicKeyMaterial> {
+  private final Curve curve;
+  private final byte[] secret;
+  private final P publicKey;
+
+  PrivateKeyMaterial(Curve curve, byte[] secret, P publicKey) {
+    this.curve = curve;
+    this.secret = secret;
+    this.publicKey = publicKey;
+  }
+
+  /**
+   * Refuses a PKCS#8 whose embedded public key (RFC 8410 v2 form) is not this key's: a file whose
+   * halves disagree is damaged or forged.
+   */
+  static void checkEmbeddedPublicKey(KeyCodec.PrivateKeyBytes parsed, PublicKeyMaterial derived) {
+    if (parsed.publicKeyOrNull() != null
+        && !MessageDigest.isEqual(parsed.publicKeyOrNull(), derived.rawNoCopy())) {
+      throw new KeyFormatException(Reason.INVALID_KEY, "the PKCS#8 public key does not belong to its private key");
+    }
+  }
+
+  byte[] toDer() {
+    return KeyCodec.pkcs8(curve, secret);
+  }
+
+  /** {@code -----BEGIN PRIVATE KEY-----} (PKCS#8, RFC 8410), as OpenSSL writes it. */
+  public String toPem() {
+    return KeyCodec.pem(KeyCodec.PRIVATE_LABEL, toDer());
+  }
+
+  /** The matching public key. */
+  public P publicKey() {
+    return publicKey;
+  }
+
+  /** The secret bytes themselves, for this package; never written to. */
+  byte[] secretNoCopy() {
+    return secret;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o != null && o.getClass() == getClass()
+        && MessageDigest.isEqual(secret, ((PrivateKeyMaterial<?>) o).secret);
+  }
+
+  @Override
+  public int hashCode() {
+    return publicKey.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "{" + curve.jdkName + ", public keyId=" + publicKey.keyIdHex() + "}";
+  }
+}

@@ -1,0 +1,189 @@
+package io.custody.crypto;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.crypto.tink.HybridDecrypt;
+import com.google.crypto.tink.HybridEncrypt;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.hybrid.HpkeParameters;
+import com.google.crypto.tink.hybrid.HpkePrivateKey;
+import com.google.crypto.tink.hybrid.HpkePublicKey;
+import com.google.crypto.tink.hybrid.HybridConfig;
+import com.google.crypto.tink.hybrid.internal.HpkeContext;
+import com.google.crypto.tink.hybrid.internal.HpkeKemPrivateKey;
+import com.google.crypto.tink.hybrid.internal.HpkePrimitiveFactory;
+import com.google.crypto.tink.util.Bytes;
+import com.google.crypto.tink.util.SecretBytes;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/** HPKE key wrapping: round trips, every failure typed, and RFC 9180 interoperability. */
+class KeyWrapTest {
+  private static final HexFormat HEX = HexFormat.of();
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final byte[] INFO = "custody/v1 segment 0f3c recipient=backoffice".getBytes(US_ASCII);
+
+  // RFC 9180 Appendix A.1.1: DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-128-GCM, base mode.
+  private static final byte[] A1_INFO = HEX.parseHex("4f6465206f6e2061204772656369616e2055726e");
+  private static final byte[] A1_SK_R = HEX.parseHex("4612c550263fc8ad58375df3f557aac531d26850903e55a9f23f21d8534e8ac8");
+  private static final byte[] A1_PK_R = HEX.parseHex("3948cfe0ad1ddb695d780e59077195da6c56506b027329794ab02bca80815c4d");
+  private static final byte[] A1_ENC = HEX.parseHex("37fda3567bdbd628e88668c3c8d7e97d1d1253b6d4ea6d44c150f741f1bf4431");
+  private static final byte[] A1_SHARED_SECRET = HEX.parseHex("fe0e18c9f024ce43799ae393c7e8fe8fce9d218875e8227b0187c04e7d2ea1fc");
+  private static final byte[] A1_AAD_0 = HEX.parseHex("436f756e742d30");
+  private static final byte[] A1_PLAINTEXT = HEX.parseHex("4265617574792069732074727574682c20747275746820626561757479");
+  private static final byte[] A1_CIPHERTEXT_0 =
+      HEX.parseHex("f938558b5d72f1a23810b4be2ab4f84331acc02fc97babc53a52ae8218a355a96d8770ac83d07bea87e13c512a");
+
+  @Test
+  void roundTrip() throws Exception {
+    RecipientPrivateKey recipient = RecipientPrivateKey.generate();
+    byte[] contentKey = randomKey();
+    byte[] wrapped = KeyWrap.wrap(recipient.publicKey(), contentKey, INFO);
+    assertThat(wrapped).hasSize(KeyWrap.WRAPPED_LENGTH_32).hasSize(KeyWrap.wrappedLength(32));
+    assertThat(KeyWrap.unwrap(recipient, wrapped, INFO)).isEqualTo(contentKey);
+    // A fresh ephemeral key per wrap: same input, different bytes, both open.
+    byte[] again = KeyWrap.wrap(recipient.publicKey(), contentKey, INFO);
+    assertThat(again).isNotEqualTo(wrapped);
+    assertThat(KeyWrap.unwrap(recipient, again, INFO)).isEqualTo(contentKey);
+    // Empty info and other key lengths work too.
+    byte[] key16 = Arrays.copyOf(contentKey, 16);
+    assertThat(KeyWrap.unwrap(recipient, KeyWrap.wrap(recipient.publicKey(), key16, new byte[0]), new byte[0]))
+        .isEqualTo(key16);
+    // Through PEM, as a back office would load its key.
+    RecipientPrivateKey loaded = RecipientPrivateKey.fromPem(recipient.toPem());
+    assertThat(KeyWrap.unwrap(loaded, wrapped, INFO)).isEqualTo(contentKey);
+  }
+
+  @Test
+  void wrongRecipientKeyIsNotAuthentic() {
+    byte[] wrapped = KeyWrap.wrap(RecipientPrivateKey.generate().publicKey(), randomKey(), INFO);
+    assertNotAuthentic(RecipientPrivateKey.generate(), wrapped, INFO);
+  }
+
+  @Test
+  void everyFlippedByteIsNotAuthentic() {
+    RecipientPrivateKey recipient = RecipientPrivateKey.generate();
+    byte[] wrapped = KeyWrap.wrap(recipient.publicKey(), randomKey(), INFO);
+    for (int i = 0; i < wrapped.length; i++) {
+      byte[] altered = wrapped.clone();
+      altered[i] ^= 0x01;
+      assertNotAuthentic(recipient, altered, INFO);
+    }
+  }
+
+  @Test
+  void differentInfoIsNotAuthentic() {
+    RecipientPrivateKey recipient = RecipientPrivateKey.generate();
+    byte[] wrapped = KeyWrap.wrap(recipient.publicKey(), randomKey(), INFO);
+    assertNotAuthentic(recipient, wrapped, "custody/v1 segment 0f3d recipient=backoffice".getBytes(US_ASCII));
+    assertNotAuthentic(recipient, wrapped, new byte[0]);
+  }
+
+  @Test
+  void truncatedInputIsMalformed() {
+    RecipientPrivateKey recipient = RecipientPrivateKey.generate();
+    byte[] wrapped = KeyWrap.wrap(recipient.publicKey(), randomKey(), INFO);
+    assertThatThrownBy(() -> KeyWrap.unwrap(recipient, Arrays.copyOf(wrapped, 48), INFO))
+        .isInstanceOfSatisfying(
+            KeyUnwrapException.class, e -> assertThat(e.reason()).isEqualTo(KeyUnwrapException.Reason.MALFORMED));
+    assertNotAuthentic(recipient, Arrays.copyOf(wrapped, 79), INFO);
+    assertThatThrownBy(() -> KeyWrap.wrap(recipient.publicKey(), new byte[0], INFO))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  // ---- RFC 9180 interoperability ------------------------------------------------------------
+
+  @Test
+  void recipientKeyDerivationMatchesRfc9180() {
+    assertThat(RecipientPrivateKey.fromRaw(A1_SK_R).publicKey().raw()).isEqualTo(A1_PK_R);
+  }
+
+  @Test
+  void tinkHpkeOpensTheRfc9180A1Vector() throws Exception {
+    // Tink's HPKE context, the code KeyWrap runs, opens RFC 9180 A.1.1 (AES-128-GCM: the RFC has
+    // no vector for AES-256-GCM with X25519). Its single-shot API has no AAD, so the context API.
+    HpkeContext context =
+        HpkeContext.createRecipientContext(
+            A1_ENC,
+            new HpkeKemPrivateKey(Bytes.copyFrom(A1_SK_R), Bytes.copyFrom(A1_PK_R)),
+            HpkePrimitiveFactory.createKem(HpkeParameters.KemId.DHKEM_X25519_HKDF_SHA256),
+            HpkePrimitiveFactory.createKdf(HpkeParameters.KdfId.HKDF_SHA256),
+            HpkePrimitiveFactory.createAead(HpkeParameters.AeadId.AES_128_GCM),
+            A1_INFO);
+    assertThat(context.open(A1_CIPHERTEXT_0, A1_AAD_0)).isEqualTo(A1_PLAINTEXT);
+  }
+
+  @Test
+  void referenceImplementationOpensTheRfc9180A1Vector() throws Exception {
+    Rfc9180Reference hpke = new Rfc9180Reference(Rfc9180Reference.AES_128_GCM);
+    RecipientPrivateKey skR = RecipientPrivateKey.fromRaw(A1_SK_R);
+    assertThat(hpke.sharedSecret(A1_ENC, skR)).isEqualTo(A1_SHARED_SECRET);
+    Rfc9180Reference.Context context = hpke.setupBaseRecipient(A1_ENC, skR, A1_INFO);
+    assertThat(Rfc9180Reference.open(context, A1_AAD_0, A1_CIPHERTEXT_0)).isEqualTo(A1_PLAINTEXT);
+  }
+
+  @Test
+  void keyWrapInteroperatesWithTheIndependentRfc9180Implementation() throws Exception {
+    // The same reference, proven on A.1 above, switched to AEAD 0x0002 (AES-256-GCM).
+    Rfc9180Reference hpke = new Rfc9180Reference(Rfc9180Reference.AES_256_GCM);
+    RecipientPrivateKey recipient = RecipientPrivateKey.generate();
+    byte[] contentKey = randomKey();
+
+    // KeyWrap -> reference: enc is the first 32 bytes, the rest is Seal(aad = "").
+    byte[] wrapped = KeyWrap.wrap(recipient.publicKey(), contentKey, INFO);
+    byte[] enc = Arrays.copyOf(wrapped, 32);
+    byte[] ciphertext = Arrays.copyOfRange(wrapped, 32, wrapped.length);
+    Rfc9180Reference.Context opened = hpke.setupBaseRecipient(enc, recipient, INFO);
+    assertThat(Rfc9180Reference.open(opened, new byte[0], ciphertext)).isEqualTo(contentKey);
+
+    // Reference -> KeyWrap.
+    Object[] sender = hpke.setupBaseSender(recipient.publicKey(), RecipientPrivateKey.generate(), INFO);
+    byte[] sealed = Rfc9180Reference.seal((Rfc9180Reference.Context) sender[1], new byte[0], contentKey);
+    byte[] foreign = Rfc9180Reference.concat((byte[]) sender[0], sealed);
+    assertThat(KeyWrap.unwrap(recipient, foreign, INFO)).isEqualTo(contentKey);
+  }
+
+  @Test
+  void keyWrapInteroperatesWithTinkKeysetHybridEncryption() throws Exception {
+    HybridConfig.register();
+    RecipientPrivateKey recipient = RecipientPrivateKey.generate();
+    HpkeParameters parameters =
+        HpkeParameters.builder()
+            .setKemId(HpkeParameters.KemId.DHKEM_X25519_HKDF_SHA256)
+            .setKdfId(HpkeParameters.KdfId.HKDF_SHA256)
+            .setAeadId(HpkeParameters.AeadId.AES_256_GCM)
+            .setVariant(HpkeParameters.Variant.NO_PREFIX)
+            .build();
+    HpkePublicKey publicKey = HpkePublicKey.create(parameters, Bytes.copyFrom(recipient.publicKey().raw()), null);
+    HpkePrivateKey privateKey =
+        HpkePrivateKey.create(publicKey, SecretBytes.copyFrom(recipient.scalarNoCopy(), InsecureSecretKeyAccess.get()));
+    KeysetHandle handle =
+        KeysetHandle.newBuilder().addEntry(KeysetHandle.importKey(privateKey).withRandomId().makePrimary()).build();
+    byte[] contentKey = randomKey();
+
+    HybridDecrypt decrypt = handle.getPrimitive(RegistryConfiguration.get(), HybridDecrypt.class);
+    assertThat(decrypt.decrypt(KeyWrap.wrap(recipient.publicKey(), contentKey, INFO), INFO)).isEqualTo(contentKey);
+
+    HybridEncrypt encrypt = handle.getPublicKeysetHandle().getPrimitive(RegistryConfiguration.get(), HybridEncrypt.class);
+    assertThat(KeyWrap.unwrap(recipient, encrypt.encrypt(contentKey, INFO), INFO)).isEqualTo(contentKey);
+  }
+
+  private static void assertNotAuthentic(RecipientPrivateKey recipient, byte[] wrapped, byte[] info) {
+    assertThatThrownBy(() -> KeyWrap.unwrap(recipient, wrapped, info))
+        .isInstanceOfSatisfying(
+            KeyUnwrapException.class,
+            e -> assertThat(e.reason()).isEqualTo(KeyUnwrapException.Reason.NOT_AUTHENTIC));
+  }
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    RANDOM.nextBytes(key);
+    return key;
+  }
+}

@@ -1,0 +1,14 @@
+package io.custody.upload;
+
+/**
+ * A snapshot of an upload run, for a progress bar or a dock's status page.
+ *
+ * @param segmentsTotal objects found to upload in this run
+ * @param segmentsDone objects uploaded and verified (or found already there and verified)
+ * @param segmentsFailed objects given up on (conflict, or retries exhausted)
+ * @param bytesTotal bytes of all objects found
+ * @param bytesDone bytes of the objects done
+ * @param bytesPerSecond average transfer rate so far
+ */
+public record UploadProgress(int segmentsTotal, int segmentsDone, int segmentsFailed, long bytesTotal,
+    long bytesDone, double bytesPerSecond) {}

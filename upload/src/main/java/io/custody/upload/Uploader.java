@@ -1,0 +1,380 @@
+package io.custody.upload;
+
+import io.custody.storage.BlobInfo;
+import io.custody.storage.BlobStore;
+import io.custody.storage.BlobWriter;
+import io.custody.storage.CreateOptions;
+import io.custody.storage.NoSuchObjectException;
+import io.custody.storage.ObjectExistsException;
+import io.custody.storage.Retention;
+import io.custody.storage.RetentionException;
+import io.custody.storage.StorageException;
+import io.custody.storage.StorageFullException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Moves sealed segments from a local store (the camera's flash, a dock's disk) to the evidence
+ * store, never losing a byte: the dock-side upload queue.
+ *
+ * <p>For each object under a prefix: if the journal says it was already verified at the
+ * destination, skip it; else upload it with create-if-absent and the source's SHA-256 as the
+ * expected hash (a destination holding the same bytes already counts as done: re-runs after a
+ * restart write nothing twice), confirm the destination's SHA-256 (and, before deleting the local
+ * copy, read it back and hash it), then record it in the journal and, if the policy says so,
+ * release the local copy. A destination holding different bytes under the key is a conflict: it is
+ * reported, never overwritten.
+ *
+ * <p>Resumable: the journal is a set of small objects in the source store (under {@link
+ * #JOURNAL_PREFIX}), so a killed uploader re-run on the same stores picks up where it was. A
+ * source too full to take a mark is uploaded from all the same (the destination's copy is what
+ * proves an object done), so releasing local copies empties a full flash. Bounded
+ * concurrency, retries with exponential backoff on transient errors, an optional bandwidth cap
+ * shared by all workers. {@link #run} is blocking and may be called again; the uploader is
+ * thread-safe.
+ */
+public final class Uploader {
+  /** Where the journal lives in the source store; objects under it are never uploaded. */
+  public static final String JOURNAL_PREFIX = "custody-upload-journal/";
+
+  private final BlobStore source;
+  private final BlobStore destination;
+  private final int concurrency;
+  private final int maxAttempts;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final boolean deleteSource;
+  private final Optional<Retention> retention;
+  private final UploadListener listener;
+  private final TokenBucket bandwidth;
+  private final String journal;
+
+  private Uploader(Builder b) {
+    this.source = b.source;
+    this.destination = b.destination;
+    this.concurrency = b.concurrency;
+    this.maxAttempts = b.maxAttempts;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.deleteSource = b.deleteSource;
+    this.retention = b.retention;
+    this.listener = b.listener;
+    this.bandwidth = b.bytesPerSecond > 0 ? new TokenBucket(b.bytesPerSecond) : null;
+    this.journal = JOURNAL_PREFIX + journalId(destination.uri().toString()) + "/";
+  }
+
+  public static Builder builder(BlobStore source, BlobStore destination) {
+    return new Builder(source, destination);
+  }
+
+  /**
+   * Uploads every object under {@code prefix} in the source (the journal excepted). Returns when
+   * each is done or given up on.
+   *
+   * @throws InterruptedException if the calling thread is interrupted (workers stop; a re-run
+   *     resumes)
+   */
+  public UploadReport run(String prefix) throws IOException, InterruptedException {
+    List<BlobInfo> todo = new ArrayList<>();
+    for (Iterator<BlobInfo> it = source.listAll(prefix); it.hasNext(); ) {
+      BlobInfo info = it.next();
+      if (!info.key().startsWith(JOURNAL_PREFIX)) {
+        todo.add(info);
+      }
+    }
+    long total = todo.stream().mapToLong(BlobInfo::size).sum();
+    AtomicInteger uploaded = new AtomicInteger();
+    AtomicInteger already = new AtomicInteger();
+    AtomicInteger deleted = new AtomicInteger();
+    AtomicLong bytes = new AtomicLong();
+    AtomicLong bytesDone = new AtomicLong();
+    Map<String, String> failed = new ConcurrentHashMap<>();
+    long started = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+      Thread t = new Thread(r, "custody-upload");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (BlobInfo info : todo) {
+        futures.add(pool.submit(() -> {
+          Outcome o = uploadWithRetries(info);
+          switch (o) {
+            case UPLOADED: uploaded.incrementAndGet(); bytes.addAndGet(info.size()); break;
+            case ALREADY_THERE: already.incrementAndGet(); break;
+            default: break;
+          }
+          if (o != Outcome.FAILED) {
+            bytesDone.addAndGet(info.size());
+            if (deleteSource && releaseSource(info)) {
+              deleted.incrementAndGet();
+            }
+          } else {
+            failed.putIfAbsent(info.key(), lastError.getOrDefault(info.key(), "failed"));
+          }
+          double seconds = Math.max(1e-9, (System.nanoTime() - started) / 1e9);
+          listener.progress(new UploadProgress(todo.size(), uploaded.get() + already.get(), failed.size(),
+              total, bytesDone.get(), bytes.get() / seconds));
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          throw new IOException("upload worker failed", e.getCause());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return new UploadReport(uploaded.get(), already.get(), deleted.get(), failed, bytes.get());
+  }
+
+  private enum Outcome { UPLOADED, ALREADY_THERE, FAILED }
+
+  private final Map<String, String> lastError = new ConcurrentHashMap<>();
+
+  private Outcome uploadWithRetries(BlobInfo info) throws InterruptedException {
+    Duration backoff = initialBackoff;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return uploadOnce(info);
+      } catch (ObjectExistsException e) {
+        lastError.put(info.key(), "conflict: the destination holds different bytes under this key");
+        listener.attemptFailed(info.key(), attempt, e, false);
+        return Outcome.FAILED;
+      } catch (IOException | RuntimeException e) {
+        boolean retry = attempt < maxAttempts && retryable(e);
+        lastError.put(info.key(), e.toString());
+        listener.attemptFailed(info.key(), attempt, e, retry);
+        if (!retry) {
+          return Outcome.FAILED;
+        }
+        Thread.sleep(backoff.toMillis());
+        backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  /** Anything but a permanent refusal is worth another try: transient errors, bad bytes in transit. */
+  private static boolean retryable(Exception e) {
+    if (e instanceof NoSuchObjectException || e instanceof RetentionException) {
+      return false;
+    }
+    if (e instanceof StorageException) {
+      StorageException s = (StorageException) e;
+      return s.isTransient() || s instanceof io.custody.storage.IntegrityException;
+    }
+    return e instanceof IOException || e instanceof java.io.UncheckedIOException;
+  }
+
+  private Outcome uploadOnce(BlobInfo info) throws IOException {
+    String key = info.key();
+    if (journaled(info)) {
+      return Outcome.ALREADY_THERE;
+    }
+    Optional<BlobInfo> there = destination.stat(key);
+    if (there.isPresent()) {
+      if (!there.get().sha256().equals(info.sha256()) || there.get().size() != info.size()) {
+        throw new ObjectExistsException(key, "the destination holds different bytes under '" + key + "'");
+      }
+      journal(info);
+      listener.uploaded(key, info.size(), true);
+      return Outcome.ALREADY_THERE;
+    }
+    CreateOptions options = CreateOptions.defaults().withExpectedSha256(info.sha256());
+    if (retention.isPresent()) {
+      options = options.withRetention(retention.get());
+    }
+    BlobInfo written;
+    try (InputStream in = source.read(key); BlobWriter w = destination.create(key, options)) {
+      byte[] buf = new byte[64 * 1024];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        if (bandwidth != null) {
+          bandwidth.take(n);
+        }
+        w.write(buf, 0, n);
+      }
+      written = w.commit();
+    }
+    if (!written.sha256().equals(info.sha256()) || written.size() != info.size()) {
+      throw new io.custody.storage.IntegrityException("the destination confirmed " + written.sha256()
+          + " for '" + key + "', the source holds " + info.sha256());
+    }
+    journal(info);
+    listener.uploaded(key, info.size(), false);
+    return Outcome.UPLOADED;
+  }
+
+  /** Releases the local copy, after reading the remote one back and hashing it. */
+  private boolean releaseSource(BlobInfo info) throws IOException {
+    try (InputStream in = destination.readVerified(info.key())) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    try {
+      source.delete(info.key());
+      return true;
+    } catch (RetentionException | NoSuchObjectException e) {
+      return false;
+    }
+  }
+
+  private String journalKey(BlobInfo info) {
+    return journal + info.key() + ".done";
+  }
+
+  private boolean journaled(BlobInfo info) throws IOException {
+    Optional<BlobInfo> mark = source.stat(journalKey(info));
+    if (mark.isEmpty()) {
+      return false;
+    }
+    try (InputStream in = source.read(journalKey(info))) {
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII).equals(info.sha256());
+    }
+  }
+
+  private void journal(BlobInfo info) throws IOException {
+    byte[] sha = info.sha256().getBytes(StandardCharsets.US_ASCII);
+    try (BlobWriter w = source.create(journalKey(info), CreateOptions.defaults())) {
+      w.write(sha, 0, sha.length);
+      w.commit();
+    } catch (ObjectExistsException e) {
+      // an older mark for other bytes under this key: the new object replaced it at the source
+      // (only possible after a delete); the destination check above already proved this one
+    } catch (StorageFullException e) {
+      // The source's disk is full (a camera that stopped recording for want of space): the mark
+      // only saves the next run a stat at the destination, which proves the same. Going on is
+      // what releases the local copy and so makes room.
+    }
+  }
+
+  private static String journalId(String uri) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(uri.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A token bucket shared by the workers: at most {@code rate} bytes per second on average. */
+  static final class TokenBucket {
+    private final long rate;
+    private double tokens;
+    private long last = System.nanoTime();
+
+    TokenBucket(long rate) {
+      this.rate = rate;
+      this.tokens = Math.min(rate, 256 * 1024);
+    }
+
+    synchronized void take(long n) {
+      while (true) {
+        long now = System.nanoTime();
+        tokens = Math.min(Math.max(rate / 4.0, 256 * 1024), tokens + (now - last) * rate / 1e9);
+        last = now;
+        if (tokens >= n) {
+          tokens -= n;
+          return;
+        }
+        long waitNanos = (long) ((n - tokens) * 1e9 / rate);
+        try {
+          wait(Math.max(1, waitNanos / 1_000_000), (int) (waitNanos % 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.util.concurrent.CancellationException("interrupted while throttled");
+        }
+      }
+    }
+  }
+
+  /** Options for an {@link Uploader}. */
+  public static final class Builder {
+    private final BlobStore source;
+    private final BlobStore destination;
+    private int concurrency = 4;
+    private int maxAttempts = 8;
+    private Duration initialBackoff = Duration.ofMillis(200);
+    private Duration maxBackoff = Duration.ofSeconds(30);
+    private boolean deleteSource;
+    private Optional<Retention> retention = Optional.empty();
+    private long bytesPerSecond;
+    private UploadListener listener = new UploadListener() {};
+
+    private Builder(BlobStore source, BlobStore destination) {
+      this.source = Objects.requireNonNull(source, "source");
+      this.destination = Objects.requireNonNull(destination, "destination");
+    }
+
+    /** Objects uploaded at once (default 4). */
+    public Builder concurrency(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("concurrency must be at least 1: " + n);
+      }
+      this.concurrency = n;
+      return this;
+    }
+
+    /** Attempts per object before giving up (default 8), with backoff from {@code initial} doubling to {@code max}. */
+    public Builder retries(int maxAttempts, Duration initial, Duration max) {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be at least 1");
+      }
+      this.maxAttempts = maxAttempts;
+      this.initialBackoff = initial;
+      this.maxBackoff = max;
+      return this;
+    }
+
+    /** Release (delete) the local copy once the remote one was read back and verified (default false). */
+    public Builder deleteSourceAfterVerify(boolean on) {
+      this.deleteSource = on;
+      return this;
+    }
+
+    /** Retention to set on every uploaded object (evidence stores with Object Lock). */
+    public Builder retention(Retention r) {
+      this.retention = Optional.of(r);
+      return this;
+    }
+
+    /** Cap on the upload rate, bytes per second, shared by all workers (0: none, the default). */
+    public Builder bandwidth(long bytesPerSecond) {
+      if (bytesPerSecond < 0) {
+        throw new IllegalArgumentException("bandwidth must not be negative");
+      }
+      this.bytesPerSecond = bytesPerSecond;
+      return this;
+    }
+
+    public Builder listener(UploadListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    public Uploader build() {
+      return new Uploader(this);
+    }
+  }
+}

@@ -1,5 +1,6 @@
 package io.custody.cli;
 
+import java.util.Locale;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
       return rc;
     }
     String id = json.toString().replaceAll("(?s).*\"recording\":\"([^\"]+)\".*", "$1").trim();
-    out.printf("recorded %s into %s (sealed)%n", id, store);
+    out.printf(Locale.ROOT, "recorded %s into %s (sealed)%n", id, store);
     String ref = "file:" + store + "#" + id;
     if (run(out, err, "verify", "--device-pub", keys.resolve("device.pub").toString(), ref) != Main.OK) {
       return Main.BAD_INPUT;
@@ -67,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
         keys.resolve("device.pub").toString(), "-o", mp4.toString(), ref) != Main.OK) {
       return Main.BAD_INPUT;
     }
-    out.printf("%nplay it:   ffplay %s%ncustody:   %s%n", mp4, mp4.resolveSibling(id + ".json"));
+    out.printf(Locale.ROOT, "%nplay it:   ffplay %s%ncustody:   %s%n", mp4, mp4.resolveSibling(id + ".json"));
     out.flush();
     return Main.OK;
   }

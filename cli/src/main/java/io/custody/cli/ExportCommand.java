@@ -1,5 +1,6 @@
 package io.custody.cli;
 
+import java.util.Locale;
 import io.custody.crypto.DevicePublicKey;
 import io.custody.crypto.KeyFormatException;
 import io.custody.crypto.RecipientPrivateKey;
@@ -106,7 +107,7 @@ final class ExportCommand implements Callable<Integer> {
             + sibling(output, ".json").getFileName());
       }
       List<String> skipped = writeMp4(recording, segments, report, recipient, device);
-      spec.commandLine().getOut().printf("exported recording %s (%d segment(s)%s) to %s%n", recording,
+      spec.commandLine().getOut().printf(Locale.ROOT, "exported recording %s (%d segment(s)%s) to %s%n", recording,
           segments.size(), report.ok() ? "" : ", NOT VERIFIED, " + skipped.size() + " part(s) left out", output);
       spec.commandLine().getOut().flush();
       return Main.OK;

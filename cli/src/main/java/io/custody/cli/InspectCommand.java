@@ -1,5 +1,6 @@
 package io.custody.cli;
 
+import java.util.Locale;
 import io.custody.json.Json;
 import io.custody.h264.H264FormatException;
 import io.custody.h264.SequenceParameterSet;
@@ -119,16 +120,16 @@ final class InspectCommand implements Callable<Integer> {
   private static void printText(PrintWriter out, String file, StreamSummary s) {
     SequenceParameterSet sps = s.sps();
     String chroma = new String[] {"4:0:0", "4:2:0", "4:2:2", "4:4:4"}[sps.chromaFormatIdc()];
-    out.printf("file:          %s (%,d bytes)%n", file, s.bytes());
-    out.printf("codec:         H.264 %s (profile_idc %d), level %d.%d%n",
+    out.printf(Locale.ROOT, "file:          %s (%,d bytes)%n", file, s.bytes());
+    out.printf(Locale.ROOT, "codec:         H.264 %s (profile_idc %d), level %d.%d%n",
         sps.profileName(), s.profileIdc(), s.levelIdc() / 10, s.levelIdc() % 10);
-    out.printf("picture:       %dx%d, %s, %d-bit, %s%n", s.width(), s.height(), chroma,
+    out.printf(Locale.ROOT, "picture:       %dx%d, %s, %d-bit, %s%n", s.width(), s.height(), chroma,
         sps.bitDepthLuma(), sps.frameMbsOnly() ? "progressive" : "interlaced");
-    out.printf("frame rate:    %s%n", s.fps() > 0 ? trim(s.fps()) + " fps" : "not signalled");
-    out.printf("access units:  %d%n", s.accessUnits());
-    out.printf("keyframes:     %d at %s%n", s.keyframes().size(), abbreviate(s));
+    out.printf(Locale.ROOT, "frame rate:    %s%n", s.fps() > 0 ? trim(s.fps()) + " fps" : "not signalled");
+    out.printf(Locale.ROOT, "access units:  %d%n", s.accessUnits());
+    out.printf(Locale.ROOT, "keyframes:     %d at %s%n", s.keyframes().size(), abbreviate(s));
     if (s.parameterSetChanges() > 0) {
-      out.printf("SPS changes:   %d (stream-level facts are those of the first SPS)%n",
+      out.printf(Locale.ROOT, "SPS changes:   %d (stream-level facts are those of the first SPS)%n",
           s.parameterSetChanges());
     }
   }

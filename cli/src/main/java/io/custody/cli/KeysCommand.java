@@ -1,5 +1,6 @@
 package io.custody.cli;
 
+import java.util.Locale;
 import io.custody.crypto.DeviceSigningKey;
 import io.custody.crypto.RecipientPrivateKey;
 import java.io.IOException;
@@ -47,7 +48,7 @@ final class KeysCommand {
         Files.writeString(out.resolve("device.pub"), device.publicKey().toPem(), StandardOpenOption.CREATE_NEW);
         writePrivate(out.resolve("recipient.key"), recipient.toPem());
         Files.writeString(out.resolve("recipient.pub"), recipient.publicKey().toPem(), StandardOpenOption.CREATE_NEW);
-        spec.commandLine().getOut().printf("device key %s%nrecipient key %s%nwritten to %s%n",
+        spec.commandLine().getOut().printf(Locale.ROOT, "device key %s%nrecipient key %s%nwritten to %s%n",
             device.publicKey().keyIdHex(), recipient.publicKey().keyIdHex(), out);
         return Main.OK;
       } catch (IOException e) {

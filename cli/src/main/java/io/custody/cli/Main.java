@@ -46,8 +46,12 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
-    java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
+    // UTF-8 whatever the platform's default: --json output is RFC 8259 text, and reports must read
+    // the same on every dock.
+    java.io.PrintWriter out = new java.io.PrintWriter(
+        new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), true);
+    java.io.PrintWriter err = new java.io.PrintWriter(
+        new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true);
     System.exit(run(out, err, args));
   }
 

@@ -1,5 +1,6 @@
 package io.custody.cli;
 
+import java.util.Locale;
 import io.custody.mp4.FrameDrop;
 import io.custody.recorder.FrameEviction;
 import io.custody.mp4.FrameLoss;
@@ -310,11 +311,11 @@ final class RecordCommand implements Callable<Integer> {
       out.println(o.toString());
     } else {
       for (RecordingInfo r : recordings) {
-        out.printf(java.util.Locale.ROOT, "recording %s: %d segment(s), %.1f s of pre-event footage%n", r.id(),
+        out.printf(Locale.ROOT, "recording %s: %d segment(s), %.1f s of pre-event footage%n", r.id(),
             segments.stream().filter(s -> s.descriptor().recording().id().equals(r.id())).count(),
             r.preEventMillis() / 1000.0);
       }
-      out.printf(java.util.Locale.ROOT, "%d frames sealed into %s (%d fed, %d evicted before a trigger or keyframe)%n", frames,
+      out.printf(Locale.ROOT, "%d frames sealed into %s (%d fed, %d evicted before a trigger or keyframe)%n", frames,
           uploaded.isPresent() ? ref.store : dir, stats.videoFramesFed(), stats.videoFramesEvictedTotal());
     }
     out.flush();

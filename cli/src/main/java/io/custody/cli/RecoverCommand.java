@@ -1,5 +1,6 @@
 package io.custody.cli;
 
+import java.util.Locale;
 import io.custody.crypto.DeviceSigningKey;
 import io.custody.crypto.Ed25519;
 import io.custody.crypto.KeyFormatException;
@@ -82,7 +83,7 @@ final class RecoverCommand implements Callable<Integer> {
               m.put("lost_bytes", r.lostBytes());
               m.put("partial_fragment_lost", r.partialFragmentLost());
               if (!json) {
-                out.printf("recording %s: %s recovered with %d fragment(s); lost %d bytes (%s)%n",
+                out.printf(Locale.ROOT, "recording %s: %s recovered with %d fragment(s); lost %d bytes (%s)%n",
                     dir.getFileName(), target.getFileName(), r.fragmentsKept(), r.lostBytes(),
                     r.partialFragmentLost() ? "the fragment being written" : "nothing of a fragment");
               }

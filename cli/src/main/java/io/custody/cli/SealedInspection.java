@@ -1,5 +1,6 @@
 package io.custody.cli;
 
+import java.util.Locale;
 import io.custody.crypto.DevicePublicKey;
 import io.custody.crypto.KeyFormatException;
 import io.custody.crypto.RecipientPrivateKey;
@@ -284,53 +285,53 @@ final class SealedInspection {
       out.flush();
       return;
     }
-    out.printf("segment:       %s (%,d bytes)%n", m.get("segment"), (Long) m.get("bytes"));
-    out.printf("recording:     %s, segment %s%n", m.get("recording_id"), m.get("segment_index"));
-    out.printf("created:       %s%n", m.get("created"));
-    out.printf("device key:    %s%n", m.get("device_key_id"));
-    out.printf("recipients:    %s%n", String.join(", ", (List<String>) m.get("recipients")));
+    out.printf(Locale.ROOT, "segment:       %s (%,d bytes)%n", m.get("segment"), (Long) m.get("bytes"));
+    out.printf(Locale.ROOT, "recording:     %s, segment %s%n", m.get("recording_id"), m.get("segment_index"));
+    out.printf(Locale.ROOT, "created:       %s%n", m.get("created"));
+    out.printf(Locale.ROOT, "device key:    %s%n", m.get("device_key_id"));
+    out.printf(Locale.ROOT, "recipients:    %s%n", String.join(", ", (List<String>) m.get("recipients")));
     Object descriptor = m.get("descriptor");
-    out.printf("descriptor:    %s%n", !(descriptor instanceof Map) ? descriptor
+    out.printf(Locale.ROOT, "descriptor:    %s%n", !(descriptor instanceof Map) ? descriptor
         : ((Map<String, Object>) descriptor).entrySet().stream().filter(e -> e.getValue() != null && !"".equals(e.getValue()))
             .map(e -> e.getKey() + "=" + (e.getValue() instanceof Map ? Json.write(e.getValue()) : e.getValue()))
             .collect(Collectors.joining(", ")));
-    out.printf("records:       %d (%d encrypted, %,d bytes of ciphertext; %d checkpoints)%n", m.get("records"),
+    out.printf(Locale.ROOT, "records:       %d (%d encrypted, %,d bytes of ciphertext; %d checkpoints)%n", m.get("records"),
         m.get("encrypted_records"), (Long) m.get("ciphertext_bytes"), m.get("checkpoints"));
     List<Map<String, Object>> fragments = (List<Map<String, Object>>) m.get("fragments");
-    out.printf("fragments:     %d%n", fragments.size());
+    out.printf(Locale.ROOT, "fragments:     %d%n", fragments.size());
     for (Map<String, Object> f : fragments.subList(0, Math.min(fragments.size(), 8))) {
-      out.printf("  #%-4s %s  %7.3f s +%.3f s  %4s frames%s  %,d bytes%n", f.get("index"), f.get("wall_clock"),
+      out.printf(Locale.ROOT, "  #%-4s %s  %7.3f s +%.3f s  %4s frames%s  %,d bytes%n", f.get("index"), f.get("wall_clock"),
           (Double) f.get("start_s"), (Double) f.get("duration_s"), f.get("video_samples"),
           Boolean.TRUE.equals(f.get("starts_with_sync")) ? " (keyframe first)" : "", (Long) f.get("bytes"));
     }
     if (fragments.size() > 8) {
-      out.printf("  ... %d more%n", fragments.size() - 8);
+      out.printf(Locale.ROOT, "  ... %d more%n", fragments.size() - 8);
     }
     if (m.containsKey("time_range")) {
       List<String> range = (List<String>) m.get("time_range");
       Duration span = Duration.between(Instant.parse(range.get(0)), Instant.parse(range.get(1)));
-      out.printf("time range:    %s to %s (%.3f s)%n", range.get(0), range.get(1), span.toMillis() / 1000.0);
+      out.printf(Locale.ROOT, "time range:    %s to %s (%.3f s)%n", range.get(0), range.get(1), span.toMillis() / 1000.0);
     }
     Map<String, Object> man = (Map<String, Object>) m.get("manifest");
     if (man != null) {
-      out.printf("manifest:      %s%s%s%n", Boolean.TRUE.equals(man.get("last_in_recording")) ? "last segment of its recording" : "more segments follow",
+      out.printf(Locale.ROOT, "manifest:      %s%s%s%n", Boolean.TRUE.equals(man.get("last_in_recording")) ? "last segment of its recording" : "more segments follow",
           Boolean.TRUE.equals(man.get("recovered")) ? ", recovered (" + man.get("lost_bytes") + " bytes lost)" : "",
           man.get("previous_recording_id") != null ? ", continues recording " + man.get("previous_recording_id") : "");
       for (Map<String, Object> t : (List<Map<String, Object>>) man.get("tracks")) {
-        out.printf("  track %-8s %s samples, timescale %s%n", t.get("kind"), t.get("samples"), t.get("timescale"));
+        out.printf(Locale.ROOT, "  track %-8s %s samples, timescale %s%n", t.get("kind"), t.get("samples"), t.get("timescale"));
       }
     }
-    out.printf("state:         %s%n", Boolean.TRUE.equals(m.get("finished")) ? "finished"
+    out.printf(Locale.ROOT, "state:         %s%n", Boolean.TRUE.equals(m.get("finished")) ? "finished"
         : "unfinished: " + m.getOrDefault("structure_problem", "no manifest") + " (custody recover closes it)");
-    out.printf("signatures:    %s%n", m.containsKey("verification") ? m.get("verification")
+    out.printf(Locale.ROOT, "signatures:    %s%n", m.containsKey("verification") ? m.get("verification")
         : "not checked (these are the file's claims; give --device-pub to verify)");
     Map<String, Object> s = (Map<String, Object>) m.get("stream");
     if (s != null) {
-      out.printf("stream:        %sx%s H.264 %s (level %s), %s fps, %s frames in %.3f s%s%n", s.get("width"), s.get("height"),
+      out.printf(Locale.ROOT, "stream:        %sx%s H.264 %s (level %s), %s fps, %s frames in %.3f s%s%n", s.get("width"), s.get("height"),
           s.get("profile"), s.get("level_idc"), s.get("fps"), s.get("frames"), (Double) s.get("duration_s"),
           Boolean.TRUE.equals(s.get("audio")) ? ", with AAC audio" : "");
     } else if (m.containsKey("decryption_error")) {
-      out.printf("stream:        cannot decrypt: %s%n", m.get("decryption_error"));
+      out.printf(Locale.ROOT, "stream:        cannot decrypt: %s%n", m.get("decryption_error"));
     }
     out.flush();
   }

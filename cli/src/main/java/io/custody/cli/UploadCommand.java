@@ -1,5 +1,6 @@
 package io.custody.cli;
 
+import java.util.Locale;
 import io.custody.json.Json;
 import io.custody.upload.UploadListener;
 import io.custody.upload.UploadProgress;
@@ -95,8 +96,8 @@ final class UploadCommand implements Callable<Integer> {
             .put("already_there", r.alreadyThere()).put("local_released", r.sourceDeleted())
             .put("bytes", r.bytes()).put("failed", r.failed()).toString());
       } else {
-        out.printf("%d uploaded, %d already there, %d failed%n", r.uploaded(), r.alreadyThere(), r.failed().size());
-        r.failed().forEach((k, why) -> out.printf("  %s: %s%n", k, why));
+        out.printf(Locale.ROOT, "%d uploaded, %d already there, %d failed%n", r.uploaded(), r.alreadyThere(), r.failed().size());
+        r.failed().forEach((k, why) -> out.printf(Locale.ROOT, "  %s: %s%n", k, why));
       }
       out.flush();
       return r.complete() ? Main.OK : Main.BAD_INPUT;

@@ -1,5 +1,6 @@
 package io.custody.cli;
 
+import java.util.Locale;
 import io.custody.mp4.FrameLoss;
 import io.custody.crypto.DevicePublicKey;
 import io.custody.crypto.KeyFormatException;
@@ -113,7 +114,7 @@ final class VerifyCommand implements Callable<Integer> {
       m.put("segment", segment(r));
       out.println(Json.write(m));
     } else {
-      out.printf("segment %s: %s%s%n", ref, r.summary(), r.ok() && !r.complete() ? " (unfinished: no manifest)" : "");
+      out.printf(Locale.ROOT, "segment %s: %s%s%n", ref, r.summary(), r.ok() && !r.complete() ? " (unfinished: no manifest)" : "");
       out.println("(this segment alone; verify STORE#RECORDING_ID to check that its recording is complete)");
     }
     out.flush();
@@ -165,11 +166,11 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   private static void print(PrintWriter out, String id, RecordingReport r) {
-    out.printf("recording %s: %s%n", id, r.ok() ? "OK" : "FAILED: " + r.problem().orElseThrow());
+    out.printf(Locale.ROOT, "recording %s: %s%n", id, r.ok() ? "OK" : "FAILED: " + r.problem().orElseThrow());
     for (VerificationReport s : r.segments()) {
-      out.printf("  segment %s: %s%n", s.header().map(h -> String.valueOf(h.segmentIndex())).orElse("?"), s.summary());
+      out.printf(Locale.ROOT, "  segment %s: %s%n", s.header().map(h -> String.valueOf(h.segmentIndex())).orElse("?"), s.summary());
       for (FrameLoss l : framesLost(s)) {
-        out.printf(java.util.Locale.ROOT, "    records footage lost before it: %d frame(s) (%s) in recording %s, segment %d,"
+        out.printf(Locale.ROOT, "    records footage lost before it: %d frame(s) (%s) in recording %s, segment %d,"
             + " at %.3f s of stream time%n", l.frames(), l.reason().jsonName(), l.recordingId(), l.segmentIndex(),
             l.streamTime().toNanos() / 1e9);
       }

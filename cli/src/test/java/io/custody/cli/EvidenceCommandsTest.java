@@ -33,7 +33,7 @@ class EvidenceCommandsTest {
   static List<String> frameMd5(Path file) throws Exception {
     Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-threads", "1", "-i", file.toString(),
         "-map", "0:v", "-f", "framemd5", "-").redirectErrorStream(false).start();
-    String text = new String(p.getInputStream().readAllBytes());
+    String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isZero();
     List<String> hashes = new ArrayList<>();

@@ -87,7 +87,7 @@ class InspectCommandTest {
   @Test
   void garbageIsOneLineAndExitOne(@TempDir Path dir) throws IOException {
     Path garbage = dir.resolve("garbage.h264");
-    Files.write(garbage, "this is not video at all".repeat(1000).getBytes());
+    Files.write(garbage, "this is not video at all".repeat(1000).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     Result r = run("inspect", "--json", garbage.toString());
     assertThat(r.exit()).isEqualTo(Main.BAD_INPUT);
     assertThat(r.out()).isEmpty();

@@ -54,7 +54,7 @@ class RecordSourcesTest {
     }
     cmd.addAll(List.of("-c", "copy", out.toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String log = new String(p.getInputStream().readAllBytes());
+    String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(log).isZero();
     return out;
@@ -83,8 +83,8 @@ class RecordSourcesTest {
     assertThat(frameMd5(out)).isEqualTo(frameMd5(CLIPS.resolve("bwc-1080p30-high.h264")));
     Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0",
         out.toString()).start();
-    String streams = new String(probe.getInputStream().readAllBytes());
-    String problems = new String(probe.getErrorStream().readAllBytes());
+    String streams = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String problems = new String(probe.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(problems).as("ffprobe reports").isEmpty();
     assertThat(streams.lines()).contains("h264", "aac");
@@ -313,7 +313,7 @@ class RecordSourcesTest {
     JsonNode files = JSON.readTree(Files.readString(dir.resolve("case.json"))).get("files");
     assertThat(files).hasSize(3);
     for (int i = 0; i < 3; i++) {
-      Path part = dir.resolve(String.format("case-%05d.mp4", i));
+      Path part = dir.resolve(String.format(java.util.Locale.ROOT, "case-%05d.mp4", i));
       assertThat(files.get(i).get("file").asText()).isEqualTo(part.getFileName().toString());
       assertThat(files.get(i).get("sha256").asText()).isEqualTo(
           java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(part))));

@@ -160,7 +160,7 @@ public final class AvcDecoderConfigurationRecord {
   /** The RFC 6381 codecs string, e.g. {@code avc1.640028}. */
   public String codecString() {
     SequenceParameterSet s = spsList.get(0);
-    return String.format("avc1.%02X%02X%02X", s.profileIdc(), s.constraintFlags(), s.levelIdc());
+    return String.format(java.util.Locale.ROOT, "avc1.%02X%02X%02X", s.profileIdc(), s.constraintFlags(), s.levelIdc());
   }
 
   private static final class Cursor {

@@ -40,7 +40,7 @@ class AvcDecoderConfigurationRecordTest {
         Clips.dir().resolve(clip).toString(), "-c", "copy", "-f", "mp4", mp4.toString())
         .redirectErrorStream(true).start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("ffmpeg finished").isTrue();
-    assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+    assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isZero();
     assertThat(ours).isEqualTo(avcCOf(Files.readAllBytes(mp4)));
 
     AvcDecoderConfigurationRecord back = AvcDecoderConfigurationRecord.parse(ours);

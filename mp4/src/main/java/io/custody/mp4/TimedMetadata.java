@@ -96,7 +96,7 @@ public final class TimedMetadata {
       if (c == '"' || c == '\\') {
         sb.append('\\').append(c);
       } else if (c < 0x20) {
-        sb.append(String.format("\\u%04x", (int) c));
+        sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
       } else {
         sb.append(c);
       }

@@ -54,6 +54,6 @@ public final class PreEventStorage {
 
   @Override
   public String toString() {
-    return kind == Kind.SPILL ? "encryptedSpill(" + spillDirectory + ")" : kind.name().toLowerCase();
+    return kind == Kind.SPILL ? "encryptedSpill(" + spillDirectory + ")" : kind.name().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -335,7 +335,7 @@ public final class Recorder implements Closeable {
     try {
       checkOpen();
       if (state == RecorderState.RECORDING) {
-        marker("trigger: " + trigger.source().name().toLowerCase()
+        marker("trigger: " + trigger.source().name().toLowerCase(java.util.Locale.ROOT)
             + (trigger.detail().isEmpty() ? "" : " (" + trigger.detail() + ")"));
         return recording.info;
       }
@@ -347,7 +347,7 @@ public final class Recorder implements Closeable {
         recording.begin(startDts, now - startDts);
       }
       metadataAt(TimedMetadata.marker(wallClockAt(now), "trigger",
-          trigger.source().name().toLowerCase() + (trigger.detail().isEmpty() ? "" : ": " + trigger.detail())),
+          trigger.source().name().toLowerCase(java.util.Locale.ROOT) + (trigger.detail().isEmpty() ? "" : ": " + trigger.detail())),
           now);
       return recording.info != null ? recording.info : recording.pendingInfo();
     } finally {

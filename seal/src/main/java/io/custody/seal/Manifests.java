@@ -129,7 +129,7 @@ final class Manifests {
     List<Map<String, Object>> out = new ArrayList<>();
     for (TrackSpan t : tracks) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("kind", t.kind().name().toLowerCase());
+      m.put("kind", t.kind().name().toLowerCase(java.util.Locale.ROOT));
       m.put("timescale", (long) t.timescale());
       m.put("samples", (long) t.sampleCount());
       m.put("base_decode_time", t.baseDecodeTime());

@@ -76,7 +76,7 @@ final class SealFormat {
       case KIND_FRAGMENT_INFO: return "FRAGMENT_INFO";
       case KIND_CHECKPOINT: return "CHECKPOINT";
       case KIND_MANIFEST: return "MANIFEST";
-      default: return String.format("unknown kind 0x%02x", kind);
+      default: return String.format(java.util.Locale.ROOT, "unknown kind 0x%02x", kind);
     }
   }
 

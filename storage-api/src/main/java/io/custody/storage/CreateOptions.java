@@ -26,6 +26,6 @@ public record CreateOptions(Optional<Retention> retention, boolean legalHold, Op
   }
 
   public CreateOptions withExpectedSha256(String sha256Hex) {
-    return new CreateOptions(retention, legalHold, Optional.of(sha256Hex.toLowerCase()));
+    return new CreateOptions(retention, legalHold, Optional.of(sha256Hex.toLowerCase(java.util.Locale.ROOT)));
   }
 }

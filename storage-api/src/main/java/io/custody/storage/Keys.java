@@ -48,7 +48,7 @@ public final class Keys {
   private static String printable(String key) {
     StringBuilder sb = new StringBuilder("'");
     for (char c : key.toCharArray()) {
-      sb.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+      sb.append(c < 0x20 || c == 0x7f ? String.format(java.util.Locale.ROOT, "\\u%04x", (int) c) : String.valueOf(c));
     }
     return sb.append('\'').toString();
   }

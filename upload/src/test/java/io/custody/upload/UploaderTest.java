@@ -32,7 +32,7 @@ class UploaderTest {
       for (int seg = 0; seg < 10; seg++) {
         byte[] data = new byte[10_000 + r.nextInt(400_000)];
         r.nextBytes(data);
-        try (BlobWriter w = local.create("rec-" + rec + "/" + String.format("%05d.sealed", seg), CreateOptions.defaults())) {
+        try (BlobWriter w = local.create("rec-" + rec + "/" + String.format(java.util.Locale.ROOT, "%05d.sealed", seg), CreateOptions.defaults())) {
           w.write(data, 0, data.length);
           all.add(w.commit());
         }

@@ -114,7 +114,7 @@ class PreEventBufferTest {
         PreEventBuffer b = buffer(window, window == 30 ? 64L << 20 : 128L << 20, direct);
         feed(b, 0, (window + 5) * 30);
         double overhead = (double) b.allocatedBytes() / b.payloadBytes() - 1;
-        System.out.printf("pre-event %d s at 8 Mbit/s, %s: payload %,d B, allocated %,d B, overhead %.2f %%%n",
+        System.out.printf(java.util.Locale.ROOT, "pre-event %d s at 8 Mbit/s, %s: payload %,d B, allocated %,d B, overhead %.2f %%%n",
             window, direct ? "direct" : "heap", b.payloadBytes(), b.allocatedBytes(), overhead * 100);
         assertThat(overhead).isLessThan(0.05);
       }

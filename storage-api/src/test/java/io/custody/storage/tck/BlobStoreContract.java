@@ -232,7 +232,7 @@ public abstract class BlobStoreContract {
   void listingIsPagedInKeyOrderAndFiltersByPrefix() throws Exception {
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
-      String k = String.format("%srec/%05d.sealed", prefix, i);
+      String k = String.format(java.util.Locale.ROOT, "%srec/%05d.sealed", prefix, i);
       put(k, bytes(10, i));
       expected.add(k);
     }

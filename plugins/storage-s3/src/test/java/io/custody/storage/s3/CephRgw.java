@@ -119,7 +119,7 @@ public final class CephRgw {
     long t0 = System.nanoTime();
     run(List.of(script(), "start", dir.toString(), store), env, 180);
     startSeconds = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("Ceph RGW (%s) answering at %s after %.2f s (dir %s)%n", store, endpointOrDir(), startSeconds, dir);
+    System.out.printf(java.util.Locale.ROOT, "Ceph RGW (%s) answering at %s after %.2f s (dir %s)%n", store, endpointOrDir(), startSeconds, dir);
   }
 
   private String endpointOrDir() {

@@ -381,7 +381,7 @@ class S3ClaimTest {
     for (int i = 0; i < 6; i++) {
       byte[] data = new byte[i % 2 == 0 ? PART + 1 + random.nextInt(PART) : 1 + random.nextInt(1 << 20)];
       random.nextBytes(data);
-      try (BlobWriter w = local.create(String.format("rec-1/%05d.sealed", i), CreateOptions.defaults())) {
+      try (BlobWriter w = local.create(String.format(java.util.Locale.ROOT, "rec-1/%05d.sealed", i), CreateOptions.defaults())) {
         w.write(data, 0, data.length);
         segments.add(w.commit());
       }

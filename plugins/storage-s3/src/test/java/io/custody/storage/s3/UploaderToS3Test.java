@@ -57,7 +57,7 @@ class UploaderToS3Test {
     for (int i = 0; i < 12; i++) {
       byte[] data = new byte[(1 << 20) + random.nextInt(2 << 20)];
       random.nextBytes(data);
-      try (BlobWriter w = local.create(String.format("rec-1/%05d.sealed", i), CreateOptions.defaults())) {
+      try (BlobWriter w = local.create(String.format(java.util.Locale.ROOT, "rec-1/%05d.sealed", i), CreateOptions.defaults())) {
         w.write(data, 0, data.length);
         segments.add(w.commit());
       }

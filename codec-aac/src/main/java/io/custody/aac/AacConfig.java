@@ -100,10 +100,10 @@ public final class AacConfig {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof AacConfig
-        && ((AacConfig) o).objectType == objectType
-        && ((AacConfig) o).samplingFrequencyIndex == samplingFrequencyIndex
-        && ((AacConfig) o).channelConfiguration == channelConfiguration;
+    return o instanceof AacConfig c
+        && c.objectType == objectType
+        && c.samplingFrequencyIndex == samplingFrequencyIndex
+        && c.channelConfiguration == channelConfiguration;
   }
 
   @Override

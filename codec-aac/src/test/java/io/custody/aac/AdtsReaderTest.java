@@ -75,7 +75,7 @@ class AdtsReaderTest {
     assertThat(reader.bytesScanned()).isEqualTo(clip.length);
     // The same configuration object throughout: identity changes only on a real change.
     assertThat(configs.stream().distinct().count()).isEqualTo(1);
-    assertThat(configs).allMatch(c -> c == configs.get(0));
+    assertThat(configs).allSatisfy(c -> assertThat(c).isSameAs(configs.get(0)));
   }
 
   @Test

@@ -302,7 +302,7 @@ public final class AnnexBScanner {
       return false;
     }
     piecing = true;
-    pieceBytes = last - from;
+    pieceBytes = (long) last - from;
     holdZeros(chunk, last, end); // carry is empty here: the previous unit ended before this one
     return true;
   }
@@ -477,7 +477,7 @@ public final class AnnexBScanner {
     long w1 = pairs((long) LONGS.get(b, i + 8));
     long w2 = pairs((long) LONGS.get(b, i + 16));
     long w3 = pairs((long) LONGS.get(b, i + 24));
-    return (((w0 - ONES) & ~w0 | (w1 - ONES) & ~w1 | (w2 - ONES) & ~w2 | (w3 - ONES) & ~w3) & HIGHS) != 0;
+    return ((((w0 - ONES) & ~w0) | ((w1 - ONES) & ~w1) | ((w2 - ONES) & ~w2) | ((w3 - ONES) & ~w3)) & HIGHS) != 0;
   }
 
   /** Byte k of the result is {@code v}'s byte k ORed with byte k + 1: zero only where a zero pair begins. */

@@ -52,8 +52,8 @@ public final class ChannelFragmentSink implements FragmentSink {
   public void end(SegmentInfo info) throws IOException {
     if (owned) {
       try (WritableByteChannel c = channel) {
-        if (c instanceof FileChannel) {
-          ((FileChannel) c).force(true);
+        if (c instanceof FileChannel f) {
+          f.force(true);
         }
       }
     }

@@ -97,7 +97,6 @@ public final class FragmentedMp4Writer {
    */
   private static final int INITIAL_HEADER_ROOM = 8 * 1024;
 
-  private static final int PRFT_BYTES = 32;
   private static final int MDAT_HEADER_BYTES = 8;
 
   private final VideoTrackConfig videoConfig;
@@ -593,7 +592,7 @@ public final class FragmentedMp4Writer {
     int payload = 0;
     for (Track t : tracks) {
       t.mdatOffset = payload;
-      payload += t.emitBytes;
+      payload = Math.addExact(payload, Math.toIntExact(t.emitBytes));
     }
     sequenceNumber++;
     Instant wallClock = null;

@@ -256,7 +256,7 @@ public final class Mp4Demuxer implements Closeable {
         size = b.getLong(p + 8);
         header = 16;
       } else if (size == 0) {
-        size = end - p;
+        size = (long) end - p;
       }
       if (size < header || size > end - p) {
         throw new Mp4FormatException(Mp4FormatException.Reason.MALFORMED, "box '" + fourCc(type) + "' overruns its parent", -1);
@@ -269,7 +269,7 @@ public final class Mp4Demuxer implements Closeable {
 
   private static int[] find(ByteBuffer b, int start, int end, String path) throws Mp4FormatException {
     int[] box = {0, start, end};
-    for (String name : path.split("/")) {
+    for (String name : path.split("/", -1)) {
       int want = box(name);
       int[] found = null;
       for (int[] c : children(b, box[1], box[2])) {

@@ -24,6 +24,8 @@ final class Mp4Boxes {
     }
   }
 
+  // A parsed sample as the tests read it back: its bytes are compared, never mutated.
+  @SuppressWarnings("ArrayRecordComponent")
   record Sample(int trackId, long decodeTime, long duration, int size, int flags,
       int compositionOffset, byte[] data, long fragment) {}
 

@@ -17,11 +17,12 @@ import java.util.concurrent.TimeUnit;
  * test load light on a shared machine.
  */
 public final class Ffmpeg {
-  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
   private Ffmpeg() {}
 
-  /** What a process printed and how it ended. */
+  /** What a process printed and how it ended (its output bytes are read, never mutated). */
+  @SuppressWarnings("ArrayRecordComponent")
   public record Result(int exitCode, byte[] stdout, String stderr) {
     public String out() {
       return new String(stdout, StandardCharsets.UTF_8);
@@ -92,11 +93,11 @@ public final class Ffmpeg {
       throw new AssertionError("ffmpeg reported errors decoding " + file + ":\n" + r.stderr());
     }
     List<String> hashes = new ArrayList<>();
-    for (String line : r.out().split("\n")) {
+    for (String line : r.out().split("\n", -1)) {
       if (line.isBlank() || line.startsWith("#")) {
         continue;
       }
-      String[] cols = line.split(",");
+      String[] cols = line.split(",", -1);
       hashes.add(cols[cols.length - 1].trim());
     }
     return hashes;

@@ -29,10 +29,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The storage conformance kit: every contract of {@link BlobStore}, run against a plugin by
@@ -42,7 +44,12 @@ import org.junit.jupiter.api.Test;
  * between tests: every test writes under its own random prefix) and may override {@link
  * #largeObjectBytes()}. Tests of optional capabilities run only when {@link
  * BlobStore#capabilities()} declares them.
+ *
+ * <p>Every test has a timeout (a store that hangs fails instead of stalling the build): 5 minutes,
+ * 30 for the large-object test; opening the store gets 5 minutes (a plugin may start its server
+ * there).
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 public abstract class BlobStoreContract {
   /** A store to run the contract against; closed after each test. */
   protected abstract BlobStore openStore() throws IOException;
@@ -56,12 +63,14 @@ public abstract class BlobStoreContract {
   protected String prefix;
 
   @BeforeEach
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void open() throws IOException {
     store = openStore();
     prefix = "tck-" + UUID.randomUUID() + "/";
   }
 
   @AfterEach
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
   void close() throws IOException {
     store.close();
   }
@@ -344,6 +353,7 @@ public abstract class BlobStoreContract {
   }
 
   @Test
+  @Timeout(value = 30, unit = TimeUnit.MINUTES)
   void largeObjectsStreamWithBoundedMemory() throws Exception {
     long size = largeObjectBytes();
     byte[] chunk = new byte[1 << 20];

@@ -5,7 +5,11 @@
  * Plugins implement {@link io.custody.storage.spi.StorageProvider}; the conformance kit in {@code
  * custody-storage-testkit} checks them (docs/PLUGINS.md).
  *
- * <p>Rules: no store is registered by this module ({@code mem:} is the test kit's), so a
- * production class path holds only the stores it chose.
+ * <p>Rules: SHA-256s are {@link io.custody.storage.Sha256} values, compared as bytes, never hex
+ * strings; where one is written to an outside format (object metadata, file attributes, JSON) it
+ * is its lower-case {@link io.custody.storage.Sha256#hex()}. Whoever retries a store's transient
+ * failures does so under a {@link io.custody.storage.RetryPolicy}. Nothing here depends on the
+ * default locale, charset or time zone. No store is registered by this module: {@code mem:} is
+ * the test kit's.
  */
 package io.custody.storage;

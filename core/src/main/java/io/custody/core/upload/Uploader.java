@@ -8,6 +8,7 @@ import io.custody.storage.NoSuchObjectException;
 import io.custody.storage.ObjectExistsException;
 import io.custody.storage.Retention;
 import io.custody.storage.RetentionException;
+import io.custody.storage.Sha256;
 import io.custody.storage.StorageException;
 import io.custody.storage.StorageFullException;
 import java.io.IOException;
@@ -249,13 +250,19 @@ public final class Uploader {
     if (mark.isEmpty()) {
       return false;
     }
+    String recorded;
     try (InputStream in = source.read(journalKey(info))) {
-      return new String(in.readAllBytes(), StandardCharsets.US_ASCII).equals(info.sha256());
+      recorded = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    }
+    try {
+      return Sha256.parse(recorded).equals(info.sha256());
+    } catch (IllegalArgumentException notAMark) {
+      return false; // not written by an uploader: the destination decides
     }
   }
 
   private void journal(BlobInfo info) throws IOException {
-    byte[] sha = info.sha256().getBytes(StandardCharsets.US_ASCII);
+    byte[] sha = info.sha256().hex().getBytes(StandardCharsets.US_ASCII);
     try (BlobWriter w = source.create(journalKey(info), CreateOptions.defaults())) {
       w.write(sha, 0, sha.length);
       w.commit();

@@ -4,12 +4,14 @@ import io.custody.storage.BlobInfo;
 import io.custody.storage.BlobStore;
 import io.custody.storage.Capabilities;
 import io.custody.storage.CreateOptions;
+import io.custody.storage.IntegrityException;
 import io.custody.storage.Keys;
 import io.custody.storage.NoSuchObjectException;
 import io.custody.storage.ObjectExistsException;
 import io.custody.storage.Page;
 import io.custody.storage.Retention;
 import io.custody.storage.RetentionException;
+import io.custody.storage.Sha256;
 import io.custody.storage.StorageException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -20,7 +22,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -275,12 +276,19 @@ public final class S3BlobStore implements BlobStore {
    *
    * @param key the key claimed
    * @param claimKey the S3 key of the claim object (in this store's bucket)
-   * @param sha256 the SHA-256 of the bytes claimed
+   * @param sha256 the SHA-256 of the bytes claimed (empty if the claim object does not name one: a
+   *     claim written by something else, which no writer's bytes match)
    * @param size their size
    * @param upload the multipart upload id of the claiming writer, or {@code single-put}
    * @param claimed when the claim was written (the server's Last-Modified)
    */
-  public record Claim(String key, String claimKey, String sha256, long size, String upload, Instant claimed) {}
+  public record Claim(String key, String claimKey, Optional<Sha256> sha256, long size, String upload,
+      Instant claimed) {
+    /** The claimed SHA-256 as hex, or {@code ?}, for messages. */
+    String sha256Text() {
+      return sha256.map(Sha256::hex).orElse("?");
+    }
+  }
 
   /** The S3 key of the claim of {@code key}. */
   String claimKey(String key) {
@@ -327,18 +335,23 @@ public final class S3BlobStore implements BlobStore {
     } catch (NumberFormatException e) {
       size = -1;
     }
-    return Optional.of(new Claim(key, ck, m.getOrDefault(SHA256_NAME, "?"), size, m.getOrDefault(UPLOAD_NAME, "?"),
-        h.lastModified()));
+    Optional<Sha256> sha;
+    try {
+      sha = Optional.ofNullable(m.get(SHA256_NAME)).map(Sha256::parse);
+    } catch (IllegalArgumentException e) {
+      sha = Optional.empty();
+    }
+    return Optional.of(new Claim(key, ck, sha, size, m.getOrDefault(UPLOAD_NAME, "?"), h.lastModified()));
   }
 
   /**
    * Writes the claim of {@code key} with {@code If-None-Match: *}: true if this call created it,
    * false if the key was claimed already (412, or 409 for a concurrent conditional write).
    */
-  boolean putClaim(String key, String sha256, long size, String upload) throws IOException {
+  boolean putClaim(String key, Sha256 sha256, long size, String upload) throws IOException {
     String ck = claimKey(key);
     byte[] body = ("custody claim: only these bytes may be stored under s3://" + bucket + "/" + prefix + key + "\n"
-        + "size: " + size + "\nsha256: " + sha256 + "\nupload: " + upload + "\n"
+        + "size: " + size + "\nsha256: " + sha256.hex() + "\nupload: " + upload + "\n"
         + "It stays while the object exists (delete() removes both). See docs/PLUGINS-S3.md.\n")
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     String md5;
@@ -350,7 +363,7 @@ public final class S3BlobStore implements BlobStore {
     try {
       s3.putObject(b -> b.bucket(bucket).key(ck).ifNoneMatch("*").contentType("text/plain; charset=utf-8")
           .contentLength((long) body.length).contentMD5(md5)
-          .metadata(Map.of(SHA256_NAME, sha256, SIZE_NAME, Long.toString(size), UPLOAD_NAME, upload)),
+          .metadata(Map.of(SHA256_NAME, sha256.hex(), SIZE_NAME, Long.toString(size), UPLOAD_NAME, upload)),
           software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
       return true;
     } catch (SdkException e) {
@@ -409,7 +422,7 @@ public final class S3BlobStore implements BlobStore {
     }
     deleteClaim(key);
     LOG.log(System.Logger.Level.WARNING, "released the claim {0} of {1} ({2} bytes, SHA-256 {3}, upload {4})",
-        claim.get().claimKey(), key, claim.get().size(), claim.get().sha256(), claim.get().upload());
+        claim.get().claimKey(), key, claim.get().size(), claim.get().sha256Text(), claim.get().upload());
     return true;
   }
 
@@ -478,8 +491,11 @@ public final class S3BlobStore implements BlobStore {
       }
       throw Errors.map(e, key, "HEAD of");
     }
-    String sha = h.metadata().get(SHA256_NAME);
-    if (sha == null) {
+    String recorded = h.metadata().get(SHA256_NAME);
+    Sha256 sha;
+    if (recorded != null) {
+      sha = recordedSha256(key, "metadata", recorded);
+    } else {
       sha = taggedSha256(key, versionId);
     }
     if (sha == null) {
@@ -488,11 +504,24 @@ public final class S3BlobStore implements BlobStore {
     return Optional.of(new Located(versionId, info(key, h, sha)));
   }
 
-  private String taggedSha256(String key, String versionId) throws IOException {
+  /**
+   * The SHA-256 recorded in an object's metadata or tag ({@code where}); one that is not 64 hex
+   * digits fails like a mismatch.
+   */
+  static Sha256 recordedSha256(String key, String where, String text) throws IntegrityException {
+    try {
+      return Sha256.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("'" + key + "' has a malformed SHA-256 in its " + where + " (" + SHA256_NAME
+          + "): " + e.getMessage());
+    }
+  }
+
+  private Sha256 taggedSha256(String key, String versionId) throws IOException {
     try {
       for (Tag t : s3.getObjectTagging(b -> b.bucket(bucket).key(prefix + key).versionId(versionId)).tagSet()) {
         if (t.key().equals(SHA256_NAME)) {
-          return t.value();
+          return recordedSha256(key, "tag", t.value());
         }
       }
       return null;
@@ -505,7 +534,7 @@ public final class S3BlobStore implements BlobStore {
    * An object with no SHA-256 recorded (its writer died between completing a multipart upload and
    * tagging it, or another tool wrote it): hash it, and record the result as its tag.
    */
-  private String hashAndTag(String key, String versionId, long size) throws IOException {
+  private Sha256 hashAndTag(String key, String versionId, long size) throws IOException {
     LOG.log(System.Logger.Level.INFO, "{0} has no SHA-256 recorded: hashing its {1} bytes", key, size);
     MessageDigest sha = sha256();
     try (InputStream in = open(key, versionId, null)) {
@@ -514,13 +543,13 @@ public final class S3BlobStore implements BlobStore {
         sha.update(buf, 0, n);
       }
     }
-    String hex = HexFormat.of().formatHex(sha.digest());
+    Sha256 digest = Sha256.of(sha.digest());
     try {
-      tagSha256(key, versionId, hex);
+      tagSha256(key, versionId, digest);
     } catch (StorageException e) {
       LOG.log(System.Logger.Level.WARNING, "could not tag " + key + " with its SHA-256", e);
     }
-    return hex;
+    return digest;
   }
 
   /**
@@ -529,12 +558,12 @@ public final class S3BlobStore implements BlobStore {
    * that answer is retried with jittered exponential back-off for up to {@link #TAG_RETRY_NANOS}:
    * writers that retried in step would keep colliding.
    */
-  void tagSha256(String key, String versionId, String sha) throws StorageException {
+  void tagSha256(String key, String versionId, Sha256 sha) throws StorageException {
     long deadline = System.nanoTime() + TAG_RETRY_NANOS;
     for (int attempt = 1; ; attempt++) {
       try {
         s3.putObjectTagging(b -> b.bucket(bucket).key(prefix + key).versionId(versionId)
-            .tagging(t -> t.tagSet(Tag.builder().key(SHA256_NAME).value(sha).build())));
+            .tagging(t -> t.tagSet(Tag.builder().key(SHA256_NAME).value(sha.hex()).build())));
         return;
       } catch (SdkException e) {
         if (!Errors.code(e).equals("OperationAborted") || System.nanoTime() - deadline > 0) {
@@ -550,7 +579,7 @@ public final class S3BlobStore implements BlobStore {
     }
   }
 
-  static BlobInfo info(String key, HeadObjectResponse h, String sha) {
+  static BlobInfo info(String key, HeadObjectResponse h, Sha256 sha) {
     Optional<Retention> retention = Optional.empty();
     if (h.objectLockMode() != null && h.objectLockMode() != ObjectLockMode.UNKNOWN_TO_SDK_VERSION
         && h.objectLockRetainUntilDate() != null) {

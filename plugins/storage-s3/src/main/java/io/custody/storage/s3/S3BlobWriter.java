@@ -4,6 +4,7 @@ import io.custody.storage.BlobInfo;
 import io.custody.storage.CreateOptions;
 import io.custody.storage.IntegrityException;
 import io.custody.storage.ObjectExistsException;
+import io.custody.storage.Sha256;
 import io.custody.storage.StorageException;
 import io.custody.storage.spi.AbstractBlobWriter;
 import java.io.ByteArrayInputStream;
@@ -178,7 +179,7 @@ public final class S3BlobWriter extends AbstractBlobWriter {
   private void startMultipart() throws IOException {
     CreateMultipartUploadRequest.Builder b = CreateMultipartUploadRequest.builder().bucket(store.bucket).key(full)
         .contentType("application/octet-stream");
-    options.expectedSha256().ifPresent(sha -> b.metadata(Map.of(S3BlobStore.SHA256_NAME, sha)));
+    options.expectedSha256().ifPresent(sha -> b.metadata(Map.of(S3BlobStore.SHA256_NAME, sha.hex())));
     options.retention().ifPresent(r -> b.objectLockMode(mode(r)).objectLockRetainUntilDate(r.until()));
     if (options.legalHold()) {
       b.objectLockLegalHoldStatus(ObjectLockLegalHoldStatus.ON);
@@ -196,7 +197,7 @@ public final class S3BlobWriter extends AbstractBlobWriter {
   }
 
   @Override
-  protected BlobInfo publish(String sha256, long size) throws IOException {
+  protected BlobInfo publish(Sha256 sha256, long size) throws IOException {
     // 1. Is the key taken? (RGW 16.2 ignores If-None-Match on versioned buckets: look first.)
     Optional<S3BlobStore.Located> existing = store.locate(key);
     if (existing.isPresent()) {
@@ -258,7 +259,7 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     String recorded = h.metadata().get(S3BlobStore.SHA256_NAME);
     if (recorded == null) {
       store.tagSha256(key, versionId, sha256);
-    } else if (!recorded.equals(sha256)) {
+    } else if (!S3BlobStore.recordedSha256(key, "metadata", recorded).equals(sha256)) {
       throw new IntegrityException("'" + key + "' was committed with SHA-256 " + recorded + ", not " + sha256);
     }
     BlobInfo info = S3BlobStore.info(key, h, sha256);
@@ -279,7 +280,7 @@ public final class S3BlobWriter extends AbstractBlobWriter {
    * already with these bytes. Throws {@link ObjectExistsException} when the object or the claim
    * holds other bytes.
    */
-  private Optional<BlobInfo> claim(String sha256, long size) throws IOException {
+  private Optional<BlobInfo> claim(Sha256 sha256, long size) throws IOException {
     String upload = uploadId != null ? uploadId : "single-put";
     for (int attempt = 1; ; attempt++) {
       if (store.putClaim(key, sha256, size, upload)) {
@@ -292,12 +293,12 @@ public final class S3BlobWriter extends AbstractBlobWriter {
         if (there.isPresent()) {
           return Optional.of(sameOrRefuse(there.get().info(), sha256, size, ""));
         }
-        if (c.sha256().equals(sha256) && c.size() == size) {
+        if (c.sha256().equals(Optional.of(sha256)) && c.size() == size) {
           return Optional.empty(); // the same bytes: whoever completes, the key holds them
         }
         abortQuietly();
         throw new ObjectExistsException(key, "'" + key + "' is claimed for other bytes (" + c.size()
-            + " bytes, SHA-256 " + c.sha256() + ") by a writer that has not committed them: claim s3://"
+            + " bytes, SHA-256 " + c.sha256Text() + ") by a writer that has not committed them: claim s3://"
             + store.bucket + "/" + c.claimKey() + " written " + c.claimed() + " by upload " + c.upload()
             + store.uploadState(key, c.upload()) + ". If no writer is uploading '" + key + "' any more, release the "
             + "key with S3BlobStore.releaseClaim(\"" + key + "\") or by deleting that claim object");
@@ -317,11 +318,11 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     }
   }
 
-  private String putSingle(String sha256) {
+  private String putSingle(Sha256 sha256) {
     byte[] md5 = md5(buf, len);
     PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(store.bucket).key(full)
         .contentLength((long) len).contentMD5(Base64.getEncoder().encodeToString(md5))
-        .contentType("application/octet-stream").metadata(Map.of(S3BlobStore.SHA256_NAME, sha256)).ifNoneMatch("*");
+        .contentType("application/octet-stream").metadata(Map.of(S3BlobStore.SHA256_NAME, sha256.hex())).ifNoneMatch("*");
     options.retention().ifPresent(r -> b.objectLockMode(mode(r)).objectLockRetainUntilDate(r.until()));
     if (options.legalHold()) {
       b.objectLockLegalHoldStatus(ObjectLockLegalHoldStatus.ON);
@@ -350,7 +351,7 @@ public final class S3BlobWriter extends AbstractBlobWriter {
    * and ours must go. Returns the older version's info when it holds the same bytes (a concurrent
    * retry), null when ours is the oldest; throws {@link ObjectExistsException} otherwise.
    */
-  private BlobInfo resolveRace(String versionId, String sha256, long size) throws IOException {
+  private BlobInfo resolveRace(String versionId, Sha256 sha256, long size) throws IOException {
     List<ObjectVersion> vs = store.versionsOf(full);
     if (vs.isEmpty() || versionId == null || vs.get(vs.size() - 1).versionId().equals(versionId)) {
       return null;
@@ -372,7 +373,7 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     return sameOrRefuse(winner.get().info(), sha256, size, left);
   }
 
-  private BlobInfo sameOrRefuse(BlobInfo existing, String sha256, long size, String note) throws IOException {
+  private BlobInfo sameOrRefuse(BlobInfo existing, Sha256 sha256, long size, String note) throws IOException {
     if (existing.sha256().equals(sha256) && existing.size() == size) {
       return existing;
     }

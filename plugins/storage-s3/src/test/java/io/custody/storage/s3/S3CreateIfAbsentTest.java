@@ -7,12 +7,12 @@ import io.custody.storage.BlobInfo;
 import io.custody.storage.BlobWriter;
 import io.custody.storage.CreateOptions;
 import io.custody.storage.ObjectExistsException;
+import io.custody.storage.Sha256;
 import io.custody.storage.Retention;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -64,8 +64,8 @@ class S3CreateIfAbsentTest {
     }
   }
 
-  private static String sha256(byte[] b) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  private static Sha256 sha256(byte[] b) throws Exception {
+    return Sha256.of(MessageDigest.getInstance("SHA-256").digest(b));
   }
 
   @Test

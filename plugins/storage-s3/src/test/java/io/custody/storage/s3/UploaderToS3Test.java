@@ -8,6 +8,7 @@ import io.custody.core.upload.Uploader;
 import io.custody.storage.BlobInfo;
 import io.custody.storage.BlobWriter;
 import io.custody.storage.CreateOptions;
+import io.custody.storage.RetryPolicy;
 import io.custody.storage.memory.MemoryBlobStore;
 import java.io.InputStream;
 import java.net.URI;
@@ -71,7 +72,8 @@ class UploaderToS3Test {
         try {
           report.set(Uploader.builder(local, remote).concurrency(2)
               .bandwidth(4 << 20) // slow enough that the kill falls mid-upload
-              .retries(200, Duration.ofMillis(50), Duration.ofMillis(500))
+              .retryPolicy(new RetryPolicy(200, Duration.ofMillis(50), Duration.ofMillis(500),
+                  RetryPolicy.Jitter.FULL))
               .listener(new UploadListener() {
                 @Override
                 public void uploaded(String key, long bytes, boolean alreadyThere) {

@@ -11,7 +11,9 @@ import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -19,7 +21,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * instance, as after a process restart: the parts already on the server are checked against the
  * source by MD5 and kept; the rest is sent.
  */
-class S3ResumeTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class S3ResumeIT {
   private static final int PART = 5 << 20;
   private static final Map<String, String> SMALL_PARTS = Map.of("part-size", Integer.toString(PART));
 

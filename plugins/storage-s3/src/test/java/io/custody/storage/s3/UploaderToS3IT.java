@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 
@@ -32,10 +33,12 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
  * (bluestore keeps its data): afterwards every segment is in the bucket and verifies, none is
  * lost, none is there twice.
  */
-class UploaderToS3Test {
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class UploaderToS3IT {
   private static CephRgw ceph;
 
   @BeforeAll
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   static void start() throws Exception {
     ceph = CephRgw.start("bluestore");
     try (S3Client s3 = ceph.client()) {
@@ -44,6 +47,7 @@ class UploaderToS3Test {
   }
 
   @AfterAll
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
   static void stop() throws Exception {
     if (ceph != null) {
       ceph.stop();

@@ -26,21 +26,24 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Create-if-absent of multipart objects on an unversioned bucket, where Ceph RGW 16.2 ignores
  * {@code If-None-Match: *} on CompleteMultipartUpload ({@link
- * S3PlainBucketTest#theServerIgnoresIfNoneMatchOnMultipartCompletion}): the claim a writer makes
+ * S3PlainBucketIT#theServerIgnoresIfNoneMatchOnMultipartCompletion}): the claim a writer makes
  * with a conditional single PUT before committing keeps a late completion of other bytes from
  * replacing the object. All against the real gateway.
  */
-class S3ClaimTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class S3ClaimIT {
   private static final int PART = 5 << 20;
   private static final Map<String, String> SMALL_PARTS = Map.of("part-size", Integer.toString(PART));
 
@@ -49,6 +52,7 @@ class S3ClaimTest {
   private String prefix;
 
   @BeforeEach
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void open() throws Exception {
     store = CephRgw.shared().open(CephRgw.PLAIN, SMALL_PARTS);
     raw = CephRgw.shared().client();
@@ -56,6 +60,7 @@ class S3ClaimTest {
   }
 
   @AfterEach
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
   void close() {
     store.close();
     raw.close();

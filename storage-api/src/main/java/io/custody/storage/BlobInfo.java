@@ -9,13 +9,13 @@ import java.util.Optional;
  *
  * @param key the object's key
  * @param size bytes
- * @param sha256 lower-case hex SHA-256 of the bytes, as computed by the writer and confirmed by
- *     the store when committed
+ * @param sha256 SHA-256 of the bytes, as computed by the writer and confirmed by the store when
+ *     committed
  * @param lastModified when it was committed
  * @param retention the retention period, if any
  * @param legalHold whether a legal hold is on
  */
-public record BlobInfo(String key, long size, String sha256, Instant lastModified,
+public record BlobInfo(String key, long size, Sha256 sha256, Instant lastModified,
     Optional<Retention> retention, boolean legalHold) {
   public BlobInfo {
     Objects.requireNonNull(key, "key");

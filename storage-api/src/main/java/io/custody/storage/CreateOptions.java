@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param expectedSha256 the SHA-256 the caller already knows (e.g. from a verified source): the
  *     commit fails with {@link IntegrityException} if the bytes written differ
  */
-public record CreateOptions(Optional<Retention> retention, boolean legalHold, Optional<String> expectedSha256) {
+public record CreateOptions(Optional<Retention> retention, boolean legalHold, Optional<Sha256> expectedSha256) {
   private static final CreateOptions DEFAULTS = new CreateOptions(Optional.empty(), false, Optional.empty());
 
   public static CreateOptions defaults() {
@@ -25,7 +25,8 @@ public record CreateOptions(Optional<Retention> retention, boolean legalHold, Op
     return new CreateOptions(retention, on, expectedSha256);
   }
 
-  public CreateOptions withExpectedSha256(String sha256Hex) {
-    return new CreateOptions(retention, legalHold, Optional.of(sha256Hex.toLowerCase(java.util.Locale.ROOT)));
+  /** These options, and the commit fails with {@link IntegrityException} unless the bytes hash to {@code sha256}. */
+  public CreateOptions withExpectedSha256(Sha256 sha256) {
+    return new CreateOptions(retention, legalHold, Optional.of(sha256));
   }
 }

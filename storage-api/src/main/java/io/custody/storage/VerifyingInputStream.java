@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** Hashes what it passes on and, at the end, checks size and SHA-256 against an object's info. */
 final class VerifyingInputStream extends FilterInputStream {
@@ -58,7 +57,7 @@ final class VerifyingInputStream extends FilterInputStream {
       return;
     }
     checked = true;
-    String got = HexFormat.of().formatHex(sha.digest());
+    Sha256 got = Sha256.of(sha.digest());
     if (count != expected.size() || !got.equals(expected.sha256())) {
       throw new IntegrityException("'" + expected.key() + "' read back as " + count + " bytes hashing to "
           + got + "; the store recorded " + expected.size() + " bytes hashing to " + expected.sha256());

@@ -8,6 +8,8 @@ import io.custody.storage.NoSuchObjectException;
 import io.custody.storage.ObjectExistsException;
 import io.custody.storage.Retention;
 import io.custody.storage.RetentionException;
+import io.custody.storage.RetryPolicy;
+import io.custody.storage.Sha256;
 import io.custody.storage.StorageException;
 import io.custody.storage.StorageFullException;
 import java.io.IOException;
@@ -16,7 +18,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -48,7 +49,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * #JOURNAL_PREFIX}), so a killed uploader re-run on the same stores picks up where it was. A
  * source too full to take a mark is uploaded from all the same (the destination's copy is what
  * proves an object done), so releasing local copies empties a full flash. Bounded
- * concurrency, retries with exponential backoff on transient errors, an optional bandwidth cap
+ * concurrency, retries under a {@link RetryPolicy} on transient errors, an optional bandwidth cap
  * shared by all workers. {@link #run} is blocking and may be called again; the uploader is
  * thread-safe.
  */
@@ -59,9 +60,7 @@ public final class Uploader {
   private final BlobStore source;
   private final BlobStore destination;
   private final int concurrency;
-  private final int maxAttempts;
-  private final Duration initialBackoff;
-  private final Duration maxBackoff;
+  private final RetryPolicy retryPolicy;
   private final boolean deleteSource;
   private final Optional<Retention> retention;
   private final UploadListener listener;
@@ -72,9 +71,7 @@ public final class Uploader {
     this.source = b.source;
     this.destination = b.destination;
     this.concurrency = b.concurrency;
-    this.maxAttempts = b.maxAttempts;
-    this.initialBackoff = b.initialBackoff;
-    this.maxBackoff = b.maxBackoff;
+    this.retryPolicy = b.retryPolicy;
     this.deleteSource = b.deleteSource;
     this.retention = b.retention;
     this.listener = b.listener;
@@ -156,7 +153,6 @@ public final class Uploader {
   private final Map<String, String> lastError = new ConcurrentHashMap<>();
 
   private Outcome uploadWithRetries(BlobInfo info) throws InterruptedException {
-    Duration backoff = initialBackoff;
     for (int attempt = 1; ; attempt++) {
       try {
         return uploadOnce(info);
@@ -165,14 +161,13 @@ public final class Uploader {
         listener.attemptFailed(info.key(), attempt, e, false);
         return Outcome.FAILED;
       } catch (IOException | RuntimeException e) {
-        boolean retry = attempt < maxAttempts && retryable(e);
+        boolean retry = retryPolicy.retriesAfter(attempt) && retryable(e);
         lastError.put(info.key(), e.toString());
         listener.attemptFailed(info.key(), attempt, e, retry);
         if (!retry) {
           return Outcome.FAILED;
         }
-        Thread.sleep(backoff.toMillis());
-        backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+        retryPolicy.sleepBefore(attempt + 1);
       }
     }
   }
@@ -249,13 +244,19 @@ public final class Uploader {
     if (mark.isEmpty()) {
       return false;
     }
+    String recorded;
     try (InputStream in = source.read(journalKey(info))) {
-      return new String(in.readAllBytes(), StandardCharsets.US_ASCII).equals(info.sha256());
+      recorded = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    }
+    try {
+      return Sha256.parse(recorded).equals(info.sha256());
+    } catch (IllegalArgumentException notAMark) {
+      return false; // not written by an uploader: the destination decides
     }
   }
 
   private void journal(BlobInfo info) throws IOException {
-    byte[] sha = info.sha256().getBytes(StandardCharsets.US_ASCII);
+    byte[] sha = info.sha256().hex().getBytes(StandardCharsets.US_ASCII);
     try (BlobWriter w = source.create(journalKey(info), CreateOptions.defaults())) {
       w.write(sha, 0, sha.length);
       w.commit();
@@ -314,9 +315,7 @@ public final class Uploader {
     private final BlobStore source;
     private final BlobStore destination;
     private int concurrency = 4;
-    private int maxAttempts = 8;
-    private Duration initialBackoff = Duration.ofMillis(200);
-    private Duration maxBackoff = Duration.ofSeconds(30);
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private boolean deleteSource;
     private Optional<Retention> retention = Optional.empty();
     private long bytesPerSecond;
@@ -336,14 +335,9 @@ public final class Uploader {
       return this;
     }
 
-    /** Attempts per object before giving up (default 8), with backoff from {@code initial} doubling to {@code max}. */
-    public Builder retries(int maxAttempts, Duration initial, Duration max) {
-      if (maxAttempts < 1) {
-        throw new IllegalArgumentException("maxAttempts must be at least 1");
-      }
-      this.maxAttempts = maxAttempts;
-      this.initialBackoff = initial;
-      this.maxBackoff = max;
+    /** Attempts per object and the delays between them (default {@link RetryPolicy#defaults()}). */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
       return this;
     }
 

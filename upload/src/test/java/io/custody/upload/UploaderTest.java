@@ -6,6 +6,7 @@ import io.custody.storage.BlobInfo;
 import io.custody.storage.BlobStore;
 import io.custody.storage.BlobWriter;
 import io.custody.storage.CreateOptions;
+import io.custody.storage.RetryPolicy;
 import io.custody.storage.memory.MemoryBlobStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +56,8 @@ class UploaderTest {
   }
 
   static Uploader.Builder fast(BlobStore local, BlobStore remote) {
-    return Uploader.builder(local, remote).retries(50, Duration.ofMillis(1), Duration.ofMillis(5));
+    return Uploader.builder(local, remote)
+        .retryPolicy(new RetryPolicy(50, Duration.ofMillis(1), Duration.ofMillis(5), RetryPolicy.Jitter.FULL));
   }
 
   @Test
@@ -86,7 +88,8 @@ class UploaderTest {
     FaultyBlobStore remote = new FaultyBlobStore(real, 0, 0);
     AtomicInteger done = new AtomicInteger();
     // The first run loses its uplink for good after 12 segments (a dock switched off).
-    UploadReport first = fast(local, remote).concurrency(2).retries(2, Duration.ofMillis(1), Duration.ofMillis(1))
+    UploadReport first = fast(local, remote).concurrency(2)
+        .retryPolicy(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1), RetryPolicy.Jitter.FULL))
         .listener(new UploadListener() {
           @Override
           public void uploaded(String key, long bytes, boolean alreadyThere) {
@@ -108,6 +111,35 @@ class UploaderTest {
     UploadReport third = fast(local, remote).build().run("");
     assertThat(third.uploaded()).isZero();
     assertThat(third.alreadyThere()).isEqualTo(segments.size());
+  }
+
+  @Test
+  void anObjectIsGivenUpAfterTheRetryPolicysAttempts() throws Exception {
+    MemoryBlobStore local = store();
+    BlobInfo only = fill(local).get(0);
+    local.listAll("").forEachRemaining(i -> {
+      if (!i.key().equals(only.key())) {
+        try {
+          local.delete(i.key());
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    });
+    FaultyBlobStore remote = new FaultyBlobStore(store(), 0, 0);
+    remote.dead = true;
+    List<String> attempts = new ArrayList<>();
+    UploadReport report = Uploader.builder(local, remote)
+        .retryPolicy(new RetryPolicy(3, Duration.ZERO, Duration.ZERO, RetryPolicy.Jitter.FULL))
+        .listener(new UploadListener() {
+          @Override
+          public synchronized void attemptFailed(String key, int attempt, Exception error, boolean willRetry) {
+            attempts.add(key + " " + attempt + " " + willRetry);
+          }
+        }).build().run("");
+    assertThat(report.complete()).isFalse();
+    assertThat(report.failed()).containsOnlyKeys(only.key());
+    assertThat(attempts).containsExactly(only.key() + " 1 true", only.key() + " 2 true", only.key() + " 3 false");
   }
 
   @Test

@@ -4,12 +4,12 @@ import io.custody.storage.BlobInfo;
 import io.custody.storage.BlobWriter;
 import io.custody.storage.CreateOptions;
 import io.custody.storage.IntegrityException;
+import io.custody.storage.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The part of a {@link BlobWriter} every plugin needs: SHA-256 of what is written, the byte
@@ -42,10 +42,10 @@ public abstract class AbstractBlobWriter implements BlobWriter {
    * Makes the bytes sent visible under the key, if absent; see {@link BlobWriter#commit()} for
    * what to do when the key is taken.
    *
-   * @param sha256 lower-case hex SHA-256 of everything sent
+   * @param sha256 SHA-256 of everything sent
    * @param size bytes sent
    */
-  protected abstract BlobInfo publish(String sha256, long size) throws IOException;
+  protected abstract BlobInfo publish(Sha256 sha256, long size) throws IOException;
 
   /** Throws away what was sent. Called at most once. */
   protected abstract void discard() throws IOException;
@@ -74,7 +74,7 @@ public abstract class AbstractBlobWriter implements BlobWriter {
       throw new ClosedChannelException();
     }
     open = false;
-    String sha = HexFormat.of().formatHex(sha256.digest());
+    Sha256 sha = Sha256.of(sha256.digest());
     try {
       if (options.expectedSha256().isPresent() && !options.expectedSha256().get().equals(sha)) {
         throw new IntegrityException("the bytes written to '" + key + "' hash to " + sha

@@ -5,12 +5,14 @@ import io.custody.storage.BlobStore;
 import io.custody.storage.BlobWriter;
 import io.custody.storage.Capabilities;
 import io.custody.storage.CreateOptions;
+import io.custody.storage.IntegrityException;
 import io.custody.storage.Keys;
 import io.custody.storage.NoSuchObjectException;
 import io.custody.storage.ObjectExistsException;
 import io.custody.storage.Page;
 import io.custody.storage.Retention;
 import io.custody.storage.RetentionException;
+import io.custody.storage.Sha256;
 import io.custody.storage.StorageException;
 import io.custody.storage.StorageFullException;
 import io.custody.storage.spi.AbstractBlobWriter;
@@ -37,7 +39,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -167,7 +168,7 @@ public final class FileBlobStore implements BlobStore {
       }
 
       @Override
-      protected BlobInfo publish(String sha256, long size) throws IOException {
+      protected BlobInfo publish(Sha256 sha256, long size) throws IOException {
         try {
           return link(sha256, size);
         } catch (IOException e) {
@@ -176,13 +177,13 @@ public final class FileBlobStore implements BlobStore {
       }
 
       /** Forces the temporary file, gives it its metadata and links it to the key; it is gone after. */
-      private BlobInfo link(String sha256, long size) throws IOException {
+      private BlobInfo link(Sha256 sha256, long size) throws IOException {
         if (fsync) {
           channel.force(true);
         }
         channel.close();
         UserDefinedFileAttributeView view = view(temp);
-        setAttr(view, SHA256_ATTR, sha256);
+        setAttr(view, SHA256_ATTR, sha256.hex());
         if (options.retention().isPresent()) {
           setAttr(view, RETENTION_ATTR, encode(options.retention().get()));
         }
@@ -301,9 +302,17 @@ public final class FileBlobStore implements BlobStore {
 
   private BlobInfo info(String key, Path p) throws IOException {
     UserDefinedFileAttributeView view = view(p);
-    String sha = getAttr(view, SHA256_ATTR);
-    if (sha == null) {
+    String recorded = getAttr(view, SHA256_ATTR);
+    Sha256 sha;
+    if (recorded == null) {
       sha = hashFile(p); // placed by other means than this store
+    } else {
+      try {
+        sha = Sha256.parse(recorded);
+      } catch (IllegalArgumentException e) {
+        throw new IntegrityException("'" + key + "' has a malformed SHA-256 attribute (user." + SHA256_ATTR + "): "
+            + e.getMessage());
+      }
     }
     FileTime modified = Files.getLastModifiedTime(p);
     String retention = getAttr(view, RETENTION_ATTR);
@@ -439,14 +448,14 @@ public final class FileBlobStore implements BlobStore {
     return new Retention(Retention.Mode.valueOf(s.substring(0, space)), Instant.parse(s.substring(space + 1)));
   }
 
-  private static String hashFile(Path p) throws IOException {
+  private static Sha256 hashFile(Path p) throws IOException {
     try (InputStream in = Files.newInputStream(p)) {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       byte[] buf = new byte[1 << 16];
       for (int n; (n = in.read(buf)) > 0; ) {
         md.update(buf, 0, n);
       }
-      return HexFormat.of().formatHex(md.digest());
+      return Sha256.of(md.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

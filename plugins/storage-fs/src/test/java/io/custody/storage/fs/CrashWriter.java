@@ -5,7 +5,7 @@ import io.custody.storage.CreateOptions;
 import java.nio.file.Paths;
 import java.util.Random;
 
-/** Run in a child JVM by {@link KillNineTest}: writes objects until it is killed. */
+/** Run in a child JVM by {@link KillNineIT}: writes objects until it is killed. */
 public final class CrashWriter {
   private CrashWriter() {}
 

@@ -4,12 +4,15 @@ import io.custody.storage.BlobInfo;
 import io.custody.storage.BlobStore;
 import io.custody.storage.Capabilities;
 import io.custody.storage.CreateOptions;
+import io.custody.storage.IntegrityException;
 import io.custody.storage.Keys;
 import io.custody.storage.NoSuchObjectException;
 import io.custody.storage.ObjectExistsException;
 import io.custody.storage.Page;
 import io.custody.storage.Retention;
 import io.custody.storage.RetentionException;
+import io.custody.storage.RetryPolicy;
+import io.custody.storage.Sha256;
 import io.custody.storage.StorageException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -17,10 +20,10 @@ import java.io.InputStream;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,8 +31,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -69,15 +70,17 @@ import software.amazon.awssdk.services.s3.model.Tag;
  *       in an object tag of the same name right after completion; an object found with neither is
  *       hashed by reading it (and tagged).
  *   <li>Create-if-absent: {@code If-None-Match: *} on the PutObject/Complete, and the key is looked
- *       up before committing. On an <em>unversioned</em> bucket every create first writes a
- *       {@linkplain Claim claim} ({@code dir/.custody-claim.name}, holding size and SHA-256) with a
- *       conditional single PUT, because Ceph RGW 16.2 ignores {@code If-None-Match} on
- *       CompleteMultipartUpload (it honours it on PutObject): a writer of other bytes than the claim
- *       names is refused, so a late completion can never replace the object. Claims stay while the
- *       object exists, are left out of {@link #list}, and go with {@link #delete}; a stale one (its
- *       writer died between claiming and committing) lets the same bytes through and is removed
- *       with {@link #releaseClaim}. On <em>versioned</em> (Object Lock) buckets, where RGW ignores
- *       the header on every write, the versions of the key are listed after committing: the
+ *       up before committing; the rest depends on the kind of bucket, each kept by its own class
+ *       behind {@code CreateIfAbsent}. On an <em>unversioned</em> bucket ({@code
+ *       UnversionedBucket}) every create first writes a {@linkplain Claim claim} ({@code
+ *       dir/.custody-claim.name}, holding size and SHA-256) with a conditional single PUT, because
+ *       Ceph RGW 16.2 ignores {@code If-None-Match} on CompleteMultipartUpload (it honours it on
+ *       PutObject): a writer of other bytes than the claim names is refused, so a late completion
+ *       can never replace the object. Claims stay while the object exists, are left out of {@link
+ *       #list}, and go with {@link #delete}; a stale one (its writer died between claiming and
+ *       committing) lets the same bytes through and is removed with {@link #releaseClaim}. On
+ *       <em>versioned</em> (Object Lock) buckets ({@code VersionedBucket}), where RGW ignores the
+ *       header on every write, the versions of the key are listed after committing: the
  *       <em>oldest</em> version is the object, a later one of other bytes is deleted again (or, if
  *       its retention forbids that, left as an unreachable version) and the writer gets {@link
  *       ObjectExistsException}. stat, read, delete and protect address the oldest version.
@@ -96,8 +99,12 @@ public final class S3BlobStore implements BlobStore {
    */
   static final String CLAIM_MARK = ".custody-claim.";
 
-  /** How long {@link #tagSha256} retries while other requests write the object. */
-  static final long TAG_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
+  /**
+   * How {@link #tagSha256} retries while other requests write the object: 20 attempts, backoff
+   * from 40 ms doubling to 1.28 s, full jitter (about 10 s in all on average).
+   */
+  static final RetryPolicy TAG_RETRY = new RetryPolicy(20, Duration.ofMillis(40), Duration.ofMillis(1280),
+      RetryPolicy.Jitter.FULL);
 
   private static final System.Logger LOG = System.getLogger(S3BlobStore.class.getName());
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -109,6 +116,8 @@ public final class S3BlobStore implements BlobStore {
   private final URI uri;
   private final boolean versioned;
   private final boolean objectLock;
+  /** Create-if-absent as this kind of bucket keeps it. */
+  final CreateIfAbsent createIfAbsent;
   final ExecutorService partPool;
   private final ExecutorService statPool;
 
@@ -125,6 +134,7 @@ public final class S3BlobStore implements BlobStore {
       throw Errors.map(e, bucket, "reading the versioning of bucket");
     }
     this.objectLock = versioned && objectLockEnabled();
+    this.createIfAbsent = versioned ? new VersionedBucket(this) : new UnversionedBucket(this);
     this.partPool = Executors.newCachedThreadPool(daemon("s3-part"));
     this.statPool = Executors.newFixedThreadPool(8, daemon("s3-stat"));
   }
@@ -170,7 +180,7 @@ public final class S3BlobStore implements BlobStore {
   public S3BlobWriter create(String key, CreateOptions options) throws IOException {
     Keys.check(key);
     checkLockOptions(options);
-    checkClaimFits(key);
+    createIfAbsent.checkKey(key);
     return new S3BlobWriter(this, key, options, partSize, null, Map.of());
   }
 
@@ -188,7 +198,7 @@ public final class S3BlobStore implements BlobStore {
   public S3BlobWriter resume(String key, CreateOptions options) throws IOException {
     Keys.check(key);
     checkLockOptions(options);
-    checkClaimFits(key);
+    createIfAbsent.checkKey(key);
     Optional<PendingUpload> pending = pendingUpload(key);
     if (pending.isEmpty()) {
       return create(key, options);
@@ -275,12 +285,19 @@ public final class S3BlobStore implements BlobStore {
    *
    * @param key the key claimed
    * @param claimKey the S3 key of the claim object (in this store's bucket)
-   * @param sha256 the SHA-256 of the bytes claimed
+   * @param sha256 the SHA-256 of the bytes claimed (empty if the claim object does not name one: a
+   *     claim written by something else, which no writer's bytes match)
    * @param size their size
    * @param upload the multipart upload id of the claiming writer, or {@code single-put}
    * @param claimed when the claim was written (the server's Last-Modified)
    */
-  public record Claim(String key, String claimKey, String sha256, long size, String upload, Instant claimed) {}
+  public record Claim(String key, String claimKey, Optional<Sha256> sha256, long size, String upload,
+      Instant claimed) {
+    /** The claimed SHA-256 as hex, or {@code ?}, for messages. */
+    String sha256Text() {
+      return sha256.map(Sha256::hex).orElse("?");
+    }
+  }
 
   /** The S3 key of the claim of {@code key}. */
   String claimKey(String key) {
@@ -297,14 +314,6 @@ public final class S3BlobStore implements BlobStore {
     }
     // Every name starting with ".custody-claim." sorts before ".custody-claim/" ('.' < '/').
     return s3Key.substring(0, slash + 1) + CLAIM_MARK.substring(0, CLAIM_MARK.length() - 1) + "/";
-  }
-
-  private void checkClaimFits(String key) {
-    if (!versioned && claimKey(key).getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Keys.MAX_KEY_BYTES) {
-      throw new IllegalArgumentException("key too long for an unversioned bucket: its claim '" + claimKey(key)
-          + "' would exceed " + Keys.MAX_KEY_BYTES + " bytes (" + CLAIM_MARK.length() + " more than the key and "
-          + "the store's prefix)");
-    }
   }
 
   /** The claim of a key, if there is one (any bucket; only unversioned buckets get claims). */
@@ -327,18 +336,23 @@ public final class S3BlobStore implements BlobStore {
     } catch (NumberFormatException e) {
       size = -1;
     }
-    return Optional.of(new Claim(key, ck, m.getOrDefault(SHA256_NAME, "?"), size, m.getOrDefault(UPLOAD_NAME, "?"),
-        h.lastModified()));
+    Optional<Sha256> sha;
+    try {
+      sha = Optional.ofNullable(m.get(SHA256_NAME)).map(Sha256::parse);
+    } catch (IllegalArgumentException e) {
+      sha = Optional.empty();
+    }
+    return Optional.of(new Claim(key, ck, sha, size, m.getOrDefault(UPLOAD_NAME, "?"), h.lastModified()));
   }
 
   /**
    * Writes the claim of {@code key} with {@code If-None-Match: *}: true if this call created it,
    * false if the key was claimed already (412, or 409 for a concurrent conditional write).
    */
-  boolean putClaim(String key, String sha256, long size, String upload) throws IOException {
+  boolean putClaim(String key, Sha256 sha256, long size, String upload) throws IOException {
     String ck = claimKey(key);
     byte[] body = ("custody claim: only these bytes may be stored under s3://" + bucket + "/" + prefix + key + "\n"
-        + "size: " + size + "\nsha256: " + sha256 + "\nupload: " + upload + "\n"
+        + "size: " + size + "\nsha256: " + sha256.hex() + "\nupload: " + upload + "\n"
         + "It stays while the object exists (delete() removes both). See docs/PLUGINS-S3.md.\n")
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     String md5;
@@ -350,7 +364,7 @@ public final class S3BlobStore implements BlobStore {
     try {
       s3.putObject(b -> b.bucket(bucket).key(ck).ifNoneMatch("*").contentType("text/plain; charset=utf-8")
           .contentLength((long) body.length).contentMD5(md5)
-          .metadata(Map.of(SHA256_NAME, sha256, SIZE_NAME, Long.toString(size), UPLOAD_NAME, upload)),
+          .metadata(Map.of(SHA256_NAME, sha256.hex(), SIZE_NAME, Long.toString(size), UPLOAD_NAME, upload)),
           software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
       return true;
     } catch (SdkException e) {
@@ -375,7 +389,7 @@ public final class S3BlobStore implements BlobStore {
   }
 
   /** Deletes the claim of a key (S3 answers a delete of a missing key with success too). */
-  private void deleteClaim(String key) throws IOException {
+  void deleteClaim(String key) throws IOException {
     String ck = claimKey(key);
     try {
       s3.deleteObject(b -> b.bucket(bucket).key(ck));
@@ -409,7 +423,7 @@ public final class S3BlobStore implements BlobStore {
     }
     deleteClaim(key);
     LOG.log(System.Logger.Level.WARNING, "released the claim {0} of {1} ({2} bytes, SHA-256 {3}, upload {4})",
-        claim.get().claimKey(), key, claim.get().size(), claim.get().sha256(), claim.get().upload());
+        claim.get().claimKey(), key, claim.get().size(), claim.get().sha256Text(), claim.get().upload());
     return true;
   }
 
@@ -448,23 +462,9 @@ public final class S3BlobStore implements BlobStore {
     }
   }
 
-  /** The version that is the object: the oldest; empty if none. Null-free on versioned buckets. */
-  private Optional<String> canonicalVersion(String full) throws IOException {
-    List<ObjectVersion> vs = versionsOf(full);
-    return vs.isEmpty() ? Optional.empty() : Optional.of(vs.get(vs.size() - 1).versionId());
-  }
-
+  /** The object under {@code key}, or empty: where it is depends on the kind of bucket. */
   Optional<Located> locate(String key) throws IOException {
-    String full = prefix + key;
-    String versionId = null;
-    if (versioned) {
-      Optional<String> v = canonicalVersion(full);
-      if (v.isEmpty()) {
-        return Optional.empty();
-      }
-      versionId = v.get();
-    }
-    return locateVersion(key, versionId);
+    return createIfAbsent.locate(key);
   }
 
   Optional<Located> locateVersion(String key, String versionId) throws IOException {
@@ -478,8 +478,11 @@ public final class S3BlobStore implements BlobStore {
       }
       throw Errors.map(e, key, "HEAD of");
     }
-    String sha = h.metadata().get(SHA256_NAME);
-    if (sha == null) {
+    String recorded = h.metadata().get(SHA256_NAME);
+    Sha256 sha;
+    if (recorded != null) {
+      sha = recordedSha256(key, "metadata", recorded);
+    } else {
       sha = taggedSha256(key, versionId);
     }
     if (sha == null) {
@@ -488,11 +491,24 @@ public final class S3BlobStore implements BlobStore {
     return Optional.of(new Located(versionId, info(key, h, sha)));
   }
 
-  private String taggedSha256(String key, String versionId) throws IOException {
+  /**
+   * The SHA-256 recorded in an object's metadata or tag ({@code where}); one that is not 64 hex
+   * digits fails like a mismatch.
+   */
+  static Sha256 recordedSha256(String key, String where, String text) throws IntegrityException {
+    try {
+      return Sha256.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("'" + key + "' has a malformed SHA-256 in its " + where + " (" + SHA256_NAME
+          + "): " + e.getMessage());
+    }
+  }
+
+  private Sha256 taggedSha256(String key, String versionId) throws IOException {
     try {
       for (Tag t : s3.getObjectTagging(b -> b.bucket(bucket).key(prefix + key).versionId(versionId)).tagSet()) {
         if (t.key().equals(SHA256_NAME)) {
-          return t.value();
+          return recordedSha256(key, "tag", t.value());
         }
       }
       return null;
@@ -505,7 +521,7 @@ public final class S3BlobStore implements BlobStore {
    * An object with no SHA-256 recorded (its writer died between completing a multipart upload and
    * tagging it, or another tool wrote it): hash it, and record the result as its tag.
    */
-  private String hashAndTag(String key, String versionId, long size) throws IOException {
+  private Sha256 hashAndTag(String key, String versionId, long size) throws IOException {
     LOG.log(System.Logger.Level.INFO, "{0} has no SHA-256 recorded: hashing its {1} bytes", key, size);
     MessageDigest sha = sha256();
     try (InputStream in = open(key, versionId, null)) {
@@ -514,35 +530,34 @@ public final class S3BlobStore implements BlobStore {
         sha.update(buf, 0, n);
       }
     }
-    String hex = HexFormat.of().formatHex(sha.digest());
+    Sha256 digest = Sha256.of(sha.digest());
     try {
-      tagSha256(key, versionId, hex);
+      tagSha256(key, versionId, digest);
     } catch (StorageException e) {
       LOG.log(System.Logger.Level.WARNING, "could not tag " + key + " with its SHA-256", e);
     }
-    return hex;
+    return digest;
   }
 
   /**
    * Records the SHA-256 as the object's tag. RGW answers 409 OperationAborted while another request
    * writes the same object (writers of the same bytes completing one key at once, each tagging), so
-   * that answer is retried with jittered exponential back-off for up to {@link #TAG_RETRY_NANOS}:
-   * writers that retried in step would keep colliding.
+   * that answer is retried under {@link #TAG_RETRY}, whose jitter matters: writers that retried in
+   * step would keep colliding.
    */
-  void tagSha256(String key, String versionId, String sha) throws StorageException {
-    long deadline = System.nanoTime() + TAG_RETRY_NANOS;
+  void tagSha256(String key, String versionId, Sha256 sha) throws StorageException {
     for (int attempt = 1; ; attempt++) {
       try {
         s3.putObjectTagging(b -> b.bucket(bucket).key(prefix + key).versionId(versionId)
-            .tagging(t -> t.tagSet(Tag.builder().key(SHA256_NAME).value(sha).build())));
+            .tagging(t -> t.tagSet(Tag.builder().key(SHA256_NAME).value(sha.hex()).build())));
         return;
       } catch (SdkException e) {
-        if (!Errors.code(e).equals("OperationAborted") || System.nanoTime() - deadline > 0) {
+        if (!Errors.code(e).equals("OperationAborted") || !TAG_RETRY.retriesAfter(attempt)) {
           throw Errors.map(e, key, "tagging");
         }
       }
       try {
-        Thread.sleep(ThreadLocalRandom.current().nextLong(10, 20L << Math.min(attempt, 6)));
+        TAG_RETRY.sleepBefore(attempt + 1);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new StorageException("interrupted while tagging '" + key + "'", e, true);
@@ -550,7 +565,7 @@ public final class S3BlobStore implements BlobStore {
     }
   }
 
-  static BlobInfo info(String key, HeadObjectResponse h, String sha) {
+  static BlobInfo info(String key, HeadObjectResponse h, Sha256 sha) {
     Optional<Retention> retention = Optional.empty();
     if (h.objectLockMode() != null && h.objectLockMode() != ObjectLockMode.UNKNOWN_TO_SDK_VERSION
         && h.objectLockRetainUntilDate() != null) {
@@ -574,12 +589,10 @@ public final class S3BlobStore implements BlobStore {
     if (offset < 0 || length < 0) {
       throw new IllegalArgumentException("negative offset or length");
     }
-    String versionId = null;
-    if (versioned) {
-      versionId = canonicalVersion(prefix + key).orElseThrow(() -> new NoSuchObjectException(key));
-    }
+    String versionId = createIfAbsent.readVersion(key);
     if (length == 0) {
-      if (!versioned && locateVersion(key, null).isEmpty()) {
+      // (A versioned bucket's readVersion found the object; an unversioned one's looks now.)
+      if (versionId == null && locateVersion(key, null).isEmpty()) {
         throw new NoSuchObjectException(key);
       }
       return InputStream.nullInputStream();
@@ -708,43 +721,10 @@ public final class S3BlobStore implements BlobStore {
 
   // -- deleting and protecting ------------------------------------------------------------------
 
-  /**
-   * Deletes the object. On an unversioned bucket: the object, then its claim (never before: while
-   * the object exists its claim must, or a late writer of other bytes could claim the key and
-   * replace it). On a versioned bucket: its version, by id (so no delete marker is written
-   * and the server's Object Lock decides), then any stray versions of the key a lost race left
-   * behind, as far as their own retention allows.
-   */
+  /** Deletes the object, as its kind of bucket does it (see {@code UnversionedBucket} and {@code VersionedBucket}). */
   @Override
   public void delete(String key) throws IOException {
-    Keys.check(key);
-    String full = prefix + key;
-    if (!versioned) {
-      if (locateVersion(key, null).isEmpty()) {
-        throw new NoSuchObjectException(key);
-      }
-      deleteVersion(key, null);
-      try {
-        deleteClaim(key); // after the object: while it exists, so does its claim
-      } catch (StorageException e) {
-        LOG.log(System.Logger.Level.WARNING, "{0} is deleted but its claim {1} stays: {2} (only the same bytes can "
-            + "be stored under the key until releaseClaim)", key, claimKey(key), e.getMessage());
-      }
-      return;
-    }
-    List<ObjectVersion> vs = versionsOf(full);
-    if (vs.isEmpty()) {
-      throw new NoSuchObjectException(key);
-    }
-    deleteVersion(key, vs.get(vs.size() - 1).versionId());
-    for (ObjectVersion stray : vs.subList(0, vs.size() - 1)) {
-      try {
-        deleteVersion(key, stray.versionId());
-      } catch (RetentionException e) {
-        LOG.log(System.Logger.Level.WARNING, "a stray version {0} of {1} is under retention and stays",
-            stray.versionId(), key);
-      }
-    }
+    createIfAbsent.delete(Keys.check(key));
   }
 
   void deleteVersion(String key, String versionId) throws IOException {

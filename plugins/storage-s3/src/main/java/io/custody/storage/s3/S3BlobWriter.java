@@ -3,7 +3,7 @@ package io.custody.storage.s3;
 import io.custody.storage.BlobInfo;
 import io.custody.storage.CreateOptions;
 import io.custody.storage.IntegrityException;
-import io.custody.storage.ObjectExistsException;
+import io.custody.storage.Sha256;
 import io.custody.storage.StorageException;
 import io.custody.storage.spi.AbstractBlobWriter;
 import java.io.ByteArrayInputStream;
@@ -27,7 +27,6 @@ import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
 import software.amazon.awssdk.services.s3.model.ObjectLockMode;
-import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
@@ -84,9 +83,17 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     beforeCommit = r;
   }
 
-  /** Runs between the claim and the commit on an unversioned bucket (tests). */
+  /**
+   * Runs after the bucket's step before committing (the claim, on an unversioned bucket) and
+   * before the commit (tests).
+   */
   void afterClaim(Runnable r) {
     afterClaim = r;
+  }
+
+  /** The key being written. */
+  String key() {
+    return key;
   }
 
   /** Parts sent to the server so far. */
@@ -178,7 +185,7 @@ public final class S3BlobWriter extends AbstractBlobWriter {
   private void startMultipart() throws IOException {
     CreateMultipartUploadRequest.Builder b = CreateMultipartUploadRequest.builder().bucket(store.bucket).key(full)
         .contentType("application/octet-stream");
-    options.expectedSha256().ifPresent(sha -> b.metadata(Map.of(S3BlobStore.SHA256_NAME, sha)));
+    options.expectedSha256().ifPresent(sha -> b.metadata(Map.of(S3BlobStore.SHA256_NAME, sha.hex())));
     options.retention().ifPresent(r -> b.objectLockMode(mode(r)).objectLockRetainUntilDate(r.until()));
     if (options.legalHold()) {
       b.objectLockLegalHoldStatus(ObjectLockLegalHoldStatus.ON);
@@ -196,27 +203,21 @@ public final class S3BlobWriter extends AbstractBlobWriter {
   }
 
   @Override
-  protected BlobInfo publish(String sha256, long size) throws IOException {
+  protected BlobInfo publish(Sha256 sha256, long size) throws IOException {
     // 1. Is the key taken? (RGW 16.2 ignores If-None-Match on versioned buckets: look first.)
     Optional<S3BlobStore.Located> existing = store.locate(key);
     if (existing.isPresent()) {
       abortQuietly();
-      return sameOrRefuse(existing.get().info(), sha256, size, "");
+      return CreateIfAbsent.sameOrRefuse(key, existing.get().info(), sha256, size, "");
     }
     beforeCommit.run();
-    // 2. Unversioned bucket: claim the key. RGW 16.2 ignores If-None-Match on
-    // CompleteMultipartUpload, so that header alone cannot stop a late completion from replacing
-    // another writer's object; a claim is a single PUT, where the header is honoured. Single puts
-    // claim too: else a multipart writer could claim, look, and complete just after a single put
-    // of other bytes landed, replacing it.
-    if (!store.versioned()) {
-      Optional<BlobInfo> there = claim(sha256, size);
-      if (there.isPresent()) {
-        abortQuietly();
-        return there.get();
-      }
-      afterClaim.run();
+    // 2. The bucket's step before committing: an unversioned bucket claims the key.
+    Optional<BlobInfo> there = store.createIfAbsent.beforeCommit(this, sha256, size);
+    if (there.isPresent()) {
+      abortQuietly();
+      return there.get();
     }
+    afterClaim.run();
     String versionId;
     try {
       versionId = uploadId == null ? putSingle(sha256) : completeMultipart();
@@ -228,7 +229,7 @@ public final class S3BlobWriter extends AbstractBlobWriter {
         if (other.isEmpty()) {
           throw new StorageException("'" + key + "' was taken while committing, then gone: try again", e, true);
         }
-        return sameOrRefuse(other.get().info(), sha256, size, "");
+        return CreateIfAbsent.sameOrRefuse(key, other.get().info(), sha256, size, "");
       }
       if (Errors.code(e).equals("BadDigest")) {
         throw new IntegrityException("the server received other bytes than sent for '" + key
@@ -236,12 +237,11 @@ public final class S3BlobWriter extends AbstractBlobWriter {
       }
       throw Errors.map(e, key, "committing");
     }
-    // 3. Versioned bucket: the oldest version is the object. Did another writer commit first?
-    if (store.versioned()) {
-      BlobInfo winner = resolveRace(versionId, sha256, size);
-      if (winner != null) {
-        return winner;
-      }
+    // 3. The bucket's step after committing: on a versioned bucket the oldest version is the
+    // object. Did another writer commit first?
+    Optional<BlobInfo> winner = store.createIfAbsent.afterCommit(this, versionId, sha256, size);
+    if (winner.isPresent()) {
+      return winner.get();
     }
     // 4. Confirm what the server holds, and record the SHA-256 where metadata could not.
     HeadObjectResponse h;
@@ -258,7 +258,7 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     String recorded = h.metadata().get(S3BlobStore.SHA256_NAME);
     if (recorded == null) {
       store.tagSha256(key, versionId, sha256);
-    } else if (!recorded.equals(sha256)) {
+    } else if (!S3BlobStore.recordedSha256(key, "metadata", recorded).equals(sha256)) {
       throw new IntegrityException("'" + key + "' was committed with SHA-256 " + recorded + ", not " + sha256);
     }
     BlobInfo info = S3BlobStore.info(key, h, sha256);
@@ -272,56 +272,11 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     return info;
   }
 
-  /**
-   * Claims the key for these bytes on an unversioned bucket (see {@link S3BlobStore.Claim}). Empty:
-   * go on and commit — the claim is this writer's, or names the same bytes (a retry, a concurrent
-   * writer of the same bytes, or one that died before committing). Present: the object is there
-   * already with these bytes. Throws {@link ObjectExistsException} when the object or the claim
-   * holds other bytes.
-   */
-  private Optional<BlobInfo> claim(String sha256, long size) throws IOException {
-    String upload = uploadId != null ? uploadId : "single-put";
-    for (int attempt = 1; ; attempt++) {
-      if (store.putClaim(key, sha256, size, upload)) {
-        return Optional.empty();
-      }
-      Optional<S3BlobStore.Claim> found = store.claim(key);
-      if (found.isPresent()) {
-        S3BlobStore.Claim c = found.get();
-        Optional<S3BlobStore.Located> there = store.locate(key);
-        if (there.isPresent()) {
-          return Optional.of(sameOrRefuse(there.get().info(), sha256, size, ""));
-        }
-        if (c.sha256().equals(sha256) && c.size() == size) {
-          return Optional.empty(); // the same bytes: whoever completes, the key holds them
-        }
-        abortQuietly();
-        throw new ObjectExistsException(key, "'" + key + "' is claimed for other bytes (" + c.size()
-            + " bytes, SHA-256 " + c.sha256() + ") by a writer that has not committed them: claim s3://"
-            + store.bucket + "/" + c.claimKey() + " written " + c.claimed() + " by upload " + c.upload()
-            + store.uploadState(key, c.upload()) + ". If no writer is uploading '" + key + "' any more, release the "
-            + "key with S3BlobStore.releaseClaim(\"" + key + "\") or by deleting that claim object");
-      }
-      if (attempt == 5) {
-        throw new StorageException("the claim of '" + key + "' kept appearing and disappearing: try again", null,
-            true);
-      }
-      // Released (delete() of the object) between our PUT and our HEAD, or another writer's
-      // conditional PUT still in progress (409 on AWS): claim again.
-      try {
-        Thread.sleep(20L * attempt);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while claiming '" + key + "'");
-      }
-    }
-  }
-
-  private String putSingle(String sha256) {
+  private String putSingle(Sha256 sha256) {
     byte[] md5 = md5(buf, len);
     PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(store.bucket).key(full)
         .contentLength((long) len).contentMD5(Base64.getEncoder().encodeToString(md5))
-        .contentType("application/octet-stream").metadata(Map.of(S3BlobStore.SHA256_NAME, sha256)).ifNoneMatch("*");
+        .contentType("application/octet-stream").metadata(Map.of(S3BlobStore.SHA256_NAME, sha256.hex())).ifNoneMatch("*");
     options.retention().ifPresent(r -> b.objectLockMode(mode(r)).objectLockRetainUntilDate(r.until()));
     if (options.legalHold()) {
       b.objectLockLegalHoldStatus(ObjectLockLegalHoldStatus.ON);
@@ -345,42 +300,8 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     return v;
   }
 
-  /**
-   * After a commit on a versioned bucket: if an older version of the key exists, it is the object
-   * and ours must go. Returns the older version's info when it holds the same bytes (a concurrent
-   * retry), null when ours is the oldest; throws {@link ObjectExistsException} otherwise.
-   */
-  private BlobInfo resolveRace(String versionId, String sha256, long size) throws IOException {
-    List<ObjectVersion> vs = store.versionsOf(full);
-    if (vs.isEmpty() || versionId == null || vs.get(vs.size() - 1).versionId().equals(versionId)) {
-      return null;
-    }
-    String oldest = vs.get(vs.size() - 1).versionId();
-    Optional<S3BlobStore.Located> winner = store.locateVersion(key, oldest);
-    String left = "";
-    try {
-      store.deleteVersion(key, versionId);
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "the losing version {0} of {1} could not be deleted: {2}", versionId, key,
-          e.getMessage());
-      left = "; this writer's version " + versionId + " could not be deleted (" + e.getMessage() + ") and stays as a "
-          + "non-canonical version, visible only in version listings";
-    }
-    if (winner.isEmpty()) {
-      throw new StorageException("'" + key + "' changed while committing: try again", null, true);
-    }
-    return sameOrRefuse(winner.get().info(), sha256, size, left);
-  }
-
-  private BlobInfo sameOrRefuse(BlobInfo existing, String sha256, long size, String note) throws IOException {
-    if (existing.sha256().equals(sha256) && existing.size() == size) {
-      return existing;
-    }
-    throw new ObjectExistsException(key, "'" + key + "' already holds different bytes (" + existing.size()
-        + " bytes, SHA-256 " + existing.sha256() + ")" + note);
-  }
-
-  private void abortQuietly() {
+  /** Stops an upload in flight and aborts the multipart upload, if any; failures are only logged. */
+  void abortQuietly() {
     if (inFlight != null) {
       inFlight.cancel(true);
       try {

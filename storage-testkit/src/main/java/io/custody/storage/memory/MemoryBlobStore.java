@@ -11,6 +11,7 @@ import io.custody.storage.ObjectExistsException;
 import io.custody.storage.Page;
 import io.custody.storage.Retention;
 import io.custody.storage.RetentionException;
+import io.custody.storage.Sha256;
 import io.custody.storage.spi.AbstractBlobWriter;
 import io.custody.storage.spi.RetentionRules;
 import java.io.ByteArrayInputStream;
@@ -65,7 +66,7 @@ public final class MemoryBlobStore implements BlobStore {
       }
 
       @Override
-      protected BlobInfo publish(String sha256, long size) throws IOException {
+      protected BlobInfo publish(Sha256 sha256, long size) throws IOException {
         BlobInfo info = new BlobInfo(key, size, sha256, clock.instant(), options.retention(), options.legalHold());
         Entry mine = new Entry(buffer.toByteArray(), info);
         Entry existing = objects.putIfAbsent(key, mine);

@@ -13,13 +13,15 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 at random moments while a child JVM writes objects: afterwards every object under a
  * final name is complete and matches its recorded SHA-256; nothing partial is ever visible.
  */
-class KillNineTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class KillNineIT {
   @Test
   void killedWritersNeverLeavePartialObjects(@TempDir Path root) throws Exception {
     Random random = new Random(7);

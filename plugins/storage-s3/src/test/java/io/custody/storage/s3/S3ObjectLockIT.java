@@ -14,20 +14,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Object Lock enforced by the server itself (Ceph RGW), reported as RetentionException. */
-class S3ObjectLockTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class S3ObjectLockIT {
   private S3BlobStore store;
   private S3Client raw;
   private String prefix;
 
   @BeforeEach
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void open() throws Exception {
     store = CephRgw.shared().open(CephRgw.LOCKED, Map.of());
     raw = CephRgw.shared().client();
@@ -35,6 +39,7 @@ class S3ObjectLockTest {
   }
 
   @AfterEach
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
   void close() {
     store.close();
     raw.close();

@@ -7,18 +7,20 @@ import io.custody.storage.BlobInfo;
 import io.custody.storage.BlobWriter;
 import io.custody.storage.CreateOptions;
 import io.custody.storage.ObjectExistsException;
+import io.custody.storage.Sha256;
 import io.custody.storage.Retention;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -27,12 +29,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  * If-None-Match: *}: the plugin still never shows different bytes under one key, and a retried
  * upload writes no new version.
  */
-class S3CreateIfAbsentTest {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class S3CreateIfAbsentIT {
   private S3BlobStore store;
   private S3Client raw;
   private String prefix;
 
   @BeforeEach
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void open() throws Exception {
     store = CephRgw.shared().open(CephRgw.LOCKED, Map.of("part-size", "5242880"));
     raw = CephRgw.shared().client();
@@ -40,6 +44,7 @@ class S3CreateIfAbsentTest {
   }
 
   @AfterEach
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
   void close() {
     store.close();
     raw.close();
@@ -64,8 +69,8 @@ class S3CreateIfAbsentTest {
     }
   }
 
-  private static String sha256(byte[] b) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  private static Sha256 sha256(byte[] b) throws Exception {
+    return Sha256.of(MessageDigest.getInstance("SHA-256").digest(b));
   }
 
   @Test

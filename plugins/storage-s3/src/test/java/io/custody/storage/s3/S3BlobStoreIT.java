@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The conformance kit against Ceph RGW, in a bucket with Object Lock (so versioned: the bucket
  * kind where RGW ignores If-None-Match), including the full 1 GiB large-object test.
  */
-class S3BlobStoreTest extends BlobStoreContract {
+class S3BlobStoreIT extends BlobStoreContract {
   @Override
   protected BlobStore openStore() throws IOException {
     return CephRgw.shared().open(CephRgw.LOCKED + "/tck", Map.of());

@@ -18,9 +18,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * The conformance kit against Ceph RGW in a plain bucket (no versioning, no Object Lock): here
  * If-None-Match on PutObject and the plugin's claims (RGW ignores the header on
  * CompleteMultipartUpload) do the create-if-absent work. The large object is 256 MiB (the 1 GiB run is in
- * {@link S3BlobStoreTest}; the write path is the same).
+ * {@link S3BlobStoreIT}; the write path is the same).
  */
-class S3PlainBucketTest extends BlobStoreContract {
+class S3PlainBucketIT extends BlobStoreContract {
   @Override
   protected BlobStore openStore() throws IOException {
     return CephRgw.shared().open(CephRgw.PLAIN + "/tck", Map.of());
@@ -44,7 +44,7 @@ class S3PlainBucketTest extends BlobStoreContract {
     // If-None-Match: * on PutObject in an unversioned bucket, but NOT on CompleteMultipartUpload.
     // Two multipart uploads of different bytes race for one new key; the second completion, sent
     // with If-None-Match: *, succeeds (200) and replaces the first object. That is why the plugin
-    // claims a key with a conditional single PUT before committing (S3ClaimTest). If this test
+    // claims a key with a conditional single PUT before committing (S3ClaimIT). If this test
     // fails, RGW changed: the claims are then redundant on such a server, but still correct.
     String key = "race-" + UUID.randomUUID();
     try (S3Client s3 = CephRgw.shared().client()) {

@@ -8,6 +8,7 @@ import io.custody.upload.Uploader;
 import io.custody.storage.BlobInfo;
 import io.custody.storage.BlobWriter;
 import io.custody.storage.CreateOptions;
+import io.custody.storage.RetryPolicy;
 import io.custody.storage.memory.MemoryBlobStore;
 import java.io.InputStream;
 import java.net.URI;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 
@@ -31,10 +33,12 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
  * (bluestore keeps its data): afterwards every segment is in the bucket and verifies, none is
  * lost, none is there twice.
  */
-class UploaderToS3Test {
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class UploaderToS3IT {
   private static CephRgw ceph;
 
   @BeforeAll
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   static void start() throws Exception {
     ceph = CephRgw.start("bluestore");
     try (S3Client s3 = ceph.client()) {
@@ -43,6 +47,7 @@ class UploaderToS3Test {
   }
 
   @AfterAll
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
   static void stop() throws Exception {
     if (ceph != null) {
       ceph.stop();
@@ -71,7 +76,8 @@ class UploaderToS3Test {
         try {
           report.set(Uploader.builder(local, remote).concurrency(2)
               .bandwidth(4 << 20) // slow enough that the kill falls mid-upload
-              .retries(200, Duration.ofMillis(50), Duration.ofMillis(500))
+              .retryPolicy(new RetryPolicy(200, Duration.ofMillis(50), Duration.ofMillis(500),
+                  RetryPolicy.Jitter.FULL))
               .listener(new UploadListener() {
                 @Override
                 public void uploaded(String key, long bytes, boolean alreadyThere) {

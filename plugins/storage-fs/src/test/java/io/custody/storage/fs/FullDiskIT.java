@@ -20,8 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the link that publishes, the error is a {@link StorageFullException}, the key stays absent, the
  * temporary file is gone, and what was stored before reads back intact.
  */
-class FullDiskTest {
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class FullDiskIT {
   @TempDir Path dir;
 
   @Test

@@ -13,9 +13,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -23,10 +25,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * survive with their hashes and locks, calls while it is down fail as transient, and uploads work
  * again afterwards.
  */
-class S3RestartTest {
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class S3RestartIT {
   private static CephRgw ceph;
 
   @BeforeAll
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   static void start() throws Exception {
     ceph = CephRgw.start("bluestore");
     try (S3Client s3 = ceph.client()) {
@@ -35,6 +39,7 @@ class S3RestartTest {
   }
 
   @AfterAll
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
   static void stop() throws Exception {
     if (ceph != null) {
       ceph.stop();

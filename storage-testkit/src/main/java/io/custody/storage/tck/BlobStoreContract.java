@@ -13,6 +13,7 @@ import io.custody.storage.ObjectExistsException;
 import io.custody.storage.Page;
 import io.custody.storage.Retention;
 import io.custody.storage.RetentionException;
+import io.custody.storage.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -20,7 +21,6 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -29,10 +29,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The storage conformance kit: every contract of {@link BlobStore}, run against a plugin by
@@ -42,7 +44,12 @@ import org.junit.jupiter.api.Test;
  * between tests: every test writes under its own random prefix) and may override {@link
  * #largeObjectBytes()}. Tests of optional capabilities run only when {@link
  * BlobStore#capabilities()} declares them.
+ *
+ * <p>Every test has a timeout (a store that hangs fails instead of stalling the build): 5 minutes,
+ * 30 for the large-object test; opening the store gets 5 minutes (a plugin may start its server
+ * there).
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 public abstract class BlobStoreContract {
   /** A store to run the contract against; closed after each test. */
   protected abstract BlobStore openStore() throws IOException;
@@ -56,12 +63,14 @@ public abstract class BlobStoreContract {
   protected String prefix;
 
   @BeforeEach
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void open() throws IOException {
     store = openStore();
     prefix = "tck-" + UUID.randomUUID() + "/";
   }
 
   @AfterEach
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
   void close() throws IOException {
     store.close();
   }
@@ -74,8 +83,8 @@ public abstract class BlobStoreContract {
     return b;
   }
 
-  protected static String sha256(byte[] b) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  protected static Sha256 sha256(byte[] b) throws Exception {
+    return Sha256.of(MessageDigest.getInstance("SHA-256").digest(b));
   }
 
   protected BlobInfo put(String key, byte[] data) throws IOException {
@@ -293,7 +302,7 @@ public abstract class BlobStoreContract {
   void parallelWritersToDistinctKeys() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
-      List<Future<String>> done = new ArrayList<>();
+      List<Future<Sha256>> done = new ArrayList<>();
       for (int t = 0; t < 16; t++) {
         int n = t;
         done.add(pool.submit(() -> {
@@ -303,7 +312,7 @@ public abstract class BlobStoreContract {
         }));
       }
       for (int t = 0; t < 16; t++) {
-        String sha = done.get(t).get();
+        Sha256 sha = done.get(t).get();
         assertThat(store.stat(prefix + "par/" + t).orElseThrow().sha256()).isEqualTo(sha);
         assertThat(sha256(get(prefix + "par/" + t))).isEqualTo(sha);
       }
@@ -344,6 +353,7 @@ public abstract class BlobStoreContract {
   }
 
   @Test
+  @Timeout(value = 30, unit = TimeUnit.MINUTES)
   void largeObjectsStreamWithBoundedMemory() throws Exception {
     long size = largeObjectBytes();
     byte[] chunk = new byte[1 << 20];
@@ -362,7 +372,7 @@ public abstract class BlobStoreContract {
       }
       w.commit();
     }
-    String sha = HexFormat.of().formatHex(written.digest());
+    Sha256 sha = Sha256.of(written.digest());
     assertThat(store.stat(prefix + "large").orElseThrow().sha256()).isEqualTo(sha);
     MessageDigest read = MessageDigest.getInstance("SHA-256");
     try (InputStream in = store.readVerified(prefix + "large")) {
@@ -370,7 +380,7 @@ public abstract class BlobStoreContract {
         read.update(chunk, 0, n);
       }
     }
-    assertThat(HexFormat.of().formatHex(read.digest())).isEqualTo(sha);
+    assertThat(Sha256.of(read.digest())).isEqualTo(sha);
     if (size >= 1L << 30) {
       // Streaming: the writer never held the object (heap growth far below its size).
       assertThat(maxHeapGrowth).isLessThan(size / 2);

@@ -8,7 +8,7 @@ import io.custody.mp4.Trigger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.custody.recorder.RecorderClipTest.Events;
+import io.custody.recorder.RecorderClipIT.Events;
 import io.custody.crypto.DeviceSigningKey;
 import io.custody.crypto.Ed25519;
 import io.custody.crypto.RecipientPrivateKey;
@@ -44,7 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * encoder may use that no conformance stream has (gaps in frame_num; filler, end-of-sequence and
  * end-of-stream NAL units) lose nothing either.
  */
-class FrameAccountingTest {
+class FrameAccountingIT {
   static final Path CONFORMANCE = Paths.get(System.getProperty("custody.conformance", "../testdata/conformance"));
   static final Instant START = Instant.parse("2026-12-04T10:00:00Z");
   @TempDir Path dir;
@@ -97,7 +97,7 @@ class FrameAccountingTest {
     FileSegmentOutput output = new FileSegmentOutput(dir.resolve("out"));
     Events events = new Events();
     // One segment each: a segment that starts at an open-GOP or recovery-point keyframe does not
-    // decode alone (RecorderClipTest covers segments cut across a recording).
+    // decode alone (RecorderClipIT covers segments cut across a recording).
     Recorder r = Recorder.builder(output).preEvent(Duration.ofSeconds(120)).preEventMaxBytes(256L << 20)
         .streamStart(START).listener(events).build();
     r.startRecordingAt(Duration.ZERO, Trigger.button());
@@ -110,7 +110,7 @@ class FrameAccountingTest {
     assertThat(s.videoFramesSealed()).as("%s", s).isEqualTo(accessUnits);
     assertThat(s.videoFramesInFlight()).isZero();
     if (stream.getFileName().toString().equals("sps-change.h264")) {
-      return; // decoded whole, ffmpeg scales the second half: RecorderClipTest checks it by halves
+      return; // decoded whole, ffmpeg scales the second half: RecorderClipIT checks it by halves
     }
     assertThat(segmentFrames(output, events)).isEqualTo(Ffmpeg.frameMd5(stream, "0:v"));
   }

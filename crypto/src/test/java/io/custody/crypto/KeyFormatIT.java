@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** PEM/DER round trips, interoperability with the JDK and OpenSSL, and refusal of bad keys. */
-class KeyFormatTest {
+class KeyFormatIT {
   private static final HexFormat HEX = HexFormat.of();
 
   @TempDir Path dir;

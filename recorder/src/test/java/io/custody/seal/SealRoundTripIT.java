@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Record → seal → verify → export, on every clip: the export is byte-identical to the plain fMP4. */
-class SealRoundTripTest {
+class SealRoundTripIT {
   static List<String> clips() throws Exception {
     try (Stream<Path> s = Files.list(Clips.dir())) {
       return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".h264")).sorted()

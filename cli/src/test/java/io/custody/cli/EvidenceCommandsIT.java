@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** keys init → record → verify → export → tamper → crash → recover, through the command line. */
-class EvidenceCommandsTest {
+class EvidenceCommandsIT {
   static final Path CLIPS = Paths.get(System.getProperty("custody.testdata", "../testdata/clips"));
 
   record Result(int exit, String out, String err) {}

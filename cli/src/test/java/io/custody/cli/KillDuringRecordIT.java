@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * verify} succeed, and the footage exported from every tenth run is frame-exact with the source up
  * to where it stops.
  */
-class KillDuringRecordTest {
+class KillDuringRecordIT {
   static final Path CLIPS = Paths.get(System.getProperty("custody.testdata", "../testdata/clips"));
   @TempDir static Path dir;
   static byte[] stream;
@@ -38,9 +38,9 @@ class KillDuringRecordTest {
     }
     stream = all.toByteArray();
     Files.write(dir.resolve("source.h264"), stream);
-    sourceFrames = EvidenceCommandsTest.frameMd5(dir.resolve("source.h264"));
+    sourceFrames = EvidenceCommandsIT.frameMd5(dir.resolve("source.h264"));
     keys = dir.resolve("keys");
-    assertThat(EvidenceCommandsTest.run("keys", "init", "--out", keys.toString()).exit()).isZero();
+    assertThat(EvidenceCommandsIT.run("keys", "init", "--out", keys.toString()).exit()).isZero();
   }
 
   @Test
@@ -72,10 +72,10 @@ class KillDuringRecordTest {
       if (!hasSegments(store)) {
         continue; // killed before the first keyframe was fed: nothing was recorded
       }
-      EvidenceCommandsTest.Result rec = EvidenceCommandsTest.run("recover", "--device-key",
+      EvidenceCommandsIT.Result rec = EvidenceCommandsIT.run("recover", "--device-key",
           keys.resolve("device.key").toString(), "file:" + store);
       assertThat(rec.exit()).as("run %d: %s", run, rec.err()).isZero();
-      EvidenceCommandsTest.Result ver = EvidenceCommandsTest.run("verify", "--device-pub",
+      EvidenceCommandsIT.Result ver = EvidenceCommandsIT.run("verify", "--device-pub",
           keys.resolve("device.pub").toString(), "--json", "file:" + store);
       assertThat(ver.exit()).as("run %d: %s", run, ver.out()).isZero();
       long fragments = 0;
@@ -88,11 +88,11 @@ class KillDuringRecordTest {
       recovered++;
       if (run % 10 == 0) {
         Path mp4 = dir.resolve("run-" + run + ".mp4");
-        EvidenceCommandsTest.Result exp = EvidenceCommandsTest.run("export", "--key",
+        EvidenceCommandsIT.Result exp = EvidenceCommandsIT.run("export", "--key",
             keys.resolve("recipient.key").toString(), "--device-pub", keys.resolve("device.pub").toString(),
             "-o", mp4.toString(), "file:" + store);
         assertThat(exp.exit()).as("run %d: %s", run, exp.err()).isZero();
-        List<String> frames = EvidenceCommandsTest.frameMd5(mp4);
+        List<String> frames = EvidenceCommandsIT.frameMd5(mp4);
         assertThat(frames).isNotEmpty();
         assertThat(frames).isEqualTo(sourceFrames.subList(0, frames.size()));
       }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The 3 s 1080p clip muxed with its AAC track and a JSON metadata track, checked with ffprobe and
  * ffmpeg: both media decode exactly as from the raw streams, and the metadata reads back.
  */
-class MultiTrackMuxTest {
+class MultiTrackMuxIT {
   static final String VIDEO = "bwc-1080p30-high.h264";
   static final String AUDIO = "bwc-1080p30-audio.aac";
   static final Instant START = Instant.parse("2026-11-25T10:15:30.250Z");
@@ -65,7 +65,7 @@ class MultiTrackMuxTest {
       b.metadata(MetadataTrackConfig.builder().build());
     }
     FragmentedMp4Writer w = b.open(
-        new ClipMuxTest.RecordingSink(ChannelFragmentSink.createFile(out), fragments));
+        new ClipMuxIT.RecordingSink(ChannelFragmentSink.createFile(out), fragments));
     List<byte[]> meta = metadataSamples();
     int v = 0;
     int a = 0;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Crash simulation: a sealed segment cut at every byte of its last records, then recovered. */
-class RecoveryTest {
+class RecoveryIT {
   @TempDir static Path dir;
   static byte[] sealed;
   static byte[] plain;

@@ -1,13 +1,13 @@
 package io.custody.cli;
 
-import static io.custody.cli.EvidenceCommandsTest.CLIPS;
-import static io.custody.cli.EvidenceCommandsTest.frameMd5;
-import static io.custody.cli.EvidenceCommandsTest.run;
+import static io.custody.cli.EvidenceCommandsIT.CLIPS;
+import static io.custody.cli.EvidenceCommandsIT.frameMd5;
+import static io.custody.cli.EvidenceCommandsIT.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.custody.cli.EvidenceCommandsTest.Result;
+import io.custody.cli.EvidenceCommandsIT.Result;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What goes into {@code record} besides an Annex-B file (an MP4, an empty pipe, a cut-short MP4,
  * a store that is not a directory), and what comes out of {@code inspect} and {@code export
- * --force}. A disk that fills up: {@link FullDiskRecordTest}.
+ * --force}. A disk that fills up: {@link FullDiskRecordIT}.
  */
-class RecordSourcesTest {
+class RecordSourcesIT {
   @TempDir Path dir;
   Path keys;
   static final ObjectMapper JSON = new ObjectMapper();

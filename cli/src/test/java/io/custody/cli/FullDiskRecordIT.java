@@ -1,12 +1,12 @@
 package io.custody.cli;
 
-import static io.custody.cli.EvidenceCommandsTest.CLIPS;
-import static io.custody.cli.EvidenceCommandsTest.run;
+import static io.custody.cli.EvidenceCommandsIT.CLIPS;
+import static io.custody.cli.EvidenceCommandsIT.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.custody.cli.EvidenceCommandsTest.Result;
+import io.custody.cli.EvidenceCommandsIT.Result;
 import io.custody.storage.BlobInfo;
 import io.custody.storage.BlobStore;
 import io.custody.storage.Storage;
@@ -30,13 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code custody record} onto a 3 MiB tmpfs that the test mounts (as root; skipped where mounting
  * is refused) until it fills, into a file: store and into the spool of an s3: store (the real Ceph
- * gateway, as in {@link CommandsOnS3Test}): exit code 1 and one line on stderr saying the disk is
+ * gateway, as in {@link CommandsOnS3IT}): exit code 1 and one line on stderr saying the disk is
  * full; every segment sealed before verifies; no segment in progress carries a final name. Then
  * what a camera does at the dock: upload releases the finished segments from the flash, which
  * makes room for {@code recover} to close the last one, and a second upload moves that too; the
  * whole recording then verifies, marked recovered.
  */
-class FullDiskRecordTest {
+class FullDiskRecordIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final Pattern FULL = Pattern.compile(
       "custody record: no space left on device writing .*/\\.\\d{5}\\.sealed\\.(part|new).*");

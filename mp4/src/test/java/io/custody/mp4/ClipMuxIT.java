@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * finds no error and the right stream, packet timestamps and key flags; ffmpeg decodes exactly
  * the frames it decodes from the raw clip.
  */
-class ClipMuxTest {
+class ClipMuxIT {
   static final Instant START = Instant.parse("2026-11-25T10:15:30.250Z");
 
   @TempDir Path tmp;

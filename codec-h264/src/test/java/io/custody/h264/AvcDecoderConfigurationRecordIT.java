@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /** The avcC built from a clip's parameter sets equals the one FFmpeg writes when it muxes it. */
-class AvcDecoderConfigurationRecordTest {
+class AvcDecoderConfigurationRecordIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"bwc-1080p30-high.h264", "bwc-720p30-baseline.h264", "bwc-720p30-main.h264",

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * fragmented) read back as the same access units and the same AAC frames; cut-short and non-MP4
  * files are refused with a typed reason.
  */
-class Mp4DemuxerTest {
+class Mp4DemuxerIT {
   @TempDir Path dir;
 
   private Path mux(String name, String... movflags) throws Exception {

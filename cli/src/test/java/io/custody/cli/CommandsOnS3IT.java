@@ -1,13 +1,13 @@
 package io.custody.cli;
 
-import static io.custody.cli.EvidenceCommandsTest.CLIPS;
-import static io.custody.cli.EvidenceCommandsTest.frameMd5;
-import static io.custody.cli.EvidenceCommandsTest.run;
+import static io.custody.cli.EvidenceCommandsIT.CLIPS;
+import static io.custody.cli.EvidenceCommandsIT.frameMd5;
+import static io.custody.cli.EvidenceCommandsIT.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.custody.cli.EvidenceCommandsTest.Result;
+import io.custody.cli.EvidenceCommandsIT.Result;
 import io.custody.storage.s3.CephRgw;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * plugin's own tests): record straight into an Object Lock bucket through the spool, then verify,
  * inspect and export from it, and upload with retention that the server enforces.
  */
-class CommandsOnS3Test {
+class CommandsOnS3IT {
   @TempDir Path dir;
   static final ObjectMapper JSON = new ObjectMapper();
   private String store;

@@ -1,12 +1,12 @@
 package io.custody.cli;
 
-import static io.custody.cli.EvidenceCommandsTest.frameMd5;
-import static io.custody.cli.EvidenceCommandsTest.run;
+import static io.custody.cli.EvidenceCommandsIT.frameMd5;
+import static io.custody.cli.EvidenceCommandsIT.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.custody.cli.EvidenceCommandsTest.Result;
+import io.custody.cli.EvidenceCommandsIT.Result;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * exactly ffmpeg's frames of the source with strictly increasing decode timestamps. {@code inspect}
  * must match ffprobe on each.
  */
-class ConformanceStreamsTest {
+class ConformanceStreamsIT {
   static final Path STREAMS = Paths.get(System.getProperty("custody.conformance", "../testdata/conformance"));
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dir;

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * bundled 3 s clip, 15 times over: each copy starts with SPS, PPS and an IDR) with its AAC audio,
  * a 30 s pre-event window and a trigger at 40 s.
  */
-class RecorderClipTest {
+class RecorderClipIT {
   private static final int COPIES = 15;
   private static final int FRAMES_PER_COPY = 90;
 

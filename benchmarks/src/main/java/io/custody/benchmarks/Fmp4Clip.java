@@ -19,6 +19,10 @@ final class Fmp4Clip {
   final List<ByteBuffer> fragments = new ArrayList<>();
   final List<FragmentInfo> infos = new ArrayList<>();
   long bytes;
+  /** The segment's {@code ftyp} ‖ {@code moov}. */
+  ByteBuffer init;
+  /** What the muxer reported at the segment's end. */
+  SegmentInfo end;
 
   Fmp4Clip(byte[] annexB) throws IOException {
     List<AccessUnit> units = AccessUnitAssembler.readAll(annexB);
@@ -28,7 +32,10 @@ final class Fmp4Clip {
         .wallClockStart(Instant.EPOCH)
         .open(new FragmentSink() {
           @Override
-          public void init(ByteBuffer ftypMoov) {}
+          public void init(ByteBuffer ftypMoov) {
+            init = ByteBuffer.allocate(ftypMoov.remaining());
+            init.put(ftypMoov).flip();
+          }
 
           @Override
           public void fragment(ByteBuffer b, FragmentInfo info) {
@@ -40,7 +47,9 @@ final class Fmp4Clip {
           }
 
           @Override
-          public void end(SegmentInfo info) {}
+          public void end(SegmentInfo info) {
+            end = info;
+          }
         });
     for (int i = 0; i < units.size(); i++) {
       mux.addVideo(units.get(i), i * 3000L, 6000);

@@ -3,7 +3,8 @@ package io.custody.crypto;
 import org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint;
 
 /**
- * {@link Signer} and {@link SignatureVerifier} on BouncyCastle's low-level RFC 8032 code ({@code
+ * {@link Ed25519}'s implementation: {@link Signer} and {@link SignatureVerifier} on
+ * BouncyCastle's low-level RFC 8032 code ({@code
  * org.bouncycastle.math.ec.rfc8032.Ed25519}): static, stateless functions that read the message
  * from and write the signature to the caller's arrays.
  *
@@ -58,11 +59,6 @@ final class BouncyCastleEd25519 {
     @Override
     public DevicePublicKey publicKey() {
       return publicKey;
-    }
-
-    @Override
-    public String implementation() {
-      return Ed25519.Implementation.BOUNCY_CASTLE.id();
     }
 
     @Override

@@ -1,35 +1,41 @@
 package io.custody.crypto;
 
-import com.google.crypto.tink.HybridDecrypt;
-import com.google.crypto.tink.HybridEncrypt;
-import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.hybrid.HpkeParameters;
-import com.google.crypto.tink.hybrid.HpkePrivateKey;
-import com.google.crypto.tink.hybrid.HpkePublicKey;
-import com.google.crypto.tink.hybrid.internal.HpkeDecrypt;
-import com.google.crypto.tink.hybrid.internal.HpkeEncrypt;
-import com.google.crypto.tink.util.Bytes;
-import com.google.crypto.tink.util.SecretBytes;
-import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Objects;
+import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
+import org.bouncycastle.crypto.InvalidCipherTextException;
+import org.bouncycastle.crypto.hpke.HPKE;
+import org.bouncycastle.crypto.hpke.HPKEContext;
+import org.bouncycastle.crypto.hpke.HPKEContextWithEncapsulation;
+import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.X25519PublicKeyParameters;
+import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
  * Wraps a segment's content key for one recipient with HPKE (RFC 9180) in base mode, suite
  * DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / AES-256-GCM (KEM 0x0020, KDF 0x0001, AEAD 0x0002),
- * single-shot, through Tink with no output prefix.
+ * single-shot, on BouncyCastle's public HPKE API ({@code org.bouncycastle.crypto.hpke.HPKE}).
  *
  * <p>Format: {@code wrapped = enc ‖ ciphertext}, where {@code enc} is the sender's 32-byte
  * ephemeral X25519 public key and {@code ciphertext} is the AES-256-GCM sealing of the content key
  * with empty AAD under the HPKE context's first nonce (sequence number 0): the key's length plus a
  * 16-byte tag. So a 32-byte key wraps to {@value #WRAPPED_LENGTH_32} bytes. Any RFC 9180
- * implementation opens it as {@code SetupBaseR(enc, skR, info).Open("", ciphertext)}.
+ * implementation opens it as {@code SetupBaseR(enc, skR, info).Open("", ciphertext)}. Tink wrote
+ * these bytes until issue 14 and still opens them (and this class opens Tink's), which the tests
+ * check, with the RFC's vector and an independent implementation of the RFC.
  *
  * <p>{@code info} is HPKE's {@code info}: it enters the key schedule, so a wrap opens only under
  * the same {@code info}. Bind the context there (format version, segment id, recipient role) so a
  * wrapped key cannot be moved to another segment unnoticed.
  *
  * <p>Each wrap draws a fresh ephemeral key: wrapping the same key twice gives different bytes.
- * Not a hot path (once per segment per recipient). Stateless and thread-safe.
+ * Not a hot path (once per segment per recipient), but it runs for every segment of every camera,
+ * so its garbage matters: a wrap allocates ~26 KB on JDK 17 and 25, against ~1.16 MB with Tink's
+ * HPKE before issue 14 (its pure-Java X25519), measured by {@code
+ * io.custody.benchmarks.GarbageProbe} ({@code benchmarks/README.md}, stage 3); {@code KeyWrapTest}
+ * fails if a wrap or an unwrap allocates more than 64 KiB. Stateless and thread-safe:
+ * BouncyCastle's {@code HPKE} objects hold key-agreement state, so each call makes its own.
  */
 public final class KeyWrap {
   /** Length of HPKE's {@code enc} for DHKEM(X25519): the ephemeral public key. */
@@ -39,21 +45,8 @@ public final class KeyWrap {
   /** Wrapped length of a 32-byte (AES-256) content key: 32 + 32 + 16. */
   public static final int WRAPPED_LENGTH_32 = 80;
 
-  private static final HpkeParameters PARAMETERS;
-
-  static {
-    try {
-      PARAMETERS =
-          HpkeParameters.builder()
-              .setKemId(HpkeParameters.KemId.DHKEM_X25519_HKDF_SHA256)
-              .setKdfId(HpkeParameters.KdfId.HKDF_SHA256)
-              .setAeadId(HpkeParameters.AeadId.AES_256_GCM)
-              .setVariant(HpkeParameters.Variant.NO_PREFIX)
-              .build();
-    } catch (GeneralSecurityException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final byte[] NO_AAD = new byte[0];
 
   private KeyWrap() {}
 
@@ -70,18 +63,39 @@ public final class KeyWrap {
    * @throws IllegalArgumentException if {@code contentKey} is empty
    */
   public static byte[] wrap(RecipientPublicKey recipient, byte[] contentKey, byte[] info) {
+    byte[] ephemeral = new byte[X25519.SCALAR_SIZE];
+    X25519.generatePrivateKey(RANDOM, ephemeral);
+    return wrap(recipient, contentKey, info, ephemeral);
+  }
+
+  /**
+   * {@link #wrap(RecipientPublicKey, byte[], byte[])} with the given ephemeral X25519 scalar: what
+   * it runs after drawing one, and what the known-answer tests run with a fixed one.
+   */
+  static byte[] wrap(
+      RecipientPublicKey recipient, byte[] contentKey, byte[] info, byte[] ephemeralScalar) {
     Objects.requireNonNull(recipient, "recipient");
     Objects.requireNonNull(contentKey, "contentKey");
     Objects.requireNonNull(info, "info");
     if (contentKey.length == 0) {
       throw new IllegalArgumentException("contentKey is empty");
     }
+    X25519PrivateKeyParameters ephemeral = new X25519PrivateKeyParameters(ephemeralScalar, 0);
+    HPKEContextWithEncapsulation context =
+        hpke()
+            .setupBaseS(
+                new X25519PublicKeyParameters(recipient.rawNoCopy(), 0),
+                info,
+                new AsymmetricCipherKeyPair(ephemeral.generatePublicKey(), ephemeral));
+    byte[] ciphertext;
     try {
-      HybridEncrypt encrypt = HpkeEncrypt.create(tinkPublicKey(recipient));
-      return encrypt.encrypt(contentKey, info);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HPKE wrap failed: " + e.getMessage(), e);
+      ciphertext = context.seal(NO_AAD, contentKey);
+    } catch (InvalidCipherTextException e) {
+      throw new IllegalStateException("AES-256-GCM refused to seal a key: " + e.getMessage(), e);
     }
+    byte[] wrapped = Arrays.copyOf(context.getEncapsulation(), wrappedLength(contentKey.length));
+    System.arraycopy(ciphertext, 0, wrapped, ENCAPSULATED_KEY_BYTES, ciphertext.length);
+    return wrapped;
   }
 
   /**
@@ -107,19 +121,18 @@ public final class KeyWrap {
               + wrapped.length,
           null);
     }
-    HybridDecrypt decrypt;
+    AsymmetricCipherKeyPair recipientPair =
+        new AsymmetricCipherKeyPair(
+            new X25519PublicKeyParameters(recipient.publicKey().rawNoCopy(), 0),
+            new X25519PrivateKeyParameters(recipient.scalarNoCopy(), 0));
     try {
-      HpkePrivateKey privateKey =
-          HpkePrivateKey.create(
-              tinkPublicKey(recipient.publicKey()),
-              SecretBytes.copyFrom(recipient.scalarNoCopy(), InsecureSecretKeyAccess.get()));
-      decrypt = HpkeDecrypt.create(privateKey);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Tink refused an X25519 key: " + e.getMessage(), e);
-    }
-    try {
-      return decrypt.decrypt(wrapped, info);
-    } catch (GeneralSecurityException e) {
+      HPKEContext context =
+          hpke().setupBaseR(Arrays.copyOf(wrapped, ENCAPSULATED_KEY_BYTES), recipientPair, info);
+      return context.open(
+          NO_AAD, wrapped, ENCAPSULATED_KEY_BYTES, wrapped.length - ENCAPSULATED_KEY_BYTES);
+    } catch (InvalidCipherTextException | IllegalStateException e) {
+      // IllegalStateException: BouncyCastle's X25519 refuses an enc of small order (all-zero
+      // shared secret); such bytes were altered or forged, like any other that fail the tag.
       throw new KeyUnwrapException(
           KeyUnwrapException.Reason.NOT_AUTHENTIC,
           "wrapped key does not open: wrong recipient key "
@@ -129,8 +142,8 @@ public final class KeyWrap {
     }
   }
 
-  private static HpkePublicKey tinkPublicKey(RecipientPublicKey key)
-      throws GeneralSecurityException {
-    return HpkePublicKey.create(PARAMETERS, Bytes.copyFrom(key.rawNoCopy()), null);
+  private static HPKE hpke() {
+    return new HPKE(
+        HPKE.mode_base, HPKE.kem_X25519_SHA256, HPKE.kdf_HKDF_SHA256, HPKE.aead_AES_GCM256);
   }
 }

@@ -3,10 +3,9 @@ package io.custody.crypto;
 /**
  * Verifies Ed25519 signatures (RFC 8032 pure Ed25519) under one public key.
  *
- * <p>Every implementation obtained from {@link Ed25519#verifier} is thread-safe, and all accept
- * the signatures any of this package's {@link Signer}s produce (tested as a matrix). A signature
- * that does not verify yields {@code false}, never an exception; only misuse (ranges outside the
- * arrays) throws.
+ * <p>A verifier from {@link Ed25519#verifier} is thread-safe, and accepts the signatures of every
+ * correct Ed25519 signer (tested as a matrix with the JDK's and Tink's). A signature that does not
+ * verify yields {@code false}, never an exception; only misuse (ranges outside the arrays) throws.
  */
 public interface SignatureVerifier {
   /**

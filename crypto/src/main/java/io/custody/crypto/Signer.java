@@ -9,9 +9,9 @@ package io.custody.crypto;
  * written into the caller's array; implementations allocate as little as their library allows
  * (see {@link Ed25519} for the measured bytes per signature).
  *
- * <p>Every implementation obtained from {@link Ed25519#signer} is thread-safe: one instance may
- * be shared by all the streams of a process. Ed25519 is deterministic, so all implementations
- * write the same signature for the same key and message.
+ * <p>A signer from {@link Ed25519#signer} is thread-safe: one instance may be shared by all the
+ * streams of a process. Ed25519 is deterministic, so every correct implementation (the tests
+ * cross-check the JDK's and Tink's) writes the same signature for the same key and message.
  */
 public interface Signer {
   /** Length of an Ed25519 signature in bytes. */
@@ -27,7 +27,4 @@ public interface Signer {
 
   /** The public key that verifies this signer's signatures. */
   DevicePublicKey publicKey();
-
-  /** Which library signs: {@code "bouncycastle"}, {@code "jdk"} or {@code "tink"}. */
-  String implementation();
 }

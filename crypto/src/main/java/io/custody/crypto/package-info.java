@@ -8,16 +8,33 @@
  * io.custody.crypto.RecipientPublicKey} (X25519) and opened with the matching {@link
  * io.custody.crypto.RecipientPrivateKey}. All keys read and write RFC 8410 PEM (PKCS#8 and
  * SubjectPublicKeyInfo) that OpenSSL and the JDK read and write too; a public key's id is SHA-256
- * of its SubjectPublicKeyInfo DER. Raw key bytes cross the API only where stated (public keys'
- * {@code raw()}, test constructors).
+ * of its SubjectPublicKeyInfo DER.
  *
- * <p>Signing: {@link io.custody.crypto.Ed25519} hands out {@link
- * io.custody.crypto.Signer}s and {@link io.custody.crypto.SignatureVerifier}s on one of
- * three libraries, BouncyCastle by default (measured fastest); all are thread-safe and sign into
- * the caller's array.
+ * <p>Signing: {@link io.custody.crypto.Ed25519} hands out thread-safe {@link
+ * io.custody.crypto.Signer}s and {@link io.custody.crypto.SignatureVerifier}s that sign into and
+ * verify from the caller's arrays.
  *
- * <p>Errors: malformed keys throw {@link io.custody.crypto.KeyFormatException} (unchecked,
- * with a reason); a wrapped key that does not open throws the checked {@link
+ * <p>Rules:
+ *
+ * <ul>
+ *   <li>One library: every primitive runs on BouncyCastle ({@code bcprov}) through its public APIs
+ *       (the low-level RFC 8032 and RFC 7748 code, {@code org.bouncycastle.crypto.hpke}), or on
+ *       the JDK ({@code Mac}, {@code MessageDigest}). Ed25519 has one production implementation,
+ *       chosen by measurement (the table in {@link io.custody.crypto.Ed25519}); the JDK's and
+ *       Tink's stay in the tests as cross-checks, and Tink, protobuf and gson are not on the
+ *       runtime class path.
+ *   <li>The bytes are the sealed format's ({@code docs/FORMAT.md}): a change of library must not
+ *       change them, which the RFC 8032 and RFC 9180 vectors, an independent RFC 9180
+ *       implementation, the Tink cross-checks and {@code docs/test-vectors} check.
+ *   <li>Secrets stay inside: raw key bytes cross the API only where stated (public keys' {@code
+ *       raw()}, the seed and scalar factories for known-answer tests); {@code toString} shows key
+ *       ids only; private keys compare in constant time.
+ *   <li>Every public type is immutable or stateless and thread-safe.
+ *   <li>Per-segment work stays lean: a key wrap allocates ~26 KB and a test fails above 64 KiB.
+ * </ul>
+ *
+ * <p>Errors: malformed keys throw {@link io.custody.crypto.KeyFormatException} (unchecked, with a
+ * reason); a wrapped key that does not open throws the checked {@link
  * io.custody.crypto.KeyUnwrapException}; a signature that does not verify is {@code false}.
  */
 package io.custody.crypto;

@@ -3,7 +3,6 @@ package io.custody.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.custody.crypto.Ed25519.Implementation;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +19,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every implementation against RFC 8032, against each other, and against tampering. */
+/**
+ * Production's Ed25519 and the two test-only cross-checks ({@link Ed25519Implementation}) against
+ * RFC 8032, against each other, and against tampering.
+ */
 class Ed25519Test {
   private static final HexFormat HEX = HexFormat.of();
 
@@ -51,27 +53,26 @@ class Ed25519Test {
       BigInteger.TWO.pow(252).add(new BigInteger("27742317777372353535851937790883648493"));
 
   @ParameterizedTest
-  @EnumSource(Implementation.class)
-  void rfc8032TestVectors(Implementation impl) {
+  @EnumSource(Ed25519Implementation.class)
+  void rfc8032TestVectors(Ed25519Implementation impl) {
     for (String[] v : RFC8032) {
       DeviceSigningKey key = DeviceSigningKey.fromSeed(HEX.parseHex(v[0]));
       assertThat(key.publicKey().raw()).isEqualTo(HEX.parseHex(v[1]));
       byte[] message = HEX.parseHex(v[2]);
-      Signer signer = Ed25519.signer(key, impl);
-      assertThat(signer.implementation()).isEqualTo(impl.id());
+      Signer signer = impl.signer(key);
       assertThat(signer.publicKey()).isEqualTo(key.publicKey());
       byte[] signature = new byte[64];
       signer.sign(message, 0, message.length, signature, 0);
       assertThat(HEX.formatHex(signature)).as("TEST with message '%s'", v[2]).isEqualTo(v[3]);
-      SignatureVerifier verifier = Ed25519.verifier(DevicePublicKey.fromRaw(HEX.parseHex(v[1])), impl);
+      SignatureVerifier verifier = impl.verifier(DevicePublicKey.fromRaw(HEX.parseHex(v[1])));
       assertThat(verifier.verify(message, 0, message.length, HEX.parseHex(v[3]), 0)).isTrue();
     }
   }
 
   static Stream<Arguments> signerVerifierPairs() {
     List<Arguments> pairs = new ArrayList<>();
-    for (Implementation s : Implementation.values()) {
-      for (Implementation v : Implementation.values()) {
+    for (Ed25519Implementation s : Ed25519Implementation.values()) {
+      for (Ed25519Implementation v : Ed25519Implementation.values()) {
         pairs.add(Arguments.of(s, v));
       }
     }
@@ -80,11 +81,11 @@ class Ed25519Test {
 
   @ParameterizedTest(name = "{0} signs, {1} verifies")
   @MethodSource("signerVerifierPairs")
-  void everySignatureVerifiesWithEveryVerifier(Implementation signerImpl, Implementation verifierImpl) {
+  void everySignatureVerifiesWithEveryVerifier(Ed25519Implementation signerImpl, Ed25519Implementation verifierImpl) {
     Random random = new Random(signerImpl.ordinal() * 31L + verifierImpl.ordinal());
     DeviceSigningKey key = DeviceSigningKey.generate();
-    Signer signer = Ed25519.signer(key, signerImpl);
-    SignatureVerifier verifier = Ed25519.verifier(key.publicKey(), verifierImpl);
+    Signer signer = signerImpl.signer(key);
+    SignatureVerifier verifier = verifierImpl.verifier(key.publicKey());
     for (int length : new int[] {0, 1, 64, 100, 1000, 65_537}) {
       // The message is a slice of a larger array and the signature lands mid-buffer.
       byte[] buffer = new byte[length + 20];
@@ -106,24 +107,24 @@ class Ed25519Test {
     byte[] message = new byte[100];
     new Random(1).nextBytes(message);
     byte[] reference = null;
-    for (Implementation impl : Implementation.values()) {
+    for (Ed25519Implementation impl : Ed25519Implementation.values()) {
       byte[] signature = new byte[64];
-      Ed25519.signer(key, impl).sign(message, 0, message.length, signature, 0);
+      impl.signer(key).sign(message, 0, message.length, signature, 0);
       if (reference == null) {
         reference = signature;
       }
-      assertThat(signature).as(impl.id()).isEqualTo(reference);
+      assertThat(signature).as(impl.name()).isEqualTo(reference);
     }
   }
 
   @ParameterizedTest
-  @EnumSource(Implementation.class)
-  void tamperedMessageSignatureOrKeyFails(Implementation impl) {
+  @EnumSource(Ed25519Implementation.class)
+  void tamperedMessageSignatureOrKeyFails(Ed25519Implementation impl) {
     DeviceSigningKey key = DeviceSigningKey.generate();
     byte[] message = "segment 42, fragment 7, chain head".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     byte[] signature = new byte[64];
     Ed25519.signer(key).sign(message, 0, message.length, signature, 0);
-    SignatureVerifier verifier = Ed25519.verifier(key.publicKey(), impl);
+    SignatureVerifier verifier = impl.verifier(key.publicKey());
     assertThat(verifier.verify(message, 0, message.length, signature, 0)).isTrue();
 
     for (int i = 0; i < message.length; i++) {
@@ -136,14 +137,14 @@ class Ed25519Test {
       altered[i] ^= (byte) 0x80;
       assertThat(verifier.verify(message, 0, message.length, altered, 0)).as("signature byte %d", i).isFalse();
     }
-    SignatureVerifier other = Ed25519.verifier(DeviceSigningKey.generate().publicKey(), impl);
+    SignatureVerifier other = impl.verifier(DeviceSigningKey.generate().publicKey());
     assertThat(other.verify(message, 0, message.length, signature, 0)).isFalse();
     assertThat(verifier.verify(message, 0, message.length, new byte[64], 0)).isFalse();
   }
 
   @ParameterizedTest
-  @EnumSource(Implementation.class)
-  void malleatedSignatureWithSPlusOrderIsRefused(Implementation impl) {
+  @EnumSource(Ed25519Implementation.class)
+  void malleatedSignatureWithSPlusOrderIsRefused(Ed25519Implementation impl) {
     // RFC 8032 §5.1.7 requires S < L; S + L is the classic malleability of Ed25519.
     DeviceSigningKey key = DeviceSigningKey.generate();
     byte[] message = {1, 2, 3};
@@ -154,18 +155,18 @@ class Ed25519Test {
     byte[] malleated = signature.clone();
     byte[] sPlusL = reverse(toFixed(s.add(ORDER), 32));
     System.arraycopy(sPlusL, 0, malleated, 32, 32);
-    assertThat(Ed25519.verifier(key.publicKey(), impl).verify(message, 0, 3, malleated, 0)).isFalse();
+    assertThat(impl.verifier(key.publicKey()).verify(message, 0, 3, malleated, 0)).isFalse();
   }
 
   @ParameterizedTest
-  @EnumSource(Implementation.class)
-  void signersAreThreadSafe(Implementation impl) throws Exception {
+  @EnumSource(Ed25519Implementation.class)
+  void signersAreThreadSafe(Ed25519Implementation impl) throws Exception {
     DeviceSigningKey key = DeviceSigningKey.generate();
-    Signer shared = Ed25519.signer(key, impl);
-    SignatureVerifier verifier = Ed25519.verifier(key.publicKey(), impl);
-    Signer reference = Ed25519.signer(key, Implementation.BOUNCY_CASTLE);
+    Signer shared = impl.signer(key);
+    SignatureVerifier verifier = impl.verifier(key.publicKey());
+    Signer reference = Ed25519.signer(key);
     int threads = 4;
-    int perThread = impl == Implementation.JDK ? 25 : 100;
+    int perThread = impl == Ed25519Implementation.JDK ? 25 : 100;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<Boolean>> results = new ArrayList<>();
@@ -198,11 +199,11 @@ class Ed25519Test {
   }
 
   @ParameterizedTest
-  @EnumSource(Implementation.class)
-  void rangesOutsideTheArraysThrow(Implementation impl) {
+  @EnumSource(Ed25519Implementation.class)
+  void rangesOutsideTheArraysThrow(Ed25519Implementation impl) {
     DeviceSigningKey key = DeviceSigningKey.generate();
-    Signer signer = Ed25519.signer(key, impl);
-    SignatureVerifier verifier = Ed25519.verifier(key.publicKey(), impl);
+    Signer signer = impl.signer(key);
+    SignatureVerifier verifier = impl.verifier(key.publicKey());
     byte[] message = new byte[10];
     assertThatThrownBy(() -> signer.sign(message, 5, 6, new byte[64], 0))
         .isInstanceOf(IndexOutOfBoundsException.class);
@@ -215,10 +216,12 @@ class Ed25519Test {
   }
 
   @Test
-  void defaultIsTheFastestImplementation() {
+  void productionSignsAndVerifiesWithBouncyCastle() {
+    // The implementation the measurements in Ed25519's class comment chose.
     DeviceSigningKey key = DeviceSigningKey.generate();
-    assertThat(Ed25519.signer(key).implementation()).isEqualTo(Ed25519.fastest().id());
-    assertThat(Ed25519.fastest()).isEqualTo(Implementation.BOUNCY_CASTLE);
+    assertThat(Ed25519.signer(key).getClass().getEnclosingClass()).isEqualTo(BouncyCastleEd25519.class);
+    assertThat(Ed25519.verifier(key.publicKey()).getClass().getEnclosingClass())
+        .isEqualTo(BouncyCastleEd25519.class);
   }
 
   private static byte[] reverse(byte[] bytes) {

@@ -174,12 +174,12 @@ class KeyFormatIT {
     byte[] opensslSignature =
         Openssl.run("pkeyutl", "-sign", "-rawin", "-inkey", generated.toString(), "-in", messageFile.toString());
     assertThat(opensslSignature).hasSize(64);
-    for (Ed25519.Implementation impl : Ed25519.Implementation.values()) {
+    for (Ed25519Implementation impl : Ed25519Implementation.values()) {
       byte[] ourSignature = new byte[64];
-      Ed25519.signer(theirs, impl).sign(message, 0, message.length, ourSignature, 0);
-      assertThat(ourSignature).as(impl.id()).isEqualTo(opensslSignature);
-      assertThat(Ed25519.verifier(theirs.publicKey(), impl).verify(message, 0, message.length, opensslSignature, 0))
-          .as(impl.id())
+      impl.signer(theirs).sign(message, 0, message.length, ourSignature, 0);
+      assertThat(ourSignature).as(impl.name()).isEqualTo(opensslSignature);
+      assertThat(impl.verifier(theirs.publicKey()).verify(message, 0, message.length, opensslSignature, 0))
+          .as(impl.name())
           .isTrue();
     }
   }

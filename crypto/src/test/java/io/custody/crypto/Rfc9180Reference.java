@@ -17,8 +17,8 @@ import javax.crypto.spec.SecretKeySpec;
  * An independent, test-only RFC 9180 base-mode HPKE for DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256
  * with AES-128-GCM or AES-256-GCM, written from the RFC's pseudocode on the JDK (X25519 key
  * agreement, AES-GCM) and {@link Hkdf}. It is checked against the RFC's A.1 vector and then used
- * as a second implementation to test {@link KeyWrap} (Tink) against, for the AES-256-GCM suite the
- * RFC gives no vector for.
+ * as a second implementation to test {@link KeyWrap} (BouncyCastle) against, for the AES-256-GCM
+ * suite the RFC gives no vector for.
  */
 final class Rfc9180Reference {
   static final int AES_128_GCM = 0x0001;

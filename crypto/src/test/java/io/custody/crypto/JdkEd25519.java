@@ -10,8 +10,9 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 
 /**
- * {@link Signer} and {@link SignatureVerifier} on the JDK's {@code Signature.getInstance("Ed25519")}
- * (the SunEC provider unless another is installed first).
+ * Test-only cross-check of {@link Ed25519}: {@link Signer} and {@link SignatureVerifier} on the
+ * JDK's {@code Signature.getInstance("Ed25519")} (the SunEC provider unless another is installed
+ * first). Production does not ship it: it is ~19x slower than BouncyCastle (see {@link Ed25519}).
  *
  * <p>Thread safety: a JCA {@link Signature} is stateful and not thread-safe, so each thread gets
  * its own, initialised once with the key ({@link ThreadLocal}); no lock is taken per signature.
@@ -85,11 +86,6 @@ final class JdkEd25519 {
     @Override
     public DevicePublicKey publicKey() {
       return publicKey;
-    }
-
-    @Override
-    public String implementation() {
-      return Ed25519.Implementation.JDK.id();
     }
 
     @Override

@@ -13,8 +13,9 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 
 /**
- * {@link Signer} and {@link SignatureVerifier} on Tink's pure-Java Ed25519 ({@code
- * Ed25519Sign}/{@code Ed25519Verify}, RAW output: no key-id prefix).
+ * Test-only cross-check of {@link Ed25519}: {@link Signer} and {@link SignatureVerifier} on Tink's
+ * pure-Java Ed25519 ({@code Ed25519Sign}/{@code Ed25519Verify}, RAW output: no key-id prefix).
+ * Production does not ship it (nor Tink): see {@link Ed25519} for the measurements.
  *
  * <p>Thread safety: Tink primitives are immutable and thread-safe. Tink's API takes whole arrays
  * and returns a new signature array, so this adapter copies the message when it is a slice and
@@ -77,11 +78,6 @@ final class TinkEd25519 {
     @Override
     public DevicePublicKey publicKey() {
       return publicKey;
-    }
-
-    @Override
-    public String implementation() {
-      return Ed25519.Implementation.TINK.id();
     }
 
     @Override

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: installs the tools the tests need, then builds and tests on JDK 17 (the
+# Runs every test: installs the tools the tests need, then builds and runs the unit tests (*Test)
+# and the integration tests (*IT: ffmpeg, OpenSSL, the Ceph gateway, tmpfs, kill -9) on JDK 17 (the
 # default java), fuzzes each parser briefly, runs the benchmarks' smoke profile, and tests again
-# (corpus replay included) on the Temurin JDK 25 when it is installed (CI has both).
+# (corpus replay included) on the Temurin JDK 25 when it is installed (CI has both), leaving out
+# there only the integration tests tagged "slow" (see README, "Tests").
 #   scripts/test.sh            both JDKs
 #   CUSTODY_JDKS=17 scripts/test.sh   only the default JDK
 set -euo pipefail
@@ -15,7 +17,7 @@ run_on() { # label, JAVA_HOME (empty for the default)
   # each JDK; on the default JDK each target is then fuzzed, coverage-guided, for a few seconds
   # (docs/FUZZING.md), which keeps CI within its time budget.
   if [ -n "$2" ]; then
-    JAVA_HOME="$2" ./mvnw -B -ntp verify
+    JAVA_HOME="$2" ./mvnw -B -ntp verify -Dcustody.it.excludedGroups=slow
   else
     ./mvnw -B -ntp verify
     CUSTODY_FUZZ_SEED="${CUSTODY_FUZZ_SEED:-1}" scripts/fuzz.sh all "${CUSTODY_FUZZ_SECONDS:-6}"

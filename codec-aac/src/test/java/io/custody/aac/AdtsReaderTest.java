@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -179,8 +180,10 @@ class AdtsReaderTest {
   }
 
   @Test
+  @Timeout(60)
   void randomGarbageNeverHangsInResyncMode() {
     Random random = new Random(42);
+    long skippedInAll = 0;
     for (int round = 0; round < 50; round++) {
       byte[] noise = new byte[random.nextInt(30_000)];
       random.nextBytes(noise);
@@ -188,17 +191,30 @@ class AdtsReaderTest {
         noise[i] = (byte) 0xff; // plenty of false syncwords
         noise[i + 1] = (byte) 0xf1;
       }
-      AdtsReader reader = new AdtsReader(f -> { }, AdtsReader.ErrorPolicy.RESYNC);
-      for (int at = 0; at < noise.length; ) {
+      long[] frameBytes = new long[1];
+      AdtsReader reader = new AdtsReader(f -> frameBytes[0] += f.length() + (f.isCrcProtected() ? 9 : 7),
+          AdtsReader.ErrorPolicy.RESYNC);
+      long fed = 0;
+      boolean refused = false;
+      for (int at = 0; at < noise.length && !refused; ) {
         int n = Math.min(noise.length - at, 1 + random.nextInt(5000));
         try {
           reader.feed(noise, at, n);
+          fed += n;
         } catch (AacFormatException e) {
-          break; // a "valid" header announcing an unsupported feature: refused, fine
+          refused = true; // a "valid" header announcing an unsupported feature: refused, fine
         }
         at += n;
       }
+      if (refused) {
+        continue;
+      }
+      // Every byte fed is accounted for: in a frame, skipped, or held for the next header.
+      assertThat(reader.bytesScanned()).as("round %d", round).isEqualTo(fed);
+      assertThat(frameBytes[0] + reader.skippedBytes()).as("round %d", round).isLessThanOrEqualTo(fed);
+      skippedInAll += reader.skippedBytes();
     }
+    assertThat(skippedInAll).as("noise is skipped, not taken for frames").isPositive();
   }
 
   @Test

@@ -75,26 +75,37 @@ class SteadyStateAllocationTest {
 
     long probe = threads.getCurrentThreadAllocatedBytes();
     long overhead = threads.getCurrentThreadAllocatedBytes() - probe;
+    // Three clean passes in a row are required. A pass that allocates starts the count again (up
+    // to 12 passes): classes loaded by tests that ran earlier in the same JVM can send compiled
+    // code back to the interpreter for a while, which allocates where the compiled code does not;
+    // an allocation the code really makes shows up in every pass and never gives three clean ones.
     List<String> allocating = new ArrayList<>();
     int quiet = 0;
-    for (int pass = 0; pass < 3; pass++) {
+    int clean = 0;
+    for (int pass = 0; pass < 12 && clean < 3; pass++) {
+      List<String> thisPass = new ArrayList<>();
+      int quietThisPass = 0;
       for (int i = 0; i < units.size(); i++) {
         long before = channel.written;
         long start = threads.getCurrentThreadAllocatedBytes();
         recorder.feedAnnexB(clip, starts[i], starts[i + 1] - starts[i]);
         long allocated = threads.getCurrentThreadAllocatedBytes() - start - overhead;
         if (channel.written == before) { // closed no fragment
-          quiet++;
+          quietThisPass++;
           if (allocated != 0) {
-            allocating.add("pass " + pass + " unit " + i + ": " + allocated + " B");
+            thisPass.add("pass " + pass + " unit " + i + ": " + allocated + " B");
           }
         }
       }
+      clean = thisPass.isEmpty() ? clean + 1 : 0;
+      quiet = quietThisPass;
+      allocating = thisPass;
     }
     recorder.close();
 
-    assertThat(quiet).as("at least 9 feeds closed a fragment").isLessThan(3 * units.size() - 8);
-    assertThat(quiet).isGreaterThan(200);
+    assertThat(quiet).as("at least 3 feeds of a pass closed a fragment").isLessThan(units.size() - 2);
+    assertThat(quiet).isGreaterThan(60);
     assertThat(allocating).as("feeds that closed no fragment but allocated").isEmpty();
+    assertThat(clean).as("passes in a row without allocating").isEqualTo(3);
   }
 }

@@ -40,7 +40,7 @@ final class Fmp4Clip {
           }
 
           @Override
-          public void end(SegmentInfo info) {}
+          public void end(SegmentInfo info, boolean lastInRecording) {}
         });
     for (int i = 0; i < units.size(); i++) {
       mux.addVideo(units.get(i), i * 3000L, 6000);

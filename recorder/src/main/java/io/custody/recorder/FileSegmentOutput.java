@@ -57,7 +57,7 @@ public final class FileSegmentOutput implements SegmentOutput {
       }
 
       @Override
-      public void end(SegmentInfo info) throws IOException {
+      public void end(SegmentInfo info, boolean lastInRecording) throws IOException {
         try (FileChannel c = channel) {
           c.force(true);
         }

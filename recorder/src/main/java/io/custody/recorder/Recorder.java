@@ -1109,10 +1109,7 @@ public final class Recorder implements Closeable {
       if (writer == null) {
         return;
       }
-      if (last) {
-        options.output.markLast(segment);
-      }
-      writer.finish(endDts - startDts);
+      writer.finish(endDts - startDts, last);
       finishedWriter = writer;
       segmentsWritten++;
       options.listener.segmentClosed(new SegmentSummary(segment, sink.info, segmentVideoFrames, last));
@@ -1147,9 +1144,9 @@ public final class Recorder implements Closeable {
     }
 
     @Override
-    public void end(SegmentInfo info) throws IOException {
+    public void end(SegmentInfo info, boolean lastInRecording) throws IOException {
       this.info = info;
-      delegate.end(info);
+      delegate.end(info, lastInRecording);
     }
 
     @Override

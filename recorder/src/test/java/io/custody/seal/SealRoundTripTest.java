@@ -159,7 +159,7 @@ class SealRoundTripTest {
       w.init(java.nio.ByteBuffer.wrap(mp4, 0, init));
       w.fragment(java.nio.ByteBuffer.wrap(mp4, init, mp4.length - init), new io.custody.mp4.FragmentInfo(
           1, List.of(), true, java.time.Instant.EPOCH, mp4.length - init));
-      w.end(new io.custody.mp4.SegmentInfo(1, mp4.length, List.of()));
+      w.end(new io.custody.mp4.SegmentInfo(1, mp4.length, List.of()), false);
     }
     return sealed;
   }

@@ -87,8 +87,8 @@ class TestVectorsTest {
         }
 
         @Override
-        public void end(SegmentInfo info) throws IOException {
-          w.end(info);
+        public void end(SegmentInfo info, boolean lastInRecording) throws IOException {
+          w.end(info, false); // the published vectors were sealed with last_in_recording false
         }
       };
     };

@@ -42,7 +42,6 @@ public final class SealedSegmentOutput implements SegmentOutput {
   private final int checkpointInterval;
   // Per recording: the SHA-256 of the last segment header written, which the next segment names.
   private final Map<String, byte[]> lastHeader = new HashMap<>();
-  private final Map<SegmentDescriptor, SealedSegmentWriter> open = new HashMap<>();
 
   public SealedSegmentOutput(Path directory, Signer signer, List<RecipientPublicKey> recipients) {
     this(directory, signer, recipients, 1);
@@ -55,16 +54,6 @@ public final class SealedSegmentOutput implements SegmentOutput {
     this.signer = Objects.requireNonNull(signer, "signer");
     this.recipients = List.copyOf(recipients);
     this.checkpointInterval = checkpointInterval;
-  }
-
-  @Override
-  public void markLast(SegmentDescriptor segment) {
-    synchronized (open) {
-      SealedSegmentWriter writer = open.get(segment);
-      if (writer != null) {
-        writer.markLastInRecording();
-      }
-    }
   }
 
   /** Where the segment with this descriptor is once complete. */
@@ -111,9 +100,6 @@ public final class SealedSegmentOutput implements SegmentOutput {
       }
       throw e;
     }
-    synchronized (open) {
-      open.put(segment, writer);
-    }
     return new FragmentSink() {
       @Override
       public void init(ByteBuffer ftypMoov) throws IOException {
@@ -137,9 +123,6 @@ public final class SealedSegmentOutput implements SegmentOutput {
       /** The segment stays as .part, as after a crash, for recovery to close; its file is closed. */
       @Override
       public void abort() throws IOException {
-        synchronized (open) {
-          open.remove(segment);
-        }
         channel.close();
       }
 
@@ -160,12 +143,9 @@ public final class SealedSegmentOutput implements SegmentOutput {
       }
 
       @Override
-      public void end(SegmentInfo info) throws IOException {
-        synchronized (open) {
-          open.remove(segment);
-        }
+      public void end(SegmentInfo info, boolean lastInRecording) throws IOException {
         try (FileChannel c = channel) {
-          writer.end(info);
+          writer.end(info, lastInRecording);
           c.force(true);
           Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

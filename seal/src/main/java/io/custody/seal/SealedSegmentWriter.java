@@ -266,9 +266,11 @@ public final class SealedSegmentWriter implements FragmentSink {
     }
   }
 
+  /** Ends the segment: the END record, the signed manifest (saying {@code lastInRecording}) and the footer. */
   @Override
-  public void end(SegmentInfo info) throws IOException {
+  public void end(SegmentInfo info, boolean lastInRecording) throws IOException {
     checkOpen();
+    this.lastInRecording = lastInRecording;
     try {
       encryptRecord(KIND_END, ByteBuffer.allocate(0), 0, true);
       byte[] json = manifest(info).getBytes(StandardCharsets.UTF_8);
@@ -283,12 +285,6 @@ public final class SealedSegmentWriter implements FragmentSink {
       failed = true;
       throw e;
     }
-  }
-
-  /** States in the manifest that this is the last segment of its recording. */
-  public void markLastInRecording() {
-    checkOpen();
-    lastInRecording = true;
   }
 
   /** Bytes written so far. */

@@ -40,7 +40,9 @@ public final class SealedSegmentOutput implements SegmentOutput {
   private final Signer signer;
   private final List<RecipientPublicKey> recipients;
   private final int checkpointInterval;
-  // Per recording: the SHA-256 of the last segment header written, which the next segment names.
+  // Per recording in progress: the SHA-256 of its latest segment header, which its next segment
+  // names. The entry goes when that segment ends the recording or is aborted, so a dock that
+  // records for months holds only the recordings it is writing.
   private final Map<String, byte[]> lastHeader = new HashMap<>();
 
   public SealedSegmentOutput(Path directory, Signer signer, List<RecipientPublicKey> recipients) {
@@ -81,6 +83,7 @@ public final class SealedSegmentOutput implements SegmentOutput {
       previous = segment.index() == 0 ? null : lastHeader.get(segment.recording().id());
     }
     SealedSegmentWriter writer;
+    byte[] headerSha256;
     try {
       writer = SealedSegmentWriter.builder(signer, recipients)
           .checkpointInterval(checkpointInterval)
@@ -88,9 +91,9 @@ public final class SealedSegmentOutput implements SegmentOutput {
           .open(channel, segment);
       channel.force(true);
       Files.move(opening, part, StandardCopyOption.ATOMIC_MOVE);
+      headerSha256 = java.util.HexFormat.of().parseHex(writer.header().sha256Hex());
       synchronized (lastHeader) {
-        lastHeader.put(segment.recording().id(),
-            java.util.HexFormat.of().parseHex(writer.header().sha256Hex()));
+        lastHeader.put(segment.recording().id(), headerSha256);
       }
     } catch (IOException | RuntimeException e) {
       channel.close();
@@ -123,6 +126,7 @@ public final class SealedSegmentOutput implements SegmentOutput {
       /** The segment stays as .part, as after a crash, for recovery to close; its file is closed. */
       @Override
       public void abort() throws IOException {
+        forget(segment, headerSha256);
         channel.close();
       }
 
@@ -150,8 +154,29 @@ public final class SealedSegmentOutput implements SegmentOutput {
           Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
           throw StorageFullException.onLocalDisk(e, part);
+        } finally {
+          if (lastInRecording) {
+            forget(segment, headerSha256);
+          }
         }
       }
     };
+  }
+
+  /**
+   * Forgets the recording of {@code segment} unless a later segment of it was opened since (its
+   * header is then the one the next segment names): no segment of it will follow this one.
+   */
+  private void forget(SegmentDescriptor segment, byte[] headerSha256) {
+    synchronized (lastHeader) {
+      lastHeader.remove(segment.recording().id(), headerSha256); // by identity: this segment's entry only
+    }
+  }
+
+  /** How many recordings the output holds state for: those with a segment open or yet to end. */
+  int recordingsInProgress() {
+    synchronized (lastHeader) {
+      return lastHeader.size();
+    }
   }
 }

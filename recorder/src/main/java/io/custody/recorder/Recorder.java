@@ -2,6 +2,7 @@ package io.custody.recorder;
 
 import io.custody.mp4.FrameDrop;
 import io.custody.mp4.FrameLoss;
+import io.custody.mp4.InvalidSettingException;
 import io.custody.mp4.RecordingInfo;
 import io.custody.mp4.SegmentDescriptor;
 import io.custody.mp4.SegmentOutput;
@@ -96,7 +97,7 @@ public final class Recorder implements Closeable {
   private enum Mode { UNSET, ANNEX_B, TIMED }
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final Builder options;
+  private final RecorderOptions options;
   private final PreEventBuffer buffer;
   // Decoder configurations by id, taken at keyframes (a segment starts with one); pruned to those
   // a buffered frame or the open segment may still need.
@@ -157,15 +158,15 @@ public final class Recorder implements Closeable {
   private long segmentsWritten;
   private long recordings;
 
-  private Recorder(Builder b) throws IOException {
-    this.options = b;
-    this.streamStart = b.streamStart;
-    long window = b.preEvent.toNanos() * 9 / 100_000;
+  private Recorder(RecorderOptions options) throws IOException {
+    this.options = options;
+    this.streamStart = options.streamStart();
+    PreEventStorage storage = options.storage();
     PayloadStore store =
-        b.storage.spillDirectory().isPresent()
-            ? EncryptedSpillStore.create(b.storage.spillDirectory().get(), b.preEventMaxBytes + (1 << 20))
-            : new SlabPayloadStore(SlabPayloadStore.slabSizeFor(b.preEventMaxBytes), b.storage.isDirect());
-    this.buffer = new PreEventBuffer(store, window, b.preEventMaxBytes);
+        storage.spillDirectory().isPresent()
+            ? EncryptedSpillStore.create(storage.spillDirectory().get(), options.preEventMaxBytes() + (1 << 20))
+            : new SlabPayloadStore(SlabPayloadStore.slabSizeFor(options.preEventMaxBytes()), storage.isDirect());
+    this.buffer = new PreEventBuffer(store, options.preEventTicks(), options.preEventMaxBytes());
   }
 
   /** A builder that writes segments to {@code output}. */
@@ -266,7 +267,7 @@ public final class Recorder implements Closeable {
         audioConfig = config;
       }
       if (!config.equals(audioConfig) || muted
-          || (state == RecorderState.BUFFERING && !options.audioInPreEvent)) {
+          || (state == RecorderState.BUFFERING && !options.audioInPreEvent())) {
         audioDropped++;
         return;
       }
@@ -577,8 +578,8 @@ public final class Recorder implements Closeable {
         SequenceParameterSet sps = au.sps();
         timing = sps.timingInfoPresent() && sps.frameRateNumerator() > 0 && sps.frameRateDenominator() > 0
             ? new VideoTiming(sps.frameRateNumerator(), sps.frameRateDenominator(), VideoTiming.Source.STREAM)
-            : new VideoTiming(options.frameRateNum, options.frameRateDen,
-                options.frameRateSet ? VideoTiming.Source.SETTING : VideoTiming.Source.DEFAULT);
+            : new VideoTiming(options.frameRateNum(), options.frameRateDen(),
+                options.frameRateSet() ? VideoTiming.Source.SETTING : VideoTiming.Source.DEFAULT);
         timestamper = new VideoTimestamper(timing.numerator(), timing.denominator());
       }
       long dts = timestamper.nextDecodeTime();
@@ -610,7 +611,7 @@ public final class Recorder implements Closeable {
       long samples = audioSamples;
       audioSamples += AacConfig.SAMPLES_PER_FRAME;
       if (!frame.config().equals(audioConfig) || muted
-          || (state == RecorderState.BUFFERING && !options.audioInPreEvent)) {
+          || (state == RecorderState.BUFFERING && !options.audioInPreEvent())) {
         audioDropped++;
         return;
       }
@@ -655,7 +656,7 @@ public final class Recorder implements Closeable {
 
   private Instant streamStart() {
     if (streamStart == null) {
-      streamStart = options.clock.instant();
+      streamStart = options.clock().instant();
     }
     return streamStart;
   }
@@ -736,7 +737,7 @@ public final class Recorder implements Closeable {
       return ctoKnown;
     }
     if (key) {
-      return deferredCount == 0 && (ctoKnown || dts90k - r.startDts < options.maxRecordingTicks);
+      return deferredCount == 0 && (ctoKnown || dts90k - r.startDts < options.maxRecordingTicks());
     }
     return deferredCount == 0 || !r.writer.cutsBefore(len, dts90k - r.startDts, false);
   }
@@ -885,13 +886,13 @@ public final class Recorder implements Closeable {
       r.begin(dts, 0);
     }
     if (key) {
-      if (r.writer != null && dts - r.startDts >= options.maxRecordingTicks) {
+      if (r.writer != null && dts - r.startDts >= options.maxRecordingTicks()) {
         continueRecording(dts);
         r = recording;
       }
       if (r.writer == null || !configs.get(config).activeSps.sameBytes(configs.get(r.config).activeSps)
-          || dts - r.segmentStartDts >= options.segmentTicks
-          || r.writer.bytesWritten() >= options.segmentMaxBytes) {
+          || dts - r.segmentStartDts >= options.segmentTicks()
+          || r.writer.bytesWritten() >= options.segmentMaxBytes()) {
         r.rollOver(dts, config);
       }
     }
@@ -945,7 +946,7 @@ public final class Recorder implements Closeable {
     state = RecorderState.BUFFERING;
     buffer.endRecording();
     if (r.info != null) {
-      options.listener.recordingStopped(r.info);
+      options.listener().recordingStopped(r.info);
     }
   }
 
@@ -977,7 +978,7 @@ public final class Recorder implements Closeable {
           lost, Duration.ofNanos(nowTicks() * 100_000 / 9));
       lossesToRecord.add(loss);
       try {
-        options.listener.framesDropped(loss);
+        options.listener().framesDropped(loss);
       } catch (RuntimeException e) {
         cause.addSuppressed(e);
       }
@@ -988,7 +989,7 @@ public final class Recorder implements Closeable {
   private void continueRecording(long dts) throws IOException {
     Recording old = recording;
     old.closeSegment(dts, true);
-    options.listener.recordingStopped(old.info);
+    options.listener().recordingStopped(old.info);
     recording = new Recording(new Trigger(Trigger.Source.CONTINUATION, "after " + old.info.id()),
         Optional.of(old.info.id()));
     recording.begin(dts, 0);
@@ -1025,14 +1026,14 @@ public final class Recorder implements Closeable {
     }
 
     RecordingInfo pendingInfo() {
-      return new RecordingInfo(id, trigger, previous, options.clock.instant(), 0);
+      return new RecordingInfo(id, trigger, previous, options.clock().instant(), 0);
     }
 
     void begin(long dts, long preEventTicks) {
       startDts = dts;
       info = new RecordingInfo(id, trigger, previous, wallClockAt(dts), Math.max(0, preEventTicks) / 90);
       recordings++;
-      options.listener.recordingStarted(info);
+      options.listener().recordingStarted(info);
     }
 
     void openSegment(long dts, int configId) throws IOException {
@@ -1041,7 +1042,7 @@ public final class Recorder implements Closeable {
       segmentStartDts = dts;
       segmentVideoFrames = 0;
       Config c = configs.get(configId);
-      segment = new SegmentDescriptor(info, segmentIndex, wallClockAt(dts), options.deviceId, options.operatorId,
+      segment = new SegmentDescriptor(info, segmentIndex, wallClockAt(dts), options.deviceId(), options.operatorId(),
           lossesToRecord);
       FragmentedMp4Writer.Builder wb =
           FragmentedMp4Writer.builder(VideoTrackConfig.builder(c.record).pictureSize(c.activeSps)
@@ -1053,14 +1054,12 @@ public final class Recorder implements Closeable {
         wb.audio(AudioTrackConfig.builder(audioConfig).build());
         audioOffsetSamples = (startDts - delayTicks()) * audioConfig.sampleRate() / 90_000;
       }
-      if (options.fragmentDuration != null) {
-        wb.targetFragmentDuration(options.fragmentDuration);
-      }
+      wb.targetFragmentDuration(options.fragmentDuration());
       if (finishedWriter != null) {
         wb.reuseBufferOf(finishedWriter); // no new fragment buffer per segment
         finishedWriter = null;
       }
-      sink = new CapturingSink(options.output.open(segment));
+      sink = new CapturingSink(options.output().open(segment));
       lossesToRecord.clear(); // the segment's header records them
       writer = wb.open(sink);
     }
@@ -1085,7 +1084,7 @@ public final class Recorder implements Closeable {
         }
         finishedWriter = oldWriter;
         segmentsWritten++;
-        options.listener.segmentClosed(new SegmentSummary(oldSegment, oldSink.info, oldFrames, false));
+        options.listener().segmentClosed(new SegmentSummary(oldSegment, oldSink.info, oldFrames, false));
       }
     }
 
@@ -1112,7 +1111,7 @@ public final class Recorder implements Closeable {
       writer.finish(endDts - startDts, last);
       finishedWriter = writer;
       segmentsWritten++;
-      options.listener.segmentClosed(new SegmentSummary(segment, sink.info, segmentVideoFrames, last));
+      options.listener().segmentClosed(new SegmentSummary(segment, sink.info, segmentVideoFrames, last));
       writer = null;
     }
   }
@@ -1155,18 +1154,22 @@ public final class Recorder implements Closeable {
     }
   }
 
-  /** Options for a {@link Recorder}. Defaults suit an Axon-class camera. */
+  /**
+   * Settings for a {@link Recorder}. Defaults suit an Axon-class camera. Each setting is checked
+   * as it is set: an out-of-range value raises {@link InvalidSettingException} naming it. {@link
+   * #build()} copies the settings, so changing the builder afterwards changes no recorder built
+   * from it. Not thread-safe.
+   */
   public static final class Builder {
     private final SegmentOutput output;
-    private Duration preEvent = Duration.ofSeconds(30);
+    private long preEventTicks = 30 * 90_000L;
     private long preEventMaxBytes = 64L << 20;
     private boolean audioInPreEvent = true;
     private PreEventStorage storage = PreEventStorage.heap();
-    private Duration segmentDuration = Duration.ofSeconds(60);
     private long segmentTicks = 60 * 90_000L;
     private long segmentMaxBytes = Long.MAX_VALUE;
     private long maxRecordingTicks = 4 * 3600 * 90_000L;
-    private Duration fragmentDuration;
+    private Duration fragmentDuration = Duration.ZERO;
     private long frameRateNum = 30;
     private long frameRateDen = 1;
     private boolean frameRateSet;
@@ -1182,17 +1185,18 @@ public final class Recorder implements Closeable {
 
     /** The pre-event window, 0 to 120 s (default 30 s). */
     public Builder preEvent(Duration window) {
+      Objects.requireNonNull(window, "preEvent");
       if (window.isNegative() || window.compareTo(Duration.ofSeconds(120)) > 0) {
-        throw new IllegalArgumentException("pre-event window must be 0 to 120 s: " + window);
+        throw new InvalidSettingException("preEvent", "the pre-event window must be 0 to 120 s: " + window);
       }
-      this.preEvent = window;
+      this.preEventTicks = window.toNanos() * 9 / 100_000;
       return this;
     }
 
-    /** The pre-event buffer's byte bound (default 64 MiB, 60 s at 8 Mbit/s). */
+    /** The pre-event buffer's byte bound, at least 64 KiB (default 64 MiB, 60 s at 8 Mbit/s). */
     public Builder preEventMaxBytes(long maxBytes) {
       if (maxBytes < 64 * 1024) {
-        throw new IllegalArgumentException("pre-event byte bound too small: " + maxBytes);
+        throw new InvalidSettingException("preEventMaxBytes", "the pre-event byte bound is too small: " + maxBytes);
       }
       this.preEventMaxBytes = maxBytes;
       return this;
@@ -1212,18 +1216,14 @@ public final class Recorder implements Closeable {
 
     /** Target segment length; segments are cut at the first keyframe after it (default 60 s). */
     public Builder segmentDuration(Duration target) {
-      if (target.isNegative() || target.isZero()) {
-        throw new IllegalArgumentException("segment duration must be positive: " + target);
-      }
-      this.segmentDuration = target;
-      this.segmentTicks = target.toNanos() * 9 / 100_000;
+      this.segmentTicks = positiveTicks("segmentDuration", target);
       return this;
     }
 
     /** Segments are also cut at the first keyframe after this many bytes (default: no limit). */
     public Builder segmentMaxBytes(long maxBytes) {
       if (maxBytes <= 0) {
-        throw new IllegalArgumentException("segment byte bound must be positive: " + maxBytes);
+        throw new InvalidSettingException("segmentMaxBytes", "the segment byte bound must be positive: " + maxBytes);
       }
       this.segmentMaxBytes = maxBytes;
       return this;
@@ -1231,15 +1231,19 @@ public final class Recorder implements Closeable {
 
     /** A recording ends at the first keyframe after this and a linked one continues (default 4 h). */
     public Builder maxRecordingDuration(Duration max) {
-      if (max.isNegative() || max.isZero()) {
-        throw new IllegalArgumentException("maximum recording duration must be positive: " + max);
-      }
-      this.maxRecordingTicks = max.toNanos() * 9 / 100_000;
+      this.maxRecordingTicks = positiveTicks("maxRecordingDuration", max);
       return this;
     }
 
-    /** Cut fragments at the first keyframe after this duration instead of at every keyframe. */
+    /**
+     * Cut fragments at the first keyframe after this duration instead of at every keyframe
+     * (default zero: at every keyframe). Not negative.
+     */
     public Builder fragmentDuration(Duration target) {
+      Objects.requireNonNull(target, "fragmentDuration");
+      if (target.isNegative()) {
+        throw new InvalidSettingException("fragmentDuration", "the fragment duration must not be negative: " + target);
+      }
       this.fragmentDuration = target;
       return this;
     }
@@ -1247,11 +1251,11 @@ public final class Recorder implements Closeable {
     /**
      * Frame rate for raw Annex-B streams without VUI timing (default 30/1, which {@link
      * Recorder#videoTiming()} then reports as {@link VideoTiming.Source#DEFAULT assumed}); a stream
-     * with VUI timing keeps its own.
+     * with VUI timing keeps its own. Both terms positive.
      */
     public Builder frameRate(long numerator, long denominator) {
       if (numerator <= 0 || denominator <= 0) {
-        throw new IllegalArgumentException("frame rate " + numerator + "/" + denominator);
+        throw new InvalidSettingException("frameRate", "the frame rate must be positive: " + numerator + "/" + denominator);
       }
       this.frameRateNum = numerator;
       this.frameRateDen = denominator;
@@ -1290,12 +1294,23 @@ public final class Recorder implements Closeable {
     }
 
     /**
-     * Builds the recorder, in {@link RecorderState#BUFFERING}.
+     * Builds the recorder, in {@link RecorderState#BUFFERING}, with a copy of the settings.
      *
      * @throws IOException if the spill file cannot be created
      */
     public Recorder build() throws IOException {
-      return new Recorder(this);
+      return new Recorder(new RecorderOptions(output, preEventTicks, preEventMaxBytes, audioInPreEvent, storage,
+          segmentTicks, segmentMaxBytes, maxRecordingTicks, fragmentDuration, frameRateNum, frameRateDen,
+          frameRateSet, clock, streamStart, deviceId, operatorId, listener));
+    }
+
+    /** A positive duration in 90 kHz ticks, or {@link InvalidSettingException} naming the setting. */
+    private static long positiveTicks(String setting, Duration d) {
+      Objects.requireNonNull(d, setting);
+      if (d.isNegative() || d.isZero()) {
+        throw new InvalidSettingException(setting, "must be positive: " + d);
+      }
+      return d.toNanos() * 9 / 100_000;
     }
   }
 }

@@ -45,17 +45,29 @@ public final class SealedSegmentOutput implements SegmentOutput {
   // records for months holds only the recordings it is writing.
   private final Map<String, byte[]> lastHeader = new HashMap<>();
 
+  /**
+   * An output that seals under {@code directory} with the device's {@code signer}, wrapping each
+   * segment's content key for every one of {@code recipients}, and signs a checkpoint after every
+   * fragment.
+   *
+   * @throws io.custody.mp4.InvalidSettingException if there is no recipient
+   */
   public SealedSegmentOutput(Path directory, Signer signer, List<RecipientPublicKey> recipients) {
     this(directory, signer, recipients, 1);
   }
 
-  /** As above, signing a checkpoint after every {@code checkpointInterval} fragments. */
+  /**
+   * As above, signing a checkpoint after every {@code checkpointInterval} fragments.
+   *
+   * @throws io.custody.mp4.InvalidSettingException if there is no recipient or the interval is
+   *     below 1
+   */
   public SealedSegmentOutput(Path directory, Signer signer, List<RecipientPublicKey> recipients,
       int checkpointInterval) {
     this.directory = Objects.requireNonNull(directory, "directory");
     this.signer = Objects.requireNonNull(signer, "signer");
-    this.recipients = List.copyOf(recipients);
-    this.checkpointInterval = checkpointInterval;
+    this.recipients = SealedSegmentWriter.Builder.checkRecipients(recipients);
+    this.checkpointInterval = SealedSegmentWriter.Builder.checkCheckpointInterval(checkpointInterval);
   }
 
   /** Where the segment with this descriptor is once complete. */

@@ -13,6 +13,7 @@ import io.custody.crypto.Signer;
 import io.custody.json.Json;
 import io.custody.mp4.FragmentInfo;
 import io.custody.mp4.FragmentSink;
+import io.custody.mp4.InvalidSettingException;
 import io.custody.mp4.SegmentInfo;
 import io.custody.mp4.TrackKind;
 import io.custody.mp4.TrackSpan;
@@ -511,7 +512,10 @@ public final class SealedSegmentWriter implements FragmentSink {
     offset += length;
   }
 
-  /** Options for {@link SealedSegmentWriter}. */
+  /**
+   * Options for {@link SealedSegmentWriter}. Each is checked as it is set: a missing recipient or an
+   * out-of-range value raises {@link InvalidSettingException} naming the setting.
+   */
   public static final class Builder {
     private final Signer signer;
     private final List<RecipientPublicKey> recipients;
@@ -525,10 +529,7 @@ public final class SealedSegmentWriter implements FragmentSink {
 
     private Builder(Signer signer, List<RecipientPublicKey> recipients) {
       this.signer = Objects.requireNonNull(signer, "signer");
-      if (recipients.isEmpty()) {
-        throw new IllegalArgumentException("at least one recipient is needed");
-      }
-      this.recipients = List.copyOf(recipients);
+      this.recipients = checkRecipients(recipients);
     }
 
     /**
@@ -552,8 +553,8 @@ public final class SealedSegmentWriter implements FragmentSink {
      */
     public Builder maxRecordPlaintext(int bytes) {
       if (bytes < MIN_RECORD_PLAINTEXT || bytes > READER_MAX_RECORD_PLAINTEXT) {
-        throw new IllegalArgumentException("record plaintext must be " + MIN_RECORD_PLAINTEXT + " to "
-            + READER_MAX_RECORD_PLAINTEXT + " bytes: " + bytes);
+        throw new InvalidSettingException("maxRecordPlaintext", "record plaintext must be "
+            + MIN_RECORD_PLAINTEXT + " to " + READER_MAX_RECORD_PLAINTEXT + " bytes: " + bytes);
       }
       this.maxRecordPlaintext = bytes;
       return this;
@@ -561,11 +562,25 @@ public final class SealedSegmentWriter implements FragmentSink {
 
     /** Sign a checkpoint after every {@code n} fragments (default 1: after each). */
     public Builder checkpointInterval(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("checkpoint interval must be at least 1: " + n);
-      }
-      this.checkpointInterval = n;
+      this.checkpointInterval = checkCheckpointInterval(n);
       return this;
+    }
+
+    /** {@code n}, if it is a checkpoint interval (1 or more), else {@link InvalidSettingException}. */
+    static int checkCheckpointInterval(int n) {
+      if (n < 1) {
+        throw new InvalidSettingException("checkpointInterval", "the checkpoint interval must be at least 1: " + n);
+      }
+      return n;
+    }
+
+    /** A copy of {@code recipients}, if there is at least one, else {@link InvalidSettingException}. */
+    static List<RecipientPublicKey> checkRecipients(List<RecipientPublicKey> recipients) {
+      Objects.requireNonNull(recipients, "recipients");
+      if (recipients.isEmpty()) {
+        throw new InvalidSettingException("recipients", "at least one recipient is needed");
+      }
+      return List.copyOf(recipients);
     }
 
     /** The SHA-256 of the previous segment's header in the same recording (null for the first). */

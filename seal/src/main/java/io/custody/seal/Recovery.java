@@ -54,7 +54,7 @@ public final class Recovery {
   public static RecoveryReport recover(Path damaged, Path repaired, Signer device) throws IOException {
     long size = Files.size(damaged);
     VerificationReport report = new Verifier(device.publicKey()).verify(damaged);
-    if (report.ok()) {
+    if (report.status() == VerificationReport.Status.COMPLETE) {
       // Complete already (the crash fell between its last byte and its rename): copy it as it is.
       if (Files.exists(repaired)) {
         throw new FileAlreadyExistsException(repaired.toString());
@@ -135,7 +135,7 @@ public final class Recovery {
           if (r.bodyLength != FRAGMENT_INFO_LENGTH || firstSeq < 0 || getInt(b, 0) != fragments.size()
               || getInt(b, 4) != firstSeq || getLong(b, 8) != fragmentOffset
               || getUnsignedInt(b, 16) != plaintext - fragmentOffset) {
-            throw new VerificationFailedException(new VerificationReport(false,
+            throw new VerificationFailedException(new VerificationReport(VerificationReport.Status.FAILED,
                 Optional.of(new VerificationReport.Problem("fragment-info", r.seq, r.recordOffset,
                     "fragment info disagrees with the records before it")),
                 Optional.of(header), Optional.empty(), r.seq, fragments.size(), 0, r.offset()));

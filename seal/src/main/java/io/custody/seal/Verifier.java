@@ -77,7 +77,7 @@ public final class Verifier {
     String previousHeader = null;
     for (int i = 0; i < reports.size() && problem == null; i++) {
       VerificationReport r = reports.get(i);
-      if (!r.ok()) {
+      if (r.status() != VerificationReport.Status.COMPLETE) {
         problem = "segment " + r.header().map(h -> String.valueOf(h.segmentIndex())).orElse("?")
             + " does not verify: " + r.problem().orElseThrow();
         break;
@@ -140,6 +140,7 @@ public final class Verifier {
     private final MessageDigest sha = sha256();
     // A structural mismatch held until the next signature can name an earlier altered record.
     private VerificationReport.Problem deferred;
+    private boolean headerVerified;
 
     Run(RecordReader r) {
       this.r = r;
@@ -155,8 +156,22 @@ public final class Verifier {
             e.reason() == SealedFormatException.Reason.TRUNCATED ? "truncated" : "format",
             header == null || manifest != null ? -1 : r.expectedSeq, Math.max(0, e.offset()), e.getMessage());
       }
-      return new VerificationReport(p == null, Optional.ofNullable(p), Optional.ofNullable(header),
+      return new VerificationReport(status(p), Optional.ofNullable(p), Optional.ofNullable(header),
           Optional.ofNullable(p == null ? manifest : null), records, fragments, signedFragments, r.offset());
+    }
+
+    /**
+     * Complete without a problem; unfinished when the only problem is that the segment stops (at a
+     * record boundary or inside a record) after a verified header, before its manifest, with no
+     * mismatch held back; else failed.
+     */
+    private VerificationReport.Status status(VerificationReport.Problem p) {
+      if (p == null) {
+        return VerificationReport.Status.COMPLETE;
+      }
+      boolean cut = p.check().equals("incomplete") || p.check().equals("truncated");
+      return cut && headerVerified && manifest == null && deferred == null
+          ? VerificationReport.Status.UNFINISHED : VerificationReport.Status.FAILED;
     }
 
     private VerificationReport.Problem problem(String check, int record, long offset, String message) {
@@ -174,6 +189,7 @@ public final class Verifier {
       if (!signatures.verify(signed, 0, signed.length, header.bytes(), header.signatureOffset())) {
         return problem("header-signature", -1, header.signatureOffset(), "the header signature is not valid");
       }
+      headerVerified = true;
       long plaintext = 0;
       long initLength = -1;
       boolean fragmentOpen = false;

@@ -358,24 +358,10 @@ public final class SealedSegmentWriter implements FragmentSink {
 
   private void writeFragmentInfo(FragmentInfo info, int firstSeq, long fragmentOffset, int length)
       throws IOException {
-    TrackSpan video = info.track(TrackKind.VIDEO);
     int infoSeq = seq;
     frame(KIND_FRAGMENT_INFO, FRAGMENT_INFO_LENGTH);
     int at = FRAMING;
-    putInt(record, at, fragments);
-    putInt(record, at + 4, firstSeq);
-    putLong(record, at + 8, fragmentOffset);
-    putInt(record, at + 16, length);
-    long decodeTime = video != null ? video.baseDecodeTime() : 0;
-    long duration = video != null ? video.duration() : 0;
-    int timescale = video != null ? video.timescale() : 0;
-    int samples = video != null ? video.sampleCount() : 0;
-    putLong(record, at + 20, decodeTime);
-    putInt(record, at + 28, (int) duration);
-    putInt(record, at + 32, timescale);
-    putInt(record, at + 36, samples);
-    record[at + 40] = (byte) (info.startsWithSync() ? 1 : 0);
-    putLong(record, at + 41, info.wallClock().toEpochMilli());
+    FragmentInfoRecord.encode(record, at, fragments, firstSeq, fragmentOffset, length, info);
     emit(FRAMING + FRAGMENT_INFO_LENGTH);
     lastWallClock = info.wallClock();
     if ((fragments + 1) * FRAGMENT_ENTRY > fragmentTable.length) {
@@ -432,11 +418,18 @@ public final class SealedSegmentWriter implements FragmentSink {
     if (video != null && video.timescale() > 0) {
       end = start.plusNanos(video.duration() * 1_000_000_000L / video.timescale());
     }
-    return Manifests.manifestJson(new Manifests.Fields(
-        descriptor, signer.publicKey().keyIdHex(), recipientIds, previousHeaderSha256, start, end,
-        seq, hex(chain), tailHashes(), fragmentEntries(), initPlaintextLength, plaintextLength,
-        plaintextDigest != null ? hex(plaintextDigest.digest()) : null, info.tracks(), lastInRecording,
-        false, 0));
+    return new Manifests.Fields()
+        .descriptor(descriptor)
+        .previousHeaderSha256(previousHeaderSha256)
+        .deviceKeyId(signer.publicKey().keyIdHex())
+        .recipients(recipientIds)
+        .span(start, end)
+        .chain(seq, hex(chain), tailHashes())
+        .fragments(fragmentEntries())
+        .plaintext(initPlaintextLength, plaintextLength, plaintextDigest != null ? hex(plaintextDigest.digest()) : null)
+        .tracks(Manifests.trackEntries(info.tracks()))
+        .lastInRecording(lastInRecording)
+        .json();
   }
 
   private List<Map<String, Object>> fragmentEntries() {
@@ -444,8 +437,8 @@ public final class SealedSegmentWriter implements FragmentSink {
     for (int i = 0; i < fragments; i++) {
       int e = i * FRAGMENT_ENTRY;
       int chainAt = e + FRAGMENT_INFO_LENGTH + 4;
-      list.add(Manifests.fragmentEntry(fragmentTable, e, getInt(fragmentTable, e + FRAGMENT_INFO_LENGTH),
-          hex(fragmentTable, chainAt, chainAt + HASH)));
+      list.add(FragmentInfoRecord.decode(fragmentTable, e).manifestEntry(
+          getInt(fragmentTable, e + FRAGMENT_INFO_LENGTH), hex(fragmentTable, chainAt, chainAt + HASH)));
     }
     return list;
   }

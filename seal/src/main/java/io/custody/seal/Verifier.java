@@ -113,13 +113,6 @@ public final class Verifier {
   }
 
   /** One verification pass. */
-  /** The fragment-table row of a FRAGMENT_INFO body (§3.3) at {@code seq}, with the chain after it. */
-  static SegmentManifest.Fragment fragmentInfo(byte[] b, int seq, byte[] chainAfter) {
-    return new SegmentManifest.Fragment(getInt(b, 0), getInt(b, 4), seq, getLong(b, 8), getUnsignedInt(b, 16),
-        getLong(b, 20), getUnsignedInt(b, 28), getUnsignedInt(b, 32), getUnsignedInt(b, 36),
-        b[40] == 1, java.time.Instant.ofEpochMilli(getLong(b, 41)), hex(chainAfter));
-  }
-
   private final class Run {
     private final RecordReader r;
     private SegmentHeader header;
@@ -253,16 +246,15 @@ public final class Verifier {
               return problem("order", seq, at, "FRAGMENT_INFO without a fragment before it");
             }
             expectInfo = false;
-            byte[] b = r.body;
-            int index = getInt(b, 0);
-            if ((r.bodyLength != FRAGMENT_INFO_LENGTH || index != fragments || getInt(b, 4) != firstSeq
-                || getLong(b, 8) != fragmentOffset || getUnsignedInt(b, 16) != fragmentLength)
+            FragmentInfoRecord info = FragmentInfoRecord.decode(r.body, 0);
+            if ((r.bodyLength != FRAGMENT_INFO_LENGTH
+                || !info.describes(fragments, firstSeq, fragmentOffset, fragmentLength))
                 && deferred == null) {
               // Reported after the next signature: if a record before this one was altered or
               // removed, the signed record hashes name it, which says more than this mismatch.
               deferred = problem("fragment-info", seq, at, "fragment info disagrees with the records before it");
             }
-            table.add(fragmentInfo(b, seq, r.chain));
+            table.add(info.toFragment(seq, hex(r.chain)));
             fragments++;
             break;
           }

@@ -12,6 +12,8 @@ public final class InvalidSettingException extends IllegalArgumentException {
   private final String setting;
 
   /**
+   * An invalid {@code setting}; the message is the setting's name, a colon and {@code message}.
+   *
    * @param setting the setting's name, e.g. {@code "fragmentDuration"}
    * @param message what is wrong with its value, for people
    */

@@ -2,6 +2,7 @@ package io.custody.mp4;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -30,7 +31,7 @@ public record SegmentDescriptor(
    * extension}: the same on every dock and store, which is what makes conditional creates safe.
    */
   public String key(String extension) {
-    return recording.id() + "/" + String.format("%05d", index) + extension;
+    return recording.id() + "/" + String.format(Locale.ROOT, "%05d", index) + extension;
   }
 
   public SegmentDescriptor {

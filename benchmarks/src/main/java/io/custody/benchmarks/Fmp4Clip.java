@@ -47,7 +47,7 @@ final class Fmp4Clip {
           }
 
           @Override
-          public void end(SegmentInfo info) {
+          public void end(SegmentInfo info, boolean lastInRecording) {
             end = info;
           }
         });

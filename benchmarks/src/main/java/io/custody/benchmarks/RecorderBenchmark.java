@@ -82,7 +82,7 @@ public class RecorderBenchmark {
     }
 
     @Override
-    public void end(SegmentInfo info) {}
+    public void end(SegmentInfo info, boolean lastInRecording) {}
   }
 
   @Setup(Level.Trial)

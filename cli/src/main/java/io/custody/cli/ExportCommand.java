@@ -8,6 +8,7 @@ import io.custody.json.Json;
 import io.custody.seal.DecryptionException;
 import io.custody.seal.RecordingReport;
 import io.custody.seal.SegmentReader;
+import io.custody.seal.VerificationReport;
 import io.custody.seal.Verifier;
 import io.custody.storage.BlobStore;
 import java.io.BufferedOutputStream;
@@ -141,7 +142,7 @@ final class ExportCommand implements Callable<Integer> {
     try {
       for (int n = 0; n < segments.size(); n++) {
         Path segment = segments.get(n);
-        boolean verified = n < report.segments().size() && report.segments().get(n).complete();
+        boolean verified = n < report.segments().size() && report.segments().get(n).status() == VerificationReport.Status.COMPLETE;
         try (SegmentReader reader = verified ? SegmentReader.open(segment, recipient, device)
             : SegmentReader.openUnverified(segment, recipient)) {
           manifests.add(verified ? Json.parse(reader.manifest().json()) : claimedManifest(segment));

@@ -199,9 +199,10 @@ final class SealedInspection {
       try (InputStream in = new BufferedInputStream(source.open(), 1 << 16)) {
         r = new Verifier(device).verify(in);
       }
-      m.put("verified", r.complete());
+      boolean complete = r.status() == VerificationReport.Status.COMPLETE;
+      m.put("verified", complete);
       m.put("verification", r.summary());
-      if (recipient != null && r.complete()) {
+      if (recipient != null && complete) {
         stream(m, source, file, recipient, device);
       }
     }

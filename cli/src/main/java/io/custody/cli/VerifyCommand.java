@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -110,15 +111,15 @@ final class VerifyCommand implements Callable<Integer> {
     }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("ok", r.complete());
+      m.put("ok", complete(r));
       m.put("segment", segment(r));
       out.println(Json.write(m));
     } else {
-      out.printf(Locale.ROOT, "segment %s: %s%s%n", ref, r.summary(), r.ok() && !r.complete() ? " (unfinished: no manifest)" : "");
+      out.printf(Locale.ROOT, "segment %s: %s%n", ref, r.summary());
       out.println("(this segment alone; verify STORE#RECORDING_ID to check that its recording is complete)");
     }
     out.flush();
-    return r.complete() ? Main.OK : Main.BAD_INPUT;
+    return complete(r) ? Main.OK : Main.BAD_INPUT;
   }
 
   private static Map<String, Object> describe(String id, RecordingReport r) {
@@ -141,8 +142,9 @@ final class VerifyCommand implements Callable<Integer> {
     Map<String, Object> x = new LinkedHashMap<>();
     x.put("segment", s.header().map(h -> (Object) h.segmentIndex()).orElse(null));
     x.put("recording", s.header().map(h -> (Object) h.recordingId()).orElse(null));
-    x.put("ok", s.ok());
-    x.put("complete", s.complete());
+    x.put("ok", complete(s));
+    x.put("complete", complete(s));
+    x.put("status", s.status().name().toLowerCase(Locale.ROOT));
     x.put("fragments", s.fragments());
     x.put("signed_fragments", s.signedFragments());
     x.put("problem", s.problem().map(Object::toString).orElse(null));
@@ -162,7 +164,12 @@ final class VerifyCommand implements Callable<Integer> {
 
   /** The losses a verified segment's manifest records (none for a segment that did not verify). */
   private static List<FrameLoss> framesLost(VerificationReport s) {
-    return s.ok() ? s.manifest().map(SegmentManifest::framesLost).orElse(List.of()) : List.of();
+    return s.manifest().map(SegmentManifest::framesLost).orElse(List.of());
+  }
+
+  /** Whether the segment verified whole, manifest and all ("ok" and "complete" in the JSON). */
+  private static boolean complete(VerificationReport r) {
+    return r.status() == VerificationReport.Status.COMPLETE;
   }
 
   private static void print(PrintWriter out, String id, RecordingReport r) {

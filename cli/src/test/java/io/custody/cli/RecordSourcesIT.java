@@ -192,6 +192,12 @@ class RecordSourcesIT {
     Result c = run("inspect", "--json", cut.toString());
     assertThat(c.exit()).isZero();
     assertThat(JSON.readTree(c.out()).get("finished").asBoolean()).isFalse();
+    Result unfinished = run("verify", "--device-pub", keys.resolve("device.pub").toString(), "--json", cut.toString());
+    assertThat(unfinished.exit()).isEqualTo(Main.BAD_INPUT);
+    JsonNode report = JSON.readTree(unfinished.out());
+    assertThat(report.get("ok").asBoolean()).isFalse();
+    assertThat(report.get("segment").get("complete").asBoolean()).isFalse();
+    assertThat(report.get("segment").get("status").asText()).isEqualTo("unfinished");
     whole[whole.length / 3] ^= 1;
     Files.write(cut, whole);
     Result t = run("inspect", "--device-pub", keys.resolve("device.pub").toString(), cut.toString());
@@ -325,6 +331,7 @@ class RecordSourcesIT {
     Result one = run("verify", "--device-pub", pub, "--json", seg.toString());
     assertThat(one.exit()).as(one.out() + one.err()).isZero();
     assertThat(JSON.readTree(one.out()).get("segment").get("segment").asInt()).isEqualTo(1);
+    assertThat(JSON.readTree(one.out()).get("segment").get("status").asText()).isEqualTo("complete");
     assertThat(run("verify", "--device-pub", pub, "file:" + store + "#" + id + "/00002.sealed").exit()).isZero();
     byte[] b = Files.readAllBytes(seg);
     b[b.length - 100] ^= 1;

@@ -49,7 +49,7 @@ public final class ChannelFragmentSink implements FragmentSink {
   }
 
   @Override
-  public void end(SegmentInfo info) throws IOException {
+  public void end(SegmentInfo info, boolean lastInRecording) throws IOException {
     if (owned) {
       try (WritableByteChannel c = channel) {
         if (c instanceof FileChannel f) {

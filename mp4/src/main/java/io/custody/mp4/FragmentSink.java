@@ -24,8 +24,15 @@ public interface FragmentSink {
   /** One fragment: {@code prft}, {@code moof} and {@code mdat}. */
   void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) throws IOException;
 
-  /** The segment is complete; no bytes follow. */
-  void end(SegmentInfo info) throws IOException;
+  /**
+   * The segment is complete; no bytes follow.
+   *
+   * @param info what the segment holds
+   * @param lastInRecording whether it is the last segment of its recording (the recording was
+   *     stopped, closed, or reached its maximum length), so a sealing sink can say so in its signed
+   *     manifest
+   */
+  void end(SegmentInfo info, boolean lastInRecording) throws IOException;
 
   /**
    * The segment will not be completed ({@link #end} will not be called): its writer failed, or

@@ -362,6 +362,18 @@ public final class FragmentedMp4Writer {
    * @throws IOException if the sink fails
    */
   public void finish(long videoEndDecodeTime) throws IOException {
+    finish(videoEndDecodeTime, false);
+  }
+
+  /**
+   * Like {@link #finish(long)}, telling the sink whether this segment is the last of its recording
+   * ({@link FragmentSink#end}).
+   *
+   * @throws IllegalArgumentException if {@code videoEndDecodeTime} is not after the last video
+   *     sample's decode time
+   * @throws IOException if the sink fails
+   */
+  public void finish(long videoEndDecodeTime, boolean lastInRecording) throws IOException {
     checkOpen();
     if (video.count > 0 && videoEndDecodeTime <= video.dts[video.count - 1]) {
       throw new IllegalArgumentException("end time " + videoEndDecodeTime
@@ -376,7 +388,7 @@ public final class FragmentedMp4Writer {
         spans.add(new TrackSpan(t.id, t.kind, t.timescale, base,
             t.samplesWritten == 0 ? 0 : t.endTime - base, t.samplesWritten, t.bytesWritten));
       }
-      sink.end(new SegmentInfo(sequenceNumber, bytesWritten, spans));
+      sink.end(new SegmentInfo(sequenceNumber, bytesWritten, spans), lastInRecording);
     } catch (RuntimeException | IOException | Error e) {
       failed = true;
       throw e;

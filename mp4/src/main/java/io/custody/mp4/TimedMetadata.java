@@ -2,6 +2,7 @@ package io.custody.mp4;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Encodes the JSON samples of the metadata track (format in the {@linkplain io.custody.mp4
@@ -96,7 +97,7 @@ public final class TimedMetadata {
       if (c == '"' || c == '\\') {
         sb.append('\\').append(c);
       } else if (c < 0x20) {
-        sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
       } else {
         sb.append(c);
       }

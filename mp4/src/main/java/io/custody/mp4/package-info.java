@@ -1,11 +1,34 @@
 /**
- * Fragmented MP4 for the write path: {@link io.custody.aac.AdtsReader} turns an AAC ADTS
- * stream into raw frames and an {@link io.custody.aac.AacConfig}; {@link
- * io.custody.mp4.FragmentedMp4Writer} muxes H.264 access units (from {@code
- * io.custody.h264}), AAC frames and JSON timed metadata into one independently playable
- * fragmented MP4 segment, handing it fragment by fragment to a {@link
- * io.custody.mp4.FragmentSink} (the sealing stage wraps that interface; {@link
- * io.custody.mp4.ChannelFragmentSink} writes a plain file).
+ * Fragmented MP4 for the write path, and the types the recorder and the sealing stage share.
+ *
+ * <h2>What it holds</h2>
+ *
+ * <ul>
+ *   <li>{@link io.custody.mp4.FragmentedMp4Writer} muxes H.264 access units (from {@code
+ *       io.custody.h264}), AAC frames (from {@link io.custody.aac}) and JSON timed metadata
+ *       ({@link io.custody.mp4.TimedMetadata}) into one independently playable fragmented MP4
+ *       segment, handing it fragment by fragment to a {@link io.custody.mp4.FragmentSink} ({@link
+ *       io.custody.mp4.ChannelFragmentSink} writes a plain file; the sealing stage seals it).
+ *   <li>{@link io.custody.mp4.Mp4Demuxer} reads MP4 input (H.264 and AAC tracks) for the
+ *       recorder.
+ *   <li>The contract between the recorder and where its segments go: {@link
+ *       io.custody.mp4.SegmentOutput} opens a {@link io.custody.mp4.FragmentSink} per {@link
+ *       io.custody.mp4.SegmentDescriptor} (its {@link io.custody.mp4.RecordingInfo}, {@link
+ *       io.custody.mp4.Trigger} and the {@link io.custody.mp4.FrameLoss losses} to record), and
+ *       {@link io.custody.mp4.InvalidSettingException}, which both raise for a bad setting.
+ * </ul>
+ *
+ * <h2>Rules</h2>
+ *
+ * <ul>
+ *   <li>A sink sees {@code init} once, then fragments, then exactly one {@code end(info,
+ *       lastInRecording)}, which carries whether the segment ends its recording; or, if the
+ *       segment cannot be finished, {@code abort}, after which it holds nothing open.
+ *   <li>At most one fragment per track is held in memory; the writer's buffers are reused, and a
+ *       segment may take over the buffer of the one before it.
+ *   <li>The bytes written depend only on the input and the configuration: never on the default
+ *       locale, time zone or charset.
+ * </ul>
  *
  * <h2>Segment layout</h2>
  *
@@ -82,8 +105,3 @@
  * this package is thread-safe or blocks, other than the sink's own I/O.
  */
 package io.custody.mp4;
-
-import io.custody.aac.AacConfig;
-import io.custody.aac.AacFormatException;
-import io.custody.aac.AdtsFrame;
-import io.custody.aac.AdtsReader;

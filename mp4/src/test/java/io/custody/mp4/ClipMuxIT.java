@@ -130,8 +130,8 @@ class ClipMuxIT {
     }
 
     @Override
-    public void end(SegmentInfo info) throws java.io.IOException {
-      target.end(info);
+    public void end(SegmentInfo info, boolean lastInRecording) throws java.io.IOException {
+      target.end(info, lastInRecording);
     }
   }
 }

@@ -51,7 +51,7 @@ class FragmentedMp4WriterTest {
     }
 
     @Override
-    public void end(SegmentInfo info) {
+    public void end(SegmentInfo info, boolean lastInRecording) {
       end = info;
     }
 

@@ -22,11 +22,13 @@ import java.util.Objects;
  *
  * <p>A segment is written to a hidden {@code .NNNNN.mp4.part} file and renamed to its final name
  * only after its end was written and forced to storage, so a file under a final name is always a
- * complete segment; a crash leaves at most a {@code .part} file.
+ * complete segment; a crash leaves at most a {@code .part} file, and so does a segment the recorder
+ * aborts (its file is closed then).
  */
 public final class FileSegmentOutput implements SegmentOutput {
   private final Path directory;
 
+  /** An output that writes under {@code directory} (created when the first segment opens). */
   public FileSegmentOutput(Path directory) {
     this.directory = Objects.requireNonNull(directory, "directory");
   }
@@ -57,11 +59,17 @@ public final class FileSegmentOutput implements SegmentOutput {
       }
 
       @Override
-      public void end(SegmentInfo info) throws IOException {
+      public void end(SegmentInfo info, boolean lastInRecording) throws IOException {
         try (FileChannel c = channel) {
           c.force(true);
         }
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+
+      /** Closes the file, which keeps its .part name: an unfinished segment, as after a crash. */
+      @Override
+      public void abort() throws IOException {
+        channel.close();
       }
     };
   }

@@ -1,6 +1,7 @@
 package io.custody.recorder;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -54,6 +55,6 @@ public final class PreEventStorage {
 
   @Override
   public String toString() {
-    return kind == Kind.SPILL ? "encryptedSpill(" + spillDirectory + ")" : kind.name().toLowerCase(java.util.Locale.ROOT);
+    return kind == Kind.SPILL ? "encryptedSpill(" + spillDirectory + ")" : kind.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -2,8 +2,8 @@ package io.custody.recorder;
 
 import io.custody.mp4.FrameDrop;
 import io.custody.mp4.FrameLoss;
+import io.custody.mp4.InvalidSettingException;
 import io.custody.mp4.RecordingInfo;
-import io.custody.mp4.SegmentDescriptor;
 import io.custody.mp4.SegmentOutput;
 import io.custody.mp4.Trigger;
 import io.custody.recorder.internal.EncryptedSpillStore;
@@ -14,25 +14,15 @@ import io.custody.recorder.internal.VideoTimestamper;
 import io.custody.aac.AacConfig;
 import io.custody.aac.AdtsFrame;
 import io.custody.aac.AdtsReader;
-import io.custody.mp4.AudioTrackConfig;
-import io.custody.mp4.FragmentInfo;
-import io.custody.mp4.FragmentSink;
 import io.custody.mp4.FragmentedMp4Writer;
-import io.custody.mp4.MetadataTrackConfig;
-import io.custody.mp4.SegmentInfo;
 import io.custody.mp4.TimedMetadata;
-import io.custody.mp4.TrackKind;
-import io.custody.mp4.TrackSpan;
-import io.custody.mp4.VideoTrackConfig;
 import io.custody.h264.AccessUnit;
 import io.custody.h264.AccessUnitAssembler;
 import io.custody.h264.AnnexBScanner;
-import io.custody.h264.AvcDecoderConfigurationRecord;
 import io.custody.h264.NalUnitType;
 import io.custody.h264.SequenceParameterSet;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,10 +31,10 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -96,13 +86,13 @@ public final class Recorder implements Closeable {
   private enum Mode { UNSET, ANNEX_B, TIMED }
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final Builder options;
+  private final RecorderOptions options;
   private final PreEventBuffer buffer;
   // Decoder configurations by id, taken at keyframes (a segment starts with one); pruned to those
   // a buffered frame or the open segment may still need.
-  private final Map<Integer, Config> configs = new HashMap<>();
+  private final Map<Integer, SegmentConfig> configs = new HashMap<>();
   private int configId = -1;
-  private Config currentConfig; // configs.get(configId), without boxing the id per access unit
+  private SegmentConfig currentConfig; // configs.get(configId), without boxing the id per access unit
   private long configGeneration = -1;
   // Stream-time events (exact triggers and stops), in time order, and the next one due.
   private final List<Scheduled> schedule = new ArrayList<>();
@@ -124,48 +114,38 @@ public final class Recorder implements Closeable {
   private long audioSamples;
   private boolean muted;
 
-  // Wall clock of stream time 0.
-  private Instant streamStart;
+  private final Clock90k clock;
   private long markerCount;
 
   private byte[] scratch = new byte[256 * 1024];
   // The oldest buffered frame's bytes, copied by the segment writer straight into its fragment.
   private final FragmentedMp4Writer.SampleSource bufferHead = this::copyBufferHead;
-  // Raw input: pictures muxed before the timestamper knew their composition offsets, by sequence
-  // number and sample number in the open segment's writer (at most a reorder window of them).
+  // Raw input: pictures muxed before the timestamper knew their composition offsets.
   private final VideoTimestamper.Output offsets = this::compositionOffsetKnown;
-  private long[] deferredSeq = new long[32];
-  private long[] deferredSample = new long[32];
-  private int deferredCount;
-  private Recording recording;
-  // The last segment writer that finished cleanly: the next segment takes over its buffer.
-  private FragmentedMp4Writer finishedWriter;
+  private final LiveOffsets liveOffsets = new LiveOffsets();
+  private Segmenter recording;
+  private final Segmenter.Shared segments = new Segmenter.Shared();
 
   // Counters.
   private long videoFed;
   private long audioFed;
   private long videoWritten;
-  private long videoSealed;
   // Lost when the output failed: pictures written but not sealed, and pictures on their way in.
   private long videoLostInWriter;
   private long videoLostPassing;
-  // Losses not yet recorded in a segment: the next segment opened records them.
-  private final List<FrameLoss> lossesToRecord = new ArrayList<>();
   private long videoBeforeKeyframe; // after a trigger with no keyframe held (the buffer counts the rest)
   private long videoUntriggeredAtClose;
   private long audioDropped;
-  private long segmentsWritten;
-  private long recordings;
 
-  private Recorder(Builder b) throws IOException {
-    this.options = b;
-    this.streamStart = b.streamStart;
-    long window = b.preEvent.toNanos() * 9 / 100_000;
+  private Recorder(RecorderOptions options) throws IOException {
+    this.options = options;
+    this.clock = new Clock90k(options.clock(), options.streamStart());
+    PreEventStorage storage = options.storage();
     PayloadStore store =
-        b.storage.spillDirectory().isPresent()
-            ? EncryptedSpillStore.create(b.storage.spillDirectory().get(), b.preEventMaxBytes + (1 << 20))
-            : new SlabPayloadStore(SlabPayloadStore.slabSizeFor(b.preEventMaxBytes), b.storage.isDirect());
-    this.buffer = new PreEventBuffer(store, window, b.preEventMaxBytes);
+        storage.spillDirectory().isPresent()
+            ? EncryptedSpillStore.create(storage.spillDirectory().get(), options.preEventMaxBytes() + (1 << 20))
+            : new SlabPayloadStore(SlabPayloadStore.slabSizeFor(options.preEventMaxBytes()), storage.isDirect());
+    this.buffer = new PreEventBuffer(store, options.preEventTicks(), options.preEventMaxBytes());
   }
 
   /** A builder that writes segments to {@code output}. */
@@ -266,11 +246,11 @@ public final class Recorder implements Closeable {
         audioConfig = config;
       }
       if (!config.equals(audioConfig) || muted
-          || (state == RecorderState.BUFFERING && !options.audioInPreEvent)) {
+          || (state == RecorderState.BUFFERING && !options.audioInPreEvent())) {
         audioDropped++;
         return;
       }
-      long samples = Math.floorDiv(pts90k * config.sampleRate() + 45_000, 90_000);
+      long samples = Clock90k.samplesNearest(pts90k, config.sampleRate());
       buffer.appendOther(PreEventBuffer.AUDIO, frame, offset, length, pts90k, samples);
       drain();
     } finally {
@@ -296,7 +276,7 @@ public final class Recorder implements Closeable {
       checkOpen();
       String id = "m" + (++markerCount);
       if (time == null) {
-        metadataAt(TimedMetadata.marker(wallClockAt(nowTicks()), id, label), nowTicks());
+        metadataAt(TimedMetadata.marker(clock.wallClockAt(nowTicks()), id, label), nowTicks());
       } else {
         metadata(TimedMetadata.marker(time, id, label), time);
       }
@@ -313,7 +293,7 @@ public final class Recorder implements Closeable {
       checkOpen();
       if (muted != on) {
         muted = on;
-        metadataAt(TimedMetadata.mute(wallClockAt(nowTicks()), on), nowTicks());
+        metadataAt(TimedMetadata.mute(clock.wallClockAt(nowTicks()), on), nowTicks());
       }
     } finally {
       lock.unlock();
@@ -335,21 +315,21 @@ public final class Recorder implements Closeable {
     try {
       checkOpen();
       if (state == RecorderState.RECORDING) {
-        marker("trigger: " + trigger.source().name().toLowerCase(java.util.Locale.ROOT)
+        marker("trigger: " + trigger.source().name().toLowerCase(Locale.ROOT)
             + (trigger.detail().isEmpty() ? "" : " (" + trigger.detail() + ")"));
-        return recording.info;
+        return recording.info();
       }
       long startDts = buffer.beginRecording();
       state = RecorderState.RECORDING;
-      recording = new Recording(trigger, Optional.empty());
+      recording = new Segmenter(options, clock, segments, trigger, Optional.empty());
       long now = nowTicks();
       if (startDts != Long.MIN_VALUE) {
         recording.begin(startDts, now - startDts);
       }
-      metadataAt(TimedMetadata.marker(wallClockAt(now), "trigger",
-          trigger.source().name().toLowerCase(java.util.Locale.ROOT) + (trigger.detail().isEmpty() ? "" : ": " + trigger.detail())),
+      metadataAt(TimedMetadata.marker(clock.wallClockAt(now), "trigger",
+          trigger.source().name().toLowerCase(Locale.ROOT) + (trigger.detail().isEmpty() ? "" : ": " + trigger.detail())),
           now);
-      return recording.info != null ? recording.info : recording.pendingInfo();
+      return recording.info() != null ? recording.info() : recording.pendingInfo();
     } finally {
       lock.unlock();
     }
@@ -388,7 +368,7 @@ public final class Recorder implements Closeable {
     lock.lock();
     try {
       checkOpen();
-      Scheduled e = new Scheduled(streamTime.toNanos() * 9 / 100_000, trigger);
+      Scheduled e = new Scheduled(Clock90k.ticks(streamTime), trigger);
       int at = schedule.size();
       while (at > nextScheduled && schedule.get(at - 1).time90k > e.time90k) {
         at--;
@@ -461,7 +441,7 @@ public final class Recorder implements Closeable {
   public Optional<RecordingInfo> currentRecording() {
     lock.lock();
     try {
-      return state == RecorderState.RECORDING ? Optional.ofNullable(recording.info) : Optional.empty();
+      return state == RecorderState.RECORDING ? Optional.ofNullable(recording.info()) : Optional.empty();
     } finally {
       lock.unlock();
     }
@@ -480,12 +460,12 @@ public final class Recorder implements Closeable {
       Map<FrameDrop, Long> dropped = new EnumMap<>(FrameDrop.class);
       dropped.put(FrameDrop.OUTPUT_FAILED,
           videoLostInWriter + videoLostPassing + buffer.videoFramesGone(PreEventBuffer.AT_RECORDING_END));
-      long inWriter = videoWritten - videoSealed - videoLostInWriter;
+      long inWriter = videoWritten - segments.videoSealed - videoLostInWriter;
       long held = state == RecorderState.CLOSED ? 0 : buffer.videoFramesHeld();
-      return new RecorderStats(videoFed, videoSealed, held + inWriter, evicted, dropped,
+      return new RecorderStats(videoFed, segments.videoSealed, held + inWriter, evicted, dropped,
           audioFed, audioDropped + buffer.discardedOtherFrames(),
-          buffer.evictedGops(), buffer.payloadBytes(), buffer.allocatedBytes(), segmentsWritten,
-          recordings, buffer.newestVideoTime90k() == Long.MIN_VALUE ? -1 : buffer.newestVideoTime90k());
+          buffer.evictedGops(), buffer.payloadBytes(), buffer.allocatedBytes(), segments.segmentsWritten,
+          segments.recordings, buffer.newestVideoTime90k() == Long.MIN_VALUE ? -1 : buffer.newestVideoTime90k());
     } finally {
       lock.unlock();
     }
@@ -515,7 +495,7 @@ public final class Recorder implements Closeable {
       if (state == RecorderState.CLOSED) {
         return;
       }
-      Recording open = recording;
+      Segmenter open = recording;
       try {
         if (scanner != null) {
           // End of input: the access unit in progress is complete now.
@@ -577,8 +557,8 @@ public final class Recorder implements Closeable {
         SequenceParameterSet sps = au.sps();
         timing = sps.timingInfoPresent() && sps.frameRateNumerator() > 0 && sps.frameRateDenominator() > 0
             ? new VideoTiming(sps.frameRateNumerator(), sps.frameRateDenominator(), VideoTiming.Source.STREAM)
-            : new VideoTiming(options.frameRateNum, options.frameRateDen,
-                options.frameRateSet ? VideoTiming.Source.SETTING : VideoTiming.Source.DEFAULT);
+            : new VideoTiming(options.frameRateNum(), options.frameRateDen(),
+                options.frameRateSet() ? VideoTiming.Source.SETTING : VideoTiming.Source.DEFAULT);
         timestamper = new VideoTimestamper(timing.numerator(), timing.denominator());
       }
       long dts = timestamper.nextDecodeTime();
@@ -610,11 +590,11 @@ public final class Recorder implements Closeable {
       long samples = audioSamples;
       audioSamples += AacConfig.SAMPLES_PER_FRAME;
       if (!frame.config().equals(audioConfig) || muted
-          || (state == RecorderState.BUFFERING && !options.audioInPreEvent)) {
+          || (state == RecorderState.BUFFERING && !options.audioInPreEvent())) {
         audioDropped++;
         return;
       }
-      long time90k = samples * 90_000 / audioConfig.sampleRate() + delayTicks();
+      long time90k = Clock90k.ticksOfSamples(samples, audioConfig.sampleRate()) + delayTicks();
       buffer.appendOther(PreEventBuffer.AUDIO, frame.array(), frame.offset(), frame.length(),
           time90k, samples);
       drain();
@@ -627,7 +607,7 @@ public final class Recorder implements Closeable {
     lock.lock();
     try {
       checkOpen();
-      metadataAt(json, Duration.between(streamStart(), time).toNanos() * 9 / 100_000);
+      metadataAt(json, clock.ticksAt(time));
     } finally {
       lock.unlock();
     }
@@ -653,13 +633,6 @@ public final class Recorder implements Closeable {
     return timestamper != null ? timestamper.ticks(Math.max(0, timestamper.delayFrames())) : 0;
   }
 
-  private Instant streamStart() {
-    if (streamStart == null) {
-      streamStart = options.clock.instant();
-    }
-    return streamStart;
-  }
-
   /**
    * Takes an access unit without its SPS, PPS and delimiters; returns its sequence or -1. The
    * units kept are usually one run of the access unit's buffer (the dropped ones lead), taken
@@ -672,7 +645,7 @@ public final class Recorder implements Closeable {
    */
   private long appendVideo(AccessUnit au, long dts90k, boolean ctoKnown, int cto) throws IOException {
     videoFed++;
-    streamStart();
+    clock.start(); // the first frame fed fixes stream time 0, unless the builder did
     int config = configIdOf(au);
     int len = 0;
     int runStart = 0;
@@ -705,8 +678,8 @@ public final class Recorder implements Closeable {
       }
     }
     boolean key = au.isKeyframe();
-    if (state == RecorderState.RECORDING && buffer.size() == 0 && recording.writer != null
-        && canMuxVideo(len, dts90k, key, ctoKnown)) {
+    if (state == RecorderState.RECORDING && buffer.size() == 0 && recording.hasWriter()
+        && liveOffsets.canMux(recording, len, dts90k, key, ctoKnown)) {
       long seq = buffer.passVideo(dts90k);
       long written = videoWritten;
       try {
@@ -724,35 +697,11 @@ public final class Recorder implements Closeable {
     return seq;
   }
 
-  /**
-   * Whether a picture can be muxed now, its composition offset known or not. A recording's first
-   * picture waits for its offset (its presentation time starts the recording), as does a keyframe
-   * that would start a continuation; a picture that would write the pending fragment (a keyframe,
-   * or one that fills the fragment) waits until every deferred offset in it is settled.
-   */
-  private boolean canMuxVideo(int len, long dts90k, boolean key, boolean ctoKnown) {
-    Recording r = recording;
-    if (r.writer == null) {
-      return ctoKnown;
-    }
-    if (key) {
-      return deferredCount == 0 && (ctoKnown || dts90k - r.startDts < options.maxRecordingTicks);
-    }
-    return deferredCount == 0 || !r.writer.cutsBefore(len, dts90k - r.startDts, false);
-  }
-
   /** Timestamper callback: a picture's composition offset, for the writer or the buffer. */
   private void compositionOffsetKnown(long seq, int cto) {
-    for (int i = 0; i < deferredCount; i++) {
-      if (deferredSeq[i] == seq) {
-        recording.writer.setCompositionOffset(deferredSample[i], cto);
-        deferredCount--;
-        deferredSeq[i] = deferredSeq[deferredCount];
-        deferredSample[i] = deferredSample[deferredCount];
-        return;
-      }
+    if (recording == null || !liveOffsets.settle(seq, cto, recording)) {
+      buffer.setCompositionOffset(seq, cto);
     }
-    buffer.setCompositionOffset(seq, cto);
   }
 
   /**
@@ -770,12 +719,12 @@ public final class Recorder implements Closeable {
    * the current id; their own parameter sets travel in their samples.
    */
   private int configIdOf(AccessUnit au) {
-    Config last = currentConfig;
+    SegmentConfig last = currentConfig;
     if (au.isKeyframe() && (last == null || au.parameterSetGeneration() != configGeneration
-        || last.activeSps != au.sps())) {
-      Config c = new Config(au.decoderConfiguration(), au.sps());
-      if (last == null || last.activeSps != c.activeSps
-          || !Arrays.equals(last.record.toByteArray(), c.record.toByteArray())) {
+        || last.activeSps() != au.sps())) {
+      SegmentConfig c = new SegmentConfig(au.decoderConfiguration(), au.sps());
+      if (last == null || last.activeSps() != c.activeSps()
+          || !Arrays.equals(last.record().toByteArray(), c.record().toByteArray())) {
         configs.put(++configId, c);
         currentConfig = c;
         pruneConfigs();
@@ -794,19 +743,16 @@ public final class Recorder implements Closeable {
         break; // frames are in decode order, so the oldest video frame has the oldest id
       }
     }
-    if (recording != null && recording.config >= 0) {
-      keep = Math.min(keep, recording.config);
+    if (recording != null && recording.configId() >= 0) {
+      keep = Math.min(keep, recording.configId());
     }
     int oldest = keep;
     configs.keySet().removeIf(id -> id < oldest);
   }
 
-  /** A segment's decoder configuration, and the SPS of its first picture (its picture size). */
-  private record Config(AvcDecoderConfigurationRecord record, SequenceParameterSet activeSps) {}
-
   /**
    * Muxes the frames at the head of the buffer while recording: audio and metadata at once,
-   * video as {@link #canMuxVideo} allows.
+   * video as {@link LiveOffsets#canMux} allows.
    */
   private void drain() throws IOException {
     if (state != RecorderState.RECORDING) {
@@ -816,7 +762,7 @@ public final class Recorder implements Closeable {
       while (buffer.size() > 0) {
         boolean ready = buffer.isReady(0);
         if (buffer.kind(0) == PreEventBuffer.VIDEO
-            ? !canMuxVideo(buffer.length(0), buffer.time90k(0), buffer.isKeyframe(0), ready)
+            ? !liveOffsets.canMux(recording, buffer.length(0), buffer.time90k(0), buffer.isKeyframe(0), ready)
             : !ready) {
           break;
         }
@@ -844,26 +790,23 @@ public final class Recorder implements Closeable {
   private void muxHead() throws IOException {
     byte kind = buffer.kind(0);
     int len = buffer.length(0);
-    Recording r = recording;
+    Segmenter r = recording;
     if (kind == PreEventBuffer.VIDEO) {
       muxVideo(buffer.seq(0), null, 0, len, buffer.time90k(0), buffer.isKeyframe(0),
           buffer.configId(0), buffer.isReady(0), buffer.compositionOffset(0));
-    } else if (r.writer != null) {
+    } else if (r.hasWriter()) {
       long time90k = buffer.time90k(0);
-      if (time90k < r.startPts) {
+      if (r.precedes(time90k)) {
         return; // captured before the recording's first picture
       }
       byte[] bytes = scratch(len);
       buffer.read(0, bytes, 0);
       if (kind == PreEventBuffer.AUDIO) {
-        long t = buffer.nativeTime(0) - r.audioOffsetSamples;
-        if (r.audio && t >= 0) {
-          r.writer.addAudio(bytes, 0, len, t);
-        } else {
+        if (!r.addAudio(bytes, len, buffer.nativeTime(0))) {
           audioDropped++; // audio began after the segment opened: it joins at the next segment
         }
       } else {
-        r.writer.addMetadata(bytes, 0, len, (time90k - r.startDts) / 90);
+        r.addMetadata(bytes, len, time90k);
       }
     }
   }
@@ -876,8 +819,8 @@ public final class Recorder implements Closeable {
    */
   private void muxVideo(long seq, byte[] src, int off, int len, long dts, boolean key, int config,
       boolean ctoKnown, int cto) throws IOException {
-    Recording r = recording;
-    if (r.info == null) {
+    Segmenter r = recording;
+    if (r.info() == null) {
       if (!key) {
         videoBeforeKeyframe++; // triggered with no keyframe held: the recording starts at the next
         return;
@@ -885,67 +828,41 @@ public final class Recorder implements Closeable {
       r.begin(dts, 0);
     }
     if (key) {
-      if (r.writer != null && dts - r.startDts >= options.maxRecordingTicks) {
+      if (r.reachedMaxLength(dts)) {
         continueRecording(dts);
         r = recording;
       }
-      if (r.writer == null || !configs.get(config).activeSps.sameBytes(configs.get(r.config).activeSps)
-          || dts - r.segmentStartDts >= options.segmentTicks
-          || r.writer.bytesWritten() >= options.segmentMaxBytes) {
-        r.rollOver(dts, config);
+      SegmentConfig c = configs.get(config);
+      if (r.cutsAt(dts, c)) {
+        r.rollOver(dts, config, c, audioConfig, delayTicks());
       }
     }
-    if (r.segmentIndex == 0 && r.segmentVideoFrames == 0) {
-      r.startPts = dts + cto;
-    }
+    long sample = src == null ? r.addVideo(bufferHead, len, dts, cto, key) : r.addVideo(src, off, len, dts, cto, key);
     if (!ctoKnown) {
-      deferOffset(seq, r.writer.videoSamplesAdded());
+      liveOffsets.defer(seq, sample);
     }
-    if (src == null) {
-      r.writer.addVideo(bufferHead, len, dts - r.startDts, cto, key);
-    } else {
-      r.writer.addVideo(src, off, len, dts - r.startDts, cto, key);
-    }
-    r.prevDts = r.lastDts;
-    r.lastDts = dts;
-    r.segmentVideoFrames++;
     videoWritten++;
-  }
-
-  private void deferOffset(long seq, long sample) {
-    if (deferredCount == deferredSeq.length) {
-      deferredSeq = Arrays.copyOf(deferredSeq, deferredCount * 2);
-      deferredSample = Arrays.copyOf(deferredSample, deferredCount * 2);
-    }
-    deferredSeq[deferredCount] = seq;
-    deferredSample[deferredCount] = sample;
-    deferredCount++;
   }
 
   /** Flushes the reorder window and the last access unit, writes everything, closes the segment. */
   private void finishRecording() throws IOException {
-    Recording r = recording;
+    Segmenter r = recording;
     try {
       if (timestamper != null) {
         timestamper.flush(offsets);
       }
       drain();
-      if (r.writer != null) {
-        long frame = r.lastDts > r.prevDts && r.prevDts != Long.MIN_VALUE
-            ? r.lastDts - r.prevDts
-            : timestamper != null ? timestamper.ticks(1) : 3000;
-        r.closeSegment(r.lastDts + frame, true);
-      }
+      r.finish(timestamper != null ? timestamper.ticks(1) : Clock90k.HZ / 30);
     } catch (IOException | RuntimeException e) {
       abandonRecording(r, e, 0);
       throw e;
     }
     recording = null;
-    deferredCount = 0;
+    liveOffsets.clear();
     state = RecorderState.BUFFERING;
     buffer.endRecording();
-    if (r.info != null) {
-      options.listener.recordingStopped(r.info);
+    if (r.info() != null) {
+      options.listener().recordingStopped(r.info());
     }
   }
 
@@ -959,25 +876,25 @@ public final class Recorder implements Closeable {
   }
 
   /** @param passing pictures lost on their way to the writer, held nowhere else */
-  private void abandonRecording(Recording r, Exception cause, int passing) {
+  private void abandonRecording(Segmenter r, Exception cause, int passing) {
     if (r != null) {
       r.abort(cause);
     }
-    deferredCount = 0; // their pictures went down with the segment
+    liveOffsets.clear(); // their pictures went down with the segment
     recording = null;
     state = RecorderState.BUFFERING;
     long heldBefore = buffer.videoFramesGone(PreEventBuffer.AT_RECORDING_END);
     buffer.endRecording();
-    long inWriter = videoWritten - videoSealed - videoLostInWriter;
+    long inWriter = videoWritten - segments.videoSealed - videoLostInWriter;
     long lost = inWriter + passing + buffer.videoFramesGone(PreEventBuffer.AT_RECORDING_END) - heldBefore;
     videoLostInWriter += inWriter;
     videoLostPassing += passing;
-    if (lost > 0 && r != null && r.info != null) {
-      FrameLoss loss = new FrameLoss(r.info.id(), Math.max(0, r.segmentIndex), FrameDrop.OUTPUT_FAILED,
-          lost, Duration.ofNanos(nowTicks() * 100_000 / 9));
-      lossesToRecord.add(loss);
+    if (lost > 0 && r != null && r.info() != null) {
+      FrameLoss loss = new FrameLoss(r.info().id(), Math.max(0, r.segmentIndex()), FrameDrop.OUTPUT_FAILED,
+          lost, Clock90k.duration(nowTicks()));
+      segments.lossesToRecord.add(loss);
       try {
-        options.listener.framesDropped(loss);
+        options.listener().framesDropped(loss);
       } catch (RuntimeException e) {
         cause.addSuppressed(e);
       }
@@ -986,190 +903,30 @@ public final class Recorder implements Closeable {
 
   /** The maximum length was reached at this keyframe: end the recording and continue it. */
   private void continueRecording(long dts) throws IOException {
-    Recording old = recording;
+    Segmenter old = recording;
     old.closeSegment(dts, true);
-    options.listener.recordingStopped(old.info);
-    recording = new Recording(new Trigger(Trigger.Source.CONTINUATION, "after " + old.info.id()),
-        Optional.of(old.info.id()));
+    options.listener().recordingStopped(old.info());
+    recording = new Segmenter(options, clock, segments,
+        new Trigger(Trigger.Source.CONTINUATION, "after " + old.info().id()), Optional.of(old.info().id()));
     recording.begin(dts, 0);
   }
 
-  private Instant wallClockAt(long time90k) {
-    return streamStart().plusNanos(time90k * 100_000 / 9);
-  }
-
-  /** One recording in progress. */
-  private final class Recording {
-    final Trigger trigger;
-    final Optional<String> previous;
-    final String id = UUID.randomUUID().toString();
-    RecordingInfo info;
-    long startDts;
-    // Presentation time of the first picture: audio and metadata before it are not written.
-    long startPts = Long.MAX_VALUE;
-    long audioOffsetSamples;
-    boolean audio;
-    FragmentedMp4Writer writer;
-    SegmentDescriptor segment;
-    CapturingSink sink;
-    int segmentIndex = -1;
-    int config = -1;
-    long segmentStartDts;
-    long segmentVideoFrames;
-    long lastDts = Long.MIN_VALUE;
-    long prevDts = Long.MIN_VALUE;
-
-    Recording(Trigger trigger, Optional<String> previous) {
-      this.trigger = trigger;
-      this.previous = previous;
-    }
-
-    RecordingInfo pendingInfo() {
-      return new RecordingInfo(id, trigger, previous, options.clock.instant(), 0);
-    }
-
-    void begin(long dts, long preEventTicks) {
-      startDts = dts;
-      info = new RecordingInfo(id, trigger, previous, wallClockAt(dts), Math.max(0, preEventTicks) / 90);
-      recordings++;
-      options.listener.recordingStarted(info);
-    }
-
-    void openSegment(long dts, int configId) throws IOException {
-      segmentIndex++;
-      config = configId;
-      segmentStartDts = dts;
-      segmentVideoFrames = 0;
-      Config c = configs.get(configId);
-      segment = new SegmentDescriptor(info, segmentIndex, wallClockAt(dts), options.deviceId, options.operatorId,
-          lossesToRecord);
-      FragmentedMp4Writer.Builder wb =
-          FragmentedMp4Writer.builder(VideoTrackConfig.builder(c.record).pictureSize(c.activeSps)
-                  .inBandParameterSets(true).build())
-              .metadata(MetadataTrackConfig.builder().build())
-              .wallClockStart(wallClockAt(startDts));
-      audio = audioConfig != null;
-      if (audio) {
-        wb.audio(AudioTrackConfig.builder(audioConfig).build());
-        audioOffsetSamples = (startDts - delayTicks()) * audioConfig.sampleRate() / 90_000;
-      }
-      if (options.fragmentDuration != null) {
-        wb.targetFragmentDuration(options.fragmentDuration);
-      }
-      if (finishedWriter != null) {
-        wb.reuseBufferOf(finishedWriter); // no new fragment buffer per segment
-        finishedWriter = null;
-      }
-      sink = new CapturingSink(options.output.open(segment));
-      lossesToRecord.clear(); // the segment's header records them
-      writer = wb.open(sink);
-    }
-
-    /**
-     * Starts the next segment at {@code dts}: the new one is opened before the old one ends, so a
-     * crash at any moment leaves the recording's tail recoverable (an unfinished segment is always
-     * there to be closed by recovery).
-     */
-    void rollOver(long dts, int configId) throws IOException {
-      FragmentedMp4Writer oldWriter = writer;
-      CapturingSink oldSink = sink;
-      SegmentDescriptor oldSegment = segment;
-      long oldFrames = segmentVideoFrames;
-      openSegment(dts, configId);
-      if (oldWriter != null) {
-        try {
-          oldWriter.finish(dts - startDts);
-        } catch (IOException | RuntimeException e) {
-          abort(oldSink, e);
-          throw e;
-        }
-        finishedWriter = oldWriter;
-        segmentsWritten++;
-        options.listener.segmentClosed(new SegmentSummary(oldSegment, oldSink.info, oldFrames, false));
-      }
-    }
-
-    /** After a failure: releases the open segment's sink (the segment stays unfinished, for recovery). */
-    void abort(Exception cause) {
-      if (writer != null) {
-        abort(sink, cause);
-        writer = null;
-      }
-    }
-
-    private void abort(FragmentSink s, Exception cause) {
-      try {
-        s.abort();
-      } catch (IOException | RuntimeException e) {
-        cause.addSuppressed(e);
-      }
-    }
-
-    void closeSegment(long endDts, boolean last) throws IOException {
-      if (writer == null) {
-        return;
-      }
-      if (last) {
-        options.output.markLast(segment);
-      }
-      writer.finish(endDts - startDts);
-      finishedWriter = writer;
-      segmentsWritten++;
-      options.listener.segmentClosed(new SegmentSummary(segment, sink.info, segmentVideoFrames, last));
-      writer = null;
-    }
-  }
-
   /**
-   * Passes everything on, counts the pictures of each fragment the output accepted as sealed, and
-   * keeps the segment's final info for the listener.
+   * Settings for a {@link Recorder}. Defaults suit an Axon-class camera. Each setting is checked
+   * as it is set: an out-of-range value raises {@link InvalidSettingException} naming it. {@link
+   * #build()} copies the settings, so changing the builder afterwards changes no recorder built
+   * from it. Not thread-safe.
    */
-  private final class CapturingSink implements FragmentSink {
-    private final FragmentSink delegate;
-    SegmentInfo info;
-
-    CapturingSink(FragmentSink delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void init(ByteBuffer ftypMoov) throws IOException {
-      delegate.init(ftypMoov);
-    }
-
-    @Override
-    public void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) throws IOException {
-      delegate.fragment(prftMoofMdat, info);
-      TrackSpan video = info.track(TrackKind.VIDEO);
-      if (video != null) {
-        videoSealed += video.sampleCount();
-      }
-    }
-
-    @Override
-    public void end(SegmentInfo info) throws IOException {
-      this.info = info;
-      delegate.end(info);
-    }
-
-    @Override
-    public void abort() throws IOException {
-      delegate.abort();
-    }
-  }
-
-  /** Options for a {@link Recorder}. Defaults suit an Axon-class camera. */
   public static final class Builder {
     private final SegmentOutput output;
-    private Duration preEvent = Duration.ofSeconds(30);
+    private long preEventTicks = 30 * Clock90k.HZ;
     private long preEventMaxBytes = 64L << 20;
     private boolean audioInPreEvent = true;
     private PreEventStorage storage = PreEventStorage.heap();
-    private Duration segmentDuration = Duration.ofSeconds(60);
-    private long segmentTicks = 60 * 90_000L;
+    private long segmentTicks = 60 * Clock90k.HZ;
     private long segmentMaxBytes = Long.MAX_VALUE;
-    private long maxRecordingTicks = 4 * 3600 * 90_000L;
-    private Duration fragmentDuration;
+    private long maxRecordingTicks = 4 * 3600 * Clock90k.HZ;
+    private Duration fragmentDuration = Duration.ZERO;
     private long frameRateNum = 30;
     private long frameRateDen = 1;
     private boolean frameRateSet;
@@ -1185,17 +942,18 @@ public final class Recorder implements Closeable {
 
     /** The pre-event window, 0 to 120 s (default 30 s). */
     public Builder preEvent(Duration window) {
+      Objects.requireNonNull(window, "preEvent");
       if (window.isNegative() || window.compareTo(Duration.ofSeconds(120)) > 0) {
-        throw new IllegalArgumentException("pre-event window must be 0 to 120 s: " + window);
+        throw new InvalidSettingException("preEvent", "the pre-event window must be 0 to 120 s: " + window);
       }
-      this.preEvent = window;
+      this.preEventTicks = Clock90k.ticks(window);
       return this;
     }
 
-    /** The pre-event buffer's byte bound (default 64 MiB, 60 s at 8 Mbit/s). */
+    /** The pre-event buffer's byte bound, at least 64 KiB (default 64 MiB, 60 s at 8 Mbit/s). */
     public Builder preEventMaxBytes(long maxBytes) {
       if (maxBytes < 64 * 1024) {
-        throw new IllegalArgumentException("pre-event byte bound too small: " + maxBytes);
+        throw new InvalidSettingException("preEventMaxBytes", "the pre-event byte bound is too small: " + maxBytes);
       }
       this.preEventMaxBytes = maxBytes;
       return this;
@@ -1215,18 +973,14 @@ public final class Recorder implements Closeable {
 
     /** Target segment length; segments are cut at the first keyframe after it (default 60 s). */
     public Builder segmentDuration(Duration target) {
-      if (target.isNegative() || target.isZero()) {
-        throw new IllegalArgumentException("segment duration must be positive: " + target);
-      }
-      this.segmentDuration = target;
-      this.segmentTicks = target.toNanos() * 9 / 100_000;
+      this.segmentTicks = positiveTicks("segmentDuration", target);
       return this;
     }
 
     /** Segments are also cut at the first keyframe after this many bytes (default: no limit). */
     public Builder segmentMaxBytes(long maxBytes) {
       if (maxBytes <= 0) {
-        throw new IllegalArgumentException("segment byte bound must be positive: " + maxBytes);
+        throw new InvalidSettingException("segmentMaxBytes", "the segment byte bound must be positive: " + maxBytes);
       }
       this.segmentMaxBytes = maxBytes;
       return this;
@@ -1234,15 +988,19 @@ public final class Recorder implements Closeable {
 
     /** A recording ends at the first keyframe after this and a linked one continues (default 4 h). */
     public Builder maxRecordingDuration(Duration max) {
-      if (max.isNegative() || max.isZero()) {
-        throw new IllegalArgumentException("maximum recording duration must be positive: " + max);
-      }
-      this.maxRecordingTicks = max.toNanos() * 9 / 100_000;
+      this.maxRecordingTicks = positiveTicks("maxRecordingDuration", max);
       return this;
     }
 
-    /** Cut fragments at the first keyframe after this duration instead of at every keyframe. */
+    /**
+     * Cut fragments at the first keyframe after this duration instead of at every keyframe
+     * (default zero: at every keyframe). Not negative.
+     */
     public Builder fragmentDuration(Duration target) {
+      Objects.requireNonNull(target, "fragmentDuration");
+      if (target.isNegative()) {
+        throw new InvalidSettingException("fragmentDuration", "the fragment duration must not be negative: " + target);
+      }
       this.fragmentDuration = target;
       return this;
     }
@@ -1250,11 +1008,11 @@ public final class Recorder implements Closeable {
     /**
      * Frame rate for raw Annex-B streams without VUI timing (default 30/1, which {@link
      * Recorder#videoTiming()} then reports as {@link VideoTiming.Source#DEFAULT assumed}); a stream
-     * with VUI timing keeps its own.
+     * with VUI timing keeps its own. Both terms positive.
      */
     public Builder frameRate(long numerator, long denominator) {
       if (numerator <= 0 || denominator <= 0) {
-        throw new IllegalArgumentException("frame rate " + numerator + "/" + denominator);
+        throw new InvalidSettingException("frameRate", "the frame rate must be positive: " + numerator + "/" + denominator);
       }
       this.frameRateNum = numerator;
       this.frameRateDen = denominator;
@@ -1293,12 +1051,23 @@ public final class Recorder implements Closeable {
     }
 
     /**
-     * Builds the recorder, in {@link RecorderState#BUFFERING}.
+     * Builds the recorder, in {@link RecorderState#BUFFERING}, with a copy of the settings.
      *
      * @throws IOException if the spill file cannot be created
      */
     public Recorder build() throws IOException {
-      return new Recorder(this);
+      return new Recorder(new RecorderOptions(output, preEventTicks, preEventMaxBytes, audioInPreEvent, storage,
+          segmentTicks, segmentMaxBytes, maxRecordingTicks, fragmentDuration, frameRateNum, frameRateDen,
+          frameRateSet, clock, streamStart, deviceId, operatorId, listener));
+    }
+
+    /** A positive duration in 90 kHz ticks, or {@link InvalidSettingException} naming the setting. */
+    private static long positiveTicks(String setting, Duration d) {
+      Objects.requireNonNull(d, setting);
+      if (d.isNegative() || d.isZero()) {
+        throw new InvalidSettingException(setting, "must be positive: " + d);
+      }
+      return Clock90k.ticks(d);
     }
   }
 }

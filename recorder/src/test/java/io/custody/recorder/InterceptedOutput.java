@@ -34,8 +34,8 @@ final class InterceptedOutput {
         }
 
         @Override
-        public void end(SegmentInfo info) throws IOException {
-          sink.end(info);
+        public void end(SegmentInfo info, boolean lastInRecording) throws IOException {
+          sink.end(info, lastInRecording);
         }
 
         @Override

@@ -84,7 +84,7 @@ class ReadmeExampleTest {
       try (InputStream in = store.readVerified(keysThere.get(0))) {
         Files.copy(in, copy);
       }
-      assertThat(new Verifier(device.publicKey()).verify(copy).complete()).isTrue();
+      assertThat(new Verifier(device.publicKey()).verify(copy).status()).isEqualTo(io.custody.seal.VerificationReport.Status.COMPLETE);
     }
   }
 

@@ -57,7 +57,7 @@ class RecorderStateTest {
         }
 
         @Override
-        public void end(SegmentInfo info) {}
+        public void end(SegmentInfo info, boolean lastInRecording) {}
       };
     }
 
@@ -193,7 +193,7 @@ class RecorderStateTest {
       public void fragment(ByteBuffer prftMoofMdat, FragmentInfo info) {}
 
       @Override
-      public void end(SegmentInfo info) {}
+      public void end(SegmentInfo info, boolean lastInRecording) {}
     };
     Recorder r = Recorder.builder(broken).build();
     feed(r, 0, 10);

@@ -36,18 +36,7 @@ final class Sealing {
 
   /** Writes every call to both sinks. */
   static SegmentOutput tee(SegmentOutput a, SegmentOutput b) {
-    return new SegmentOutput() {
-      @Override
-      public void markLast(SegmentDescriptor d) throws IOException {
-        a.markLast(d);
-        b.markLast(d);
-      }
-
-      @Override
-      public FragmentSink open(SegmentDescriptor d) throws IOException {
-        return both(a.open(d), b.open(d));
-      }
-    };
+    return d -> both(a.open(d), b.open(d));
   }
 
   private static FragmentSink both(FragmentSink x, FragmentSink y) {
@@ -67,9 +56,9 @@ final class Sealing {
       }
 
       @Override
-      public void end(SegmentInfo info) throws IOException {
-        x.end(info);
-        y.end(info);
+      public void end(SegmentInfo info, boolean lastInRecording) throws IOException {
+        x.end(info, lastInRecording);
+        y.end(info, lastInRecording);
       }
     };
   }

@@ -66,7 +66,7 @@ class TamperTest {
 
   @Test
   void theUntouchedSegmentVerifies() throws IOException {
-    assertThat(verify(sealed).ok()).isTrue();
+    assertThat(verify(sealed).status()).isEqualTo(VerificationReport.Status.COMPLETE);
   }
 
   @Test
@@ -83,7 +83,7 @@ class TamperTest {
       byte[] b = sealed.clone();
       b[p] ^= (byte) (1 << (p % 8));
       VerificationReport report = verify(b);
-      assertThat(report.ok()).as("flip at byte %d went unnoticed", p).isFalse();
+      assertThat(report.status()).as("flip at byte %d went unnoticed", p).isNotEqualTo(VerificationReport.Status.COMPLETE);
       int expected = recordAt(p);
       int named = report.problem().orElseThrow().record();
       boolean framing = expected >= 0 && p < records.get(expected)[0] + FRAMING;
@@ -108,7 +108,7 @@ class TamperTest {
     cuts.add((long) sealed.length - 1);
     for (long cut : cuts) {
       VerificationReport report = verify(java.util.Arrays.copyOf(sealed, (int) cut));
-      assertThat(report.ok()).as("cut at %d", cut).isFalse();
+      assertThat(report.status()).as("cut at %d", cut).isNotEqualTo(VerificationReport.Status.COMPLETE);
       assertThat(report.problem().orElseThrow().check()).as("cut at %d", cut)
           .isIn("truncated", "incomplete", "footer", "format");
     }
@@ -171,7 +171,7 @@ class TamperTest {
     long end = records.get(records.size() - 1)[1];
     out.write(sealed, (int) end, (int) (sealed.length - end));
     VerificationReport report = verify(out.toByteArray());
-    assertThat(report.ok()).isFalse();
+    assertThat(report.status()).isNotEqualTo(VerificationReport.Status.COMPLETE);
     assertThat(report.problem().orElseThrow().record()).isEqualTo(k);
   }
 
@@ -191,7 +191,7 @@ class TamperTest {
     out.write(sealed, 0, (int) manifest[0]);
     out.write(otherSegment, (int) otherManifest[0], (int) (otherManifest[1] - otherManifest[0]));
     VerificationReport report = verify(out.toByteArray());
-    assertThat(report.ok()).isFalse();
+    assertThat(report.status()).isNotEqualTo(VerificationReport.Status.COMPLETE);
     assertThat(report.problem().orElseThrow().record()).isEqualTo(records.size() - 1);
 
     // The other segment's header on this segment's records.
@@ -201,7 +201,7 @@ class TamperTest {
     mixed.write(otherSegment, 0, otherHeader);
     mixed.write(sealed, headerLength, sealed.length - headerLength);
     VerificationReport r2 = verify(mixed.toByteArray());
-    assertThat(r2.ok()).isFalse();
+    assertThat(r2.status()).isNotEqualTo(VerificationReport.Status.COMPLETE);
     // The header is validly signed on its own; the first checkpoint shows the records are not its.
     int firstCheckpoint = 0;
     while (records.get(firstCheckpoint)[2] != KIND_CHECKPOINT) {

@@ -73,7 +73,7 @@ public final class Exporter {
     List<String> recipients = new ArrayList<>();
     h.recipients().forEach(r -> recipients.add(r.keyIdHex()));
     Map<String, Object> verification = new LinkedHashMap<>();
-    verification.put("ok", v.ok());
+    verification.put("ok", v.status() == VerificationReport.Status.COMPLETE);
     verification.put("records", (long) v.records());
     verification.put("fragments", (long) v.fragments());
     verification.put("bytes", v.bytes());

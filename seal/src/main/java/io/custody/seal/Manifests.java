@@ -10,81 +10,172 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Builds the signed messages and the manifest JSON of docs/FORMAT.md §5 and §6. */
 final class Manifests {
   private Manifests() {}
 
-  /** What a manifest states; the same for a sealed and a recovered segment. */
+  /**
+   * What a manifest states, the same for a sealed and a recovered segment: each member is set by
+   * name, then {@link #json()} writes the manifest in its fixed member order. Members not set are
+   * null (written as JSON null), {@code false} or 0; {@code frames_lost} is left out when null.
+   */
   static final class Fields {
-    final String recordingId;
-    final int segmentIndex;
-    final String previousRecordingId;
-    final byte[] previousHeaderSha256;
-    final String deviceId;
-    final String operatorId;
-    final String deviceKeyId;
-    final Map<String, Object> trigger;
-    final List<String> recipients;
-    final Instant start;
-    final Instant end;
-    final int records;
-    final String chain;
-    final List<String> tailHashes;
-    final List<Map<String, Object>> fragments;
-    final long initPlaintextLength;
-    final long plaintextLength;
-    final String plaintextSha256;
-    final List<Map<String, Object>> tracks;
-    final boolean lastInRecording;
-    final boolean recovered;
-    final long lostBytes;
-    final List<Object> framesLost;
+    private String recordingId;
+    private int segmentIndex;
+    private String previousRecordingId;
+    private byte[] previousHeaderSha256;
+    private String deviceId;
+    private String operatorId;
+    private String deviceKeyId;
+    private Map<String, Object> trigger;
+    private List<String> recipients;
+    private Instant start;
+    private Instant end;
+    private int records;
+    private String chain;
+    private List<String> tailHashes;
+    private List<Map<String, Object>> fragments;
+    private long initPlaintextLength;
+    private long plaintextLength;
+    private String plaintextSha256;
+    private List<Map<String, Object>> tracks;
+    private boolean lastInRecording;
+    private boolean recovered;
+    private long lostBytes;
+    private List<Object> framesLost;
 
-    Fields(SegmentDescriptor d, String deviceKeyId, List<String> recipients, byte[] previousHeaderSha256,
-        Instant start, Instant end, int records, String chain, List<String> tailHashes,
-        List<Map<String, Object>> fragments, long initPlaintextLength, long plaintextLength,
-        String plaintextSha256, List<TrackSpan> tracks, boolean lastInRecording, boolean recovered,
-        long lostBytes) {
-      this(d.recording().id(), d.index(), d.recording().previousRecordingId().orElse(null),
-          previousHeaderSha256, d.deviceId(), d.operatorId(), deviceKeyId,
-          trigger(d.recording().trigger().source().name(), d.recording().trigger().detail()),
-          recipients, start, end, records, chain, tailHashes, fragments, initPlaintextLength,
-          plaintextLength, plaintextSha256, trackEntries(tracks), lastInRecording, recovered, lostBytes,
-          framesLost(d));
+    /** The members the segment's descriptor fixes: recording, index, ids, trigger and losses. */
+    Fields descriptor(SegmentDescriptor d) {
+      return segment(d.recording().id(), d.index(), d.recording().previousRecordingId().orElse(null))
+          .people(d.deviceId(), d.operatorId())
+          .trigger(Manifests.trigger(d.recording().trigger().source().name(), d.recording().trigger().detail()))
+          .framesLost(Manifests.framesLost(d));
     }
 
-    Fields(String recordingId, int segmentIndex, String previousRecordingId, byte[] previousHeaderSha256,
-        String deviceId, String operatorId, String deviceKeyId, Map<String, Object> trigger,
-        List<String> recipients, Instant start, Instant end, int records, String chain,
-        List<String> tailHashes, List<Map<String, Object>> fragments, long initPlaintextLength,
-        long plaintextLength,
-        String plaintextSha256, List<Map<String, Object>> tracks, boolean lastInRecording,
-        boolean recovered, long lostBytes, List<Object> framesLost) {
+    /** {@code recording_id}, {@code segment_index} and {@code previous_recording_id} (null for none). */
+    Fields segment(String recordingId, int segmentIndex, String previousRecordingId) {
       this.recordingId = recordingId;
       this.segmentIndex = segmentIndex;
       this.previousRecordingId = previousRecordingId;
-      this.previousHeaderSha256 = previousHeaderSha256;
+      return this;
+    }
+
+    /** {@code previous_header_sha256}: null for a recording's first segment. */
+    Fields previousHeaderSha256(byte[] sha256) {
+      this.previousHeaderSha256 = sha256;
+      return this;
+    }
+
+    /** {@code device_id} and {@code operator_id}. */
+    Fields people(String deviceId, String operatorId) {
       this.deviceId = deviceId;
       this.operatorId = operatorId;
+      return this;
+    }
+
+    /** {@code device_key_id}, hex. */
+    Fields deviceKeyId(String deviceKeyId) {
       this.deviceKeyId = deviceKeyId;
+      return this;
+    }
+
+    /** {@code trigger}, as {@link Manifests#trigger} makes it. */
+    Fields trigger(Map<String, Object> trigger) {
       this.trigger = trigger;
+      return this;
+    }
+
+    /** {@code recipients}: their key ids, hex, in header order. */
+    Fields recipients(List<String> recipients) {
       this.recipients = recipients;
+      return this;
+    }
+
+    /** {@code start} and {@code end}. */
+    Fields span(Instant start, Instant end) {
       this.start = start;
       this.end = end;
+      return this;
+    }
+
+    /** {@code records}, {@code chain_sha256} and {@code tail_record_sha256}: the chain it signs. */
+    Fields chain(int records, String chain, List<String> tailHashes) {
       this.records = records;
       this.chain = chain;
       this.tailHashes = tailHashes;
+      return this;
+    }
+
+    /** {@code fragments}: the fragment table, entries as {@link FragmentInfoRecord#manifestEntry} makes them. */
+    Fields fragments(List<Map<String, Object>> fragments) {
       this.fragments = fragments;
-      this.initPlaintextLength = initPlaintextLength;
-      this.plaintextLength = plaintextLength;
-      this.plaintextSha256 = plaintextSha256;
+      return this;
+    }
+
+    /** {@code init_plaintext_length}, {@code plaintext_length} and {@code plaintext_sha256} (null for none). */
+    Fields plaintext(long initLength, long length, String sha256) {
+      this.initPlaintextLength = initLength;
+      this.plaintextLength = length;
+      this.plaintextSha256 = sha256;
+      return this;
+    }
+
+    /** {@code tracks}, entries as {@link Manifests#trackEntries} makes them. */
+    Fields tracks(List<Map<String, Object>> tracks) {
       this.tracks = tracks;
-      this.lastInRecording = lastInRecording;
-      this.recovered = recovered;
+      return this;
+    }
+
+    /** {@code last_in_recording}. */
+    Fields lastInRecording(boolean last) {
+      this.lastInRecording = last;
+      return this;
+    }
+
+    /** {@code recovered} true, with the {@code lost_bytes} recovery cut off. */
+    Fields recovered(long lostBytes) {
+      this.recovered = true;
       this.lostBytes = lostBytes;
+      return this;
+    }
+
+    /** {@code frames_lost}: null leaves the member out. */
+    Fields framesLost(List<Object> framesLost) {
       this.framesLost = framesLost;
+      return this;
+    }
+
+    /** The manifest JSON (§6), members in their fixed order. */
+    String json() {
+      return Json.object()
+          .put("format", MANIFEST_FORMAT)
+          .put("recording_id", recordingId)
+          .put("segment_index", (long) segmentIndex)
+          .put("previous_recording_id", previousRecordingId)
+          .put("previous_header_sha256", previousHeaderSha256 == null ? null : hex(previousHeaderSha256))
+          .put("device_id", deviceId)
+          .put("operator_id", operatorId)
+          .put("device_key_id", deviceKeyId)
+          .put("trigger", trigger)
+          .put("recipients", recipients)
+          .put("start", start.toString())
+          .put("end", end.toString())
+          .put("records", (long) records)
+          .put("chain_sha256", chain)
+          .put("fragments", fragments)
+          .put("init_plaintext_length", initPlaintextLength)
+          .put("plaintext_length", plaintextLength)
+          .put("plaintext_sha256", plaintextSha256)
+          .put("tracks", tracks)
+          .put("tail_record_sha256", tailHashes)
+          .put("last_in_recording", lastInRecording)
+          .put("recovered", recovered)
+          .put("lost_bytes", lostBytes)
+          .putIfPresent("frames_lost", framesLost)
+          .toString();
     }
   }
 
@@ -129,7 +220,7 @@ final class Manifests {
     List<Map<String, Object>> out = new ArrayList<>();
     for (TrackSpan t : tracks) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("kind", t.kind().name().toLowerCase(java.util.Locale.ROOT));
+      m.put("kind", t.kind().name().toLowerCase(Locale.ROOT));
       m.put("timescale", (long) t.timescale());
       m.put("samples", (long) t.sampleCount());
       m.put("base_decode_time", t.baseDecodeTime());
@@ -137,57 +228,6 @@ final class Manifests {
       out.add(m);
     }
     return out;
-  }
-
-  /**
-   * The manifest entry of a fragment from its fragment-info record: {@code body} from {@code off}
-   * is the record's {@link SealFormat#FRAGMENT_INFO_LENGTH}-byte body, {@code infoSeq} its
-   * sequence number, {@code chainAfter} the hex chain value after it.
-   */
-  static Map<String, Object> fragmentEntry(byte[] body, int off, int infoSeq, String chainAfter) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("index", (long) getInt(body, off));
-    m.put("first_seq", (long) getInt(body, off + 4));
-    m.put("info_seq", (long) infoSeq);
-    m.put("plaintext_offset", getLong(body, off + 8));
-    m.put("plaintext_length", getUnsignedInt(body, off + 16));
-    m.put("video_decode_time", getLong(body, off + 20));
-    m.put("video_duration", getUnsignedInt(body, off + 28));
-    m.put("video_timescale", getUnsignedInt(body, off + 32)); // u32, as the verifier reads them (§3.3)
-    m.put("video_samples", getUnsignedInt(body, off + 36));
-    m.put("starts_with_sync", body[off + 40] == 1);
-    m.put("wall_clock", Instant.ofEpochMilli(getLong(body, off + 41)).toString());
-    m.put("chain_sha256", chainAfter);
-    return m;
-  }
-
-  static String manifestJson(Fields f) {
-    return Json.object()
-        .put("format", MANIFEST_FORMAT)
-        .put("recording_id", f.recordingId)
-        .put("segment_index", (long) f.segmentIndex)
-        .put("previous_recording_id", f.previousRecordingId)
-        .put("previous_header_sha256", f.previousHeaderSha256 == null ? null : hex(f.previousHeaderSha256))
-        .put("device_id", f.deviceId)
-        .put("operator_id", f.operatorId)
-        .put("device_key_id", f.deviceKeyId)
-        .put("trigger", f.trigger)
-        .put("recipients", f.recipients)
-        .put("start", f.start.toString())
-        .put("end", f.end.toString())
-        .put("records", (long) f.records)
-        .put("chain_sha256", f.chain)
-        .put("fragments", f.fragments)
-        .put("init_plaintext_length", f.initPlaintextLength)
-        .put("plaintext_length", f.plaintextLength)
-        .put("plaintext_sha256", f.plaintextSha256)
-        .put("tracks", f.tracks)
-        .put("tail_record_sha256", f.tailHashes)
-        .put("last_in_recording", f.lastInRecording)
-        .put("recovered", f.recovered)
-        .put("lost_bytes", f.lostBytes)
-        .putIfPresent("frames_lost", f.framesLost)
-        .toString();
   }
 
   /**

@@ -54,7 +54,7 @@ public final class Recovery {
   public static RecoveryReport recover(Path damaged, Path repaired, Signer device) throws IOException {
     long size = Files.size(damaged);
     VerificationReport report = new Verifier(device.publicKey()).verify(damaged);
-    if (report.ok()) {
+    if (report.status() == VerificationReport.Status.COMPLETE) {
       // Complete already (the crash fell between its last byte and its rename): copy it as it is.
       if (Files.exists(repaired)) {
         throw new FileAlreadyExistsException(repaired.toString());
@@ -129,25 +129,24 @@ public final class Recovery {
           }
           plaintext += r.bodyLength - TAG;
         } else if (kind == KIND_FRAGMENT_INFO) {
-          byte[] b = r.body;
+          FragmentInfoRecord info = FragmentInfoRecord.decode(r.body, 0);
           // Unsigned after the last checkpoint: kept only if it states the records before it (as
           // Verifier checks); one that does not is altered, not cut short, so it is refused.
-          if (r.bodyLength != FRAGMENT_INFO_LENGTH || firstSeq < 0 || getInt(b, 0) != fragments.size()
-              || getInt(b, 4) != firstSeq || getLong(b, 8) != fragmentOffset
-              || getUnsignedInt(b, 16) != plaintext - fragmentOffset) {
-            throw new VerificationFailedException(new VerificationReport(false,
+          if (r.bodyLength != FRAGMENT_INFO_LENGTH || firstSeq < 0
+              || !info.describes(fragments.size(), firstSeq, fragmentOffset, plaintext - fragmentOffset)) {
+            throw new VerificationFailedException(new VerificationReport(VerificationReport.Status.FAILED,
                 Optional.of(new VerificationReport.Problem("fragment-info", r.seq, r.recordOffset,
                     "fragment info disagrees with the records before it")),
                 Optional.of(header), Optional.empty(), r.seq, fragments.size(), 0, r.offset()));
           }
-          fragments.add(Manifests.fragmentEntry(b, 0, r.seq, hex(r.chain)));
+          fragments.add(info.manifestEntry(r.seq, hex(r.chain)));
           if (fragments.size() == 1) {
-            videoBase = getLong(b, 20);
+            videoBase = info.videoDecodeTime();
           }
-          videoDuration += getUnsignedInt(b, 28);
-          videoTimescale = getUnsignedInt(b, 32);
-          videoSamples += getUnsignedInt(b, 36);
-          lastWallClock = getLong(b, 41);
+          videoDuration += info.videoDuration();
+          videoTimescale = info.videoTimescale();
+          videoSamples += info.videoSamples();
+          lastWallClock = info.wallClockMillis();
           firstSeq = -1;
           plaintextAtCut = plaintext;
           keep = true;
@@ -194,12 +193,21 @@ public final class Recovery {
     String previousHeader = (String) context.get("previous_header_sha256");
     @SuppressWarnings("unchecked")
     Map<String, Object> trigger = (Map<String, Object>) context.get("trigger");
-    String json = Manifests.manifestJson(new Manifests.Fields(header.recordingId(), header.segmentIndex(),
-        (String) context.get("previous_recording_id"),
-        previousHeader == null ? null : java.util.HexFormat.of().parseHex(previousHeader),
-        (String) context.get("device_id"), (String) context.get("operator_id"), header.deviceKeyIdHex(),
-        trigger, recipients, start, end, keptRecords, hex(chainAtCut), tail, fragments, initLength,
-        plaintextAtCut, null, tracks, false, true, size - cut, framesLost(context)));
+    String json = new Manifests.Fields()
+        .segment(header.recordingId(), header.segmentIndex(), (String) context.get("previous_recording_id"))
+        .previousHeaderSha256(previousHeader == null ? null : java.util.HexFormat.of().parseHex(previousHeader))
+        .people((String) context.get("device_id"), (String) context.get("operator_id"))
+        .deviceKeyId(header.deviceKeyIdHex())
+        .trigger(trigger)
+        .recipients(recipients)
+        .span(start, end)
+        .chain(keptRecords, hex(chainAtCut), tail)
+        .fragments(fragments)
+        .plaintext(initLength, plaintextAtCut, null)
+        .tracks(tracks)
+        .recovered(size - cut)
+        .framesLost(framesLost(context))
+        .json();
 
     Path part = repaired.resolveSibling("." + repaired.getFileName() + ".recovering");
     try (InputStream in = Files.newInputStream(damaged);

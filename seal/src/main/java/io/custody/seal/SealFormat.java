@@ -2,6 +2,7 @@ package io.custody.seal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.UUID;
 
 /** The constants of docs/FORMAT.md, version 1, and small byte helpers. */
@@ -76,7 +77,7 @@ final class SealFormat {
       case KIND_FRAGMENT_INFO: return "FRAGMENT_INFO";
       case KIND_CHECKPOINT: return "CHECKPOINT";
       case KIND_MANIFEST: return "MANIFEST";
-      default: return String.format(java.util.Locale.ROOT, "unknown kind 0x%02x", kind);
+      default: return String.format(Locale.ROOT, "unknown kind 0x%02x", kind);
     }
   }
 

@@ -40,31 +40,34 @@ public final class SealedSegmentOutput implements SegmentOutput {
   private final Signer signer;
   private final List<RecipientPublicKey> recipients;
   private final int checkpointInterval;
-  // Per recording: the SHA-256 of the last segment header written, which the next segment names.
+  // Per recording in progress: the SHA-256 of its latest segment header, which its next segment
+  // names. The entry goes when that segment ends the recording or is aborted, so a dock that
+  // records for months holds only the recordings it is writing.
   private final Map<String, byte[]> lastHeader = new HashMap<>();
-  private final Map<SegmentDescriptor, SealedSegmentWriter> open = new HashMap<>();
 
+  /**
+   * An output that seals under {@code directory} with the device's {@code signer}, wrapping each
+   * segment's content key for every one of {@code recipients}, and signs a checkpoint after every
+   * fragment.
+   *
+   * @throws io.custody.mp4.InvalidSettingException if there is no recipient
+   */
   public SealedSegmentOutput(Path directory, Signer signer, List<RecipientPublicKey> recipients) {
     this(directory, signer, recipients, 1);
   }
 
-  /** As above, signing a checkpoint after every {@code checkpointInterval} fragments. */
+  /**
+   * As above, signing a checkpoint after every {@code checkpointInterval} fragments.
+   *
+   * @throws io.custody.mp4.InvalidSettingException if there is no recipient or the interval is
+   *     below 1
+   */
   public SealedSegmentOutput(Path directory, Signer signer, List<RecipientPublicKey> recipients,
       int checkpointInterval) {
     this.directory = Objects.requireNonNull(directory, "directory");
     this.signer = Objects.requireNonNull(signer, "signer");
-    this.recipients = List.copyOf(recipients);
-    this.checkpointInterval = checkpointInterval;
-  }
-
-  @Override
-  public void markLast(SegmentDescriptor segment) {
-    synchronized (open) {
-      SealedSegmentWriter writer = open.get(segment);
-      if (writer != null) {
-        writer.markLastInRecording();
-      }
-    }
+    this.recipients = SealedSegmentWriter.Builder.checkRecipients(recipients);
+    this.checkpointInterval = SealedSegmentWriter.Builder.checkCheckpointInterval(checkpointInterval);
   }
 
   /** Where the segment with this descriptor is once complete. */
@@ -92,6 +95,7 @@ public final class SealedSegmentOutput implements SegmentOutput {
       previous = segment.index() == 0 ? null : lastHeader.get(segment.recording().id());
     }
     SealedSegmentWriter writer;
+    byte[] headerSha256;
     try {
       writer = SealedSegmentWriter.builder(signer, recipients)
           .checkpointInterval(checkpointInterval)
@@ -99,9 +103,9 @@ public final class SealedSegmentOutput implements SegmentOutput {
           .open(channel, segment);
       channel.force(true);
       Files.move(opening, part, StandardCopyOption.ATOMIC_MOVE);
+      headerSha256 = java.util.HexFormat.of().parseHex(writer.header().sha256Hex());
       synchronized (lastHeader) {
-        lastHeader.put(segment.recording().id(),
-            java.util.HexFormat.of().parseHex(writer.header().sha256Hex()));
+        lastHeader.put(segment.recording().id(), headerSha256);
       }
     } catch (IOException | RuntimeException e) {
       channel.close();
@@ -110,9 +114,6 @@ public final class SealedSegmentOutput implements SegmentOutput {
         throw StorageFullException.onLocalDisk((IOException) e, opening);
       }
       throw e;
-    }
-    synchronized (open) {
-      open.put(segment, writer);
     }
     return new FragmentSink() {
       @Override
@@ -137,9 +138,7 @@ public final class SealedSegmentOutput implements SegmentOutput {
       /** The segment stays as .part, as after a crash, for recovery to close; its file is closed. */
       @Override
       public void abort() throws IOException {
-        synchronized (open) {
-          open.remove(segment);
-        }
+        forget(segment, headerSha256);
         channel.close();
       }
 
@@ -160,18 +159,36 @@ public final class SealedSegmentOutput implements SegmentOutput {
       }
 
       @Override
-      public void end(SegmentInfo info) throws IOException {
-        synchronized (open) {
-          open.remove(segment);
-        }
+      public void end(SegmentInfo info, boolean lastInRecording) throws IOException {
         try (FileChannel c = channel) {
-          writer.end(info);
+          writer.end(info, lastInRecording);
           c.force(true);
           Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
           throw StorageFullException.onLocalDisk(e, part);
+        } finally {
+          if (lastInRecording) {
+            forget(segment, headerSha256);
+          }
         }
       }
     };
+  }
+
+  /**
+   * Forgets the recording of {@code segment} unless a later segment of it was opened since (its
+   * header is then the one the next segment names): no segment of it will follow this one.
+   */
+  private void forget(SegmentDescriptor segment, byte[] headerSha256) {
+    synchronized (lastHeader) {
+      lastHeader.remove(segment.recording().id(), headerSha256); // by identity: this segment's entry only
+    }
+  }
+
+  /** How many recordings the output holds state for: those with a segment open or yet to end. */
+  int recordingsInProgress() {
+    synchronized (lastHeader) {
+      return lastHeader.size();
+    }
   }
 }

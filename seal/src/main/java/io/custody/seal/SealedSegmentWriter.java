@@ -13,6 +13,7 @@ import io.custody.crypto.Signer;
 import io.custody.json.Json;
 import io.custody.mp4.FragmentInfo;
 import io.custody.mp4.FragmentSink;
+import io.custody.mp4.InvalidSettingException;
 import io.custody.mp4.SegmentInfo;
 import io.custody.mp4.TrackKind;
 import io.custody.mp4.TrackSpan;
@@ -267,9 +268,11 @@ public final class SealedSegmentWriter implements FragmentSink {
     }
   }
 
+  /** Ends the segment: the END record, the signed manifest (saying {@code lastInRecording}) and the footer. */
   @Override
-  public void end(SegmentInfo info) throws IOException {
+  public void end(SegmentInfo info, boolean lastInRecording) throws IOException {
     checkOpen();
+    this.lastInRecording = lastInRecording;
     try {
       encryptRecord(KIND_END, ByteBuffer.allocate(0), 0, true);
       byte[] json = manifest(info).getBytes(StandardCharsets.UTF_8);
@@ -284,12 +287,6 @@ public final class SealedSegmentWriter implements FragmentSink {
       failed = true;
       throw e;
     }
-  }
-
-  /** States in the manifest that this is the last segment of its recording. */
-  public void markLastInRecording() {
-    checkOpen();
-    lastInRecording = true;
   }
 
   /** Bytes written so far. */
@@ -362,24 +359,10 @@ public final class SealedSegmentWriter implements FragmentSink {
 
   private void writeFragmentInfo(FragmentInfo info, int firstSeq, long fragmentOffset, int length)
       throws IOException {
-    TrackSpan video = info.track(TrackKind.VIDEO);
     int infoSeq = seq;
     frame(KIND_FRAGMENT_INFO, FRAGMENT_INFO_LENGTH);
     int at = FRAMING;
-    putInt(record, at, fragments);
-    putInt(record, at + 4, firstSeq);
-    putLong(record, at + 8, fragmentOffset);
-    putInt(record, at + 16, length);
-    long decodeTime = video != null ? video.baseDecodeTime() : 0;
-    long duration = video != null ? video.duration() : 0;
-    int timescale = video != null ? video.timescale() : 0;
-    int samples = video != null ? video.sampleCount() : 0;
-    putLong(record, at + 20, decodeTime);
-    putInt(record, at + 28, (int) duration);
-    putInt(record, at + 32, timescale);
-    putInt(record, at + 36, samples);
-    record[at + 40] = (byte) (info.startsWithSync() ? 1 : 0);
-    putLong(record, at + 41, info.wallClock().toEpochMilli());
+    FragmentInfoRecord.encode(record, at, fragments, firstSeq, fragmentOffset, length, info);
     emit(FRAMING + FRAGMENT_INFO_LENGTH);
     lastWallClock = info.wallClock();
     if ((fragments + 1) * FRAGMENT_ENTRY > fragmentTable.length) {
@@ -436,11 +419,18 @@ public final class SealedSegmentWriter implements FragmentSink {
     if (video != null && video.timescale() > 0) {
       end = start.plusNanos(video.duration() * 1_000_000_000L / video.timescale());
     }
-    return Manifests.manifestJson(new Manifests.Fields(
-        descriptor, signer.publicKey().keyIdHex(), recipientIds, previousHeaderSha256, start, end,
-        seq, hex(chain), tailHashes(), fragmentEntries(), initPlaintextLength, plaintextLength,
-        plaintextDigest != null ? hex(plaintextDigest.digest()) : null, info.tracks(), lastInRecording,
-        false, 0));
+    return new Manifests.Fields()
+        .descriptor(descriptor)
+        .previousHeaderSha256(previousHeaderSha256)
+        .deviceKeyId(signer.publicKey().keyIdHex())
+        .recipients(recipientIds)
+        .span(start, end)
+        .chain(seq, hex(chain), tailHashes())
+        .fragments(fragmentEntries())
+        .plaintext(initPlaintextLength, plaintextLength, plaintextDigest != null ? hex(plaintextDigest.digest()) : null)
+        .tracks(Manifests.trackEntries(info.tracks()))
+        .lastInRecording(lastInRecording)
+        .json();
   }
 
   private List<Map<String, Object>> fragmentEntries() {
@@ -448,8 +438,8 @@ public final class SealedSegmentWriter implements FragmentSink {
     for (int i = 0; i < fragments; i++) {
       int e = i * FRAGMENT_ENTRY;
       int chainAt = e + FRAGMENT_INFO_LENGTH + 4;
-      list.add(Manifests.fragmentEntry(fragmentTable, e, getInt(fragmentTable, e + FRAGMENT_INFO_LENGTH),
-          hex(fragmentTable, chainAt, chainAt + HASH)));
+      list.add(FragmentInfoRecord.decode(fragmentTable, e).manifestEntry(
+          getInt(fragmentTable, e + FRAGMENT_INFO_LENGTH), hex(fragmentTable, chainAt, chainAt + HASH)));
     }
     return list;
   }
@@ -516,7 +506,10 @@ public final class SealedSegmentWriter implements FragmentSink {
     offset += length;
   }
 
-  /** Options for {@link SealedSegmentWriter}. */
+  /**
+   * Options for {@link SealedSegmentWriter}. Each is checked as it is set: a missing recipient or an
+   * out-of-range value raises {@link InvalidSettingException} naming the setting.
+   */
   public static final class Builder {
     private final Signer signer;
     private final List<RecipientPublicKey> recipients;
@@ -530,10 +523,7 @@ public final class SealedSegmentWriter implements FragmentSink {
 
     private Builder(Signer signer, List<RecipientPublicKey> recipients) {
       this.signer = Objects.requireNonNull(signer, "signer");
-      if (recipients.isEmpty()) {
-        throw new IllegalArgumentException("at least one recipient is needed");
-      }
-      this.recipients = List.copyOf(recipients);
+      this.recipients = checkRecipients(recipients);
     }
 
     /**
@@ -557,8 +547,8 @@ public final class SealedSegmentWriter implements FragmentSink {
      */
     public Builder maxRecordPlaintext(int bytes) {
       if (bytes < MIN_RECORD_PLAINTEXT || bytes > READER_MAX_RECORD_PLAINTEXT) {
-        throw new IllegalArgumentException("record plaintext must be " + MIN_RECORD_PLAINTEXT + " to "
-            + READER_MAX_RECORD_PLAINTEXT + " bytes: " + bytes);
+        throw new InvalidSettingException("maxRecordPlaintext", "record plaintext must be "
+            + MIN_RECORD_PLAINTEXT + " to " + READER_MAX_RECORD_PLAINTEXT + " bytes: " + bytes);
       }
       this.maxRecordPlaintext = bytes;
       return this;
@@ -566,11 +556,25 @@ public final class SealedSegmentWriter implements FragmentSink {
 
     /** Sign a checkpoint after every {@code n} fragments (default 1: after each). */
     public Builder checkpointInterval(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("checkpoint interval must be at least 1: " + n);
-      }
-      this.checkpointInterval = n;
+      this.checkpointInterval = checkCheckpointInterval(n);
       return this;
+    }
+
+    /** {@code n}, if it is a checkpoint interval (1 or more), else {@link InvalidSettingException}. */
+    static int checkCheckpointInterval(int n) {
+      if (n < 1) {
+        throw new InvalidSettingException("checkpointInterval", "the checkpoint interval must be at least 1: " + n);
+      }
+      return n;
+    }
+
+    /** A copy of {@code recipients}, if there is at least one, else {@link InvalidSettingException}. */
+    static List<RecipientPublicKey> checkRecipients(List<RecipientPublicKey> recipients) {
+      Objects.requireNonNull(recipients, "recipients");
+      if (recipients.isEmpty()) {
+        throw new InvalidSettingException("recipients", "at least one recipient is needed");
+      }
+      return List.copyOf(recipients);
     }
 
     /** The SHA-256 of the previous segment's header in the same recording (null for the first). */

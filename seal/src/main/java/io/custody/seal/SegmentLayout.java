@@ -74,7 +74,7 @@ public final class SegmentLayout {
           ciphertext += r.bodyLength;
         } else if (r.kind == KIND_FRAGMENT_INFO) {
           if (r.bodyLength == FRAGMENT_INFO_LENGTH) {
-            fragments.add(Verifier.fragmentInfo(r.body, r.seq, r.chain));
+            fragments.add(FragmentInfoRecord.decode(r.body, 0).toFragment(r.seq, hex(r.chain)));
           }
         } else if (r.kind == KIND_CHECKPOINT) {
           checkpoints++;

@@ -75,7 +75,7 @@ public final class SegmentReader implements Closeable {
   public static SegmentReader open(Path sealed, RecipientPrivateKey key, DevicePublicKey device)
       throws IOException, DecryptionException {
     VerificationReport report = new Verifier(device).verify(sealed);
-    if (!report.ok()) {
+    if (report.status() != VerificationReport.Status.COMPLETE) {
       throw new VerificationFailedException(report);
     }
     return open(sealed, key, report.header().orElseThrow(), report, report.manifest().orElseThrow().fragments());

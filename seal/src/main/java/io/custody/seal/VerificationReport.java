@@ -5,10 +5,12 @@ import java.util.Optional;
 /**
  * What {@link Verifier} found in one sealed segment. Immutable.
  *
- * @param ok every check of docs/FORMAT.md §7 passed
- * @param problem the first failed check, when not ok
+ * @param status whether the segment is complete, unfinished (cut short, every check up to the cut
+ *     passed) or failed
+ * @param problem the first failed check, unless complete (an unfinished segment's says where it
+ *     ends)
  * @param header the header, when it could be parsed
- * @param manifest the verified manifest, when one was found and its signature is valid
+ * @param manifest the verified manifest, when complete
  * @param records records read (up to the problem, or all)
  * @param fragments complete fragments (FRAGMENT_INFO records) read
  * @param signedFragments fragments covered by the last valid signature (a checkpoint or the
@@ -16,7 +18,7 @@ import java.util.Optional;
  * @param bytes bytes read
  */
 public record VerificationReport(
-    boolean ok,
+    Status status,
     Optional<Problem> problem,
     Optional<SegmentHeader> header,
     Optional<SegmentManifest> manifest,
@@ -24,6 +26,21 @@ public record VerificationReport(
     int fragments,
     int signedFragments,
     long bytes) {
+
+  /** The outcome of verifying one segment. */
+  public enum Status {
+    /** Every check of docs/FORMAT.md §7 passed and the signed manifest closes the segment. */
+    COMPLETE,
+    /**
+     * Every check passed as far as the segment goes, but it ends early, without its manifest (at a
+     * record boundary or inside the last record): a segment cut by a power cut or crash and not yet
+     * recovered ({@link Recovery} closes it on the device). Not evidence of a whole segment:
+     * {@link VerificationReport#signedFragments()} says how much of it a signature proves.
+     */
+    UNFINISHED,
+    /** A check failed: the segment was altered, replaced or is not a sealed segment. */
+    FAILED
+  }
 
   /**
    * One failed check.
@@ -40,19 +57,29 @@ public record VerificationReport(
     }
   }
 
-  /** Whether the segment is complete: verified, with a manifest (possibly from recovery). */
-  public boolean complete() {
-    return ok && manifest.isPresent();
+  /** Checks that the status, problem and manifest agree. */
+  public VerificationReport {
+    if ((status == Status.COMPLETE) != manifest.isPresent() || (status == Status.COMPLETE) == problem.isPresent()) {
+      throw new IllegalArgumentException(status + " with" + (manifest.isPresent() ? "" : "out")
+          + " a manifest and with" + (problem.isPresent() ? "" : "out") + " a problem");
+    }
   }
 
   /** One line for people. */
   public String summary() {
-    if (ok) {
-      SegmentManifest m = manifest.orElseThrow();
-      return "OK: recording " + m.recordingId() + " segment " + m.segmentIndex() + ", " + fragments
-          + " fragments, " + records + " records" + (m.recovered() ? ", recovered (lost " + m.lostBytes() + " bytes)" : "");
+    switch (status) {
+      case COMPLETE: {
+        SegmentManifest m = manifest.orElseThrow();
+        return "OK: recording " + m.recordingId() + " segment " + m.segmentIndex() + ", " + fragments
+            + " fragments, " + records + " records"
+            + (m.recovered() ? ", recovered (lost " + m.lostBytes() + " bytes)" : "");
+      }
+      case UNFINISHED:
+        return "UNFINISHED: " + problem.orElseThrow() + "; " + signedFragments
+            + " fragment(s) proven by signature";
+      default:
+        return "FAILED: " + problem.map(Problem::toString).orElse("unknown") + "; " + signedFragments
+            + " fragment(s) still proven by signature";
     }
-    return "FAILED: " + problem.map(Problem::toString).orElse("unknown") + "; " + signedFragments
-        + " fragment(s) still proven by signature";
   }
 }

@@ -77,7 +77,7 @@ public final class Verifier {
     String previousHeader = null;
     for (int i = 0; i < reports.size() && problem == null; i++) {
       VerificationReport r = reports.get(i);
-      if (!r.ok()) {
+      if (r.status() != VerificationReport.Status.COMPLETE) {
         problem = "segment " + r.header().map(h -> String.valueOf(h.segmentIndex())).orElse("?")
             + " does not verify: " + r.problem().orElseThrow();
         break;
@@ -113,13 +113,6 @@ public final class Verifier {
   }
 
   /** One verification pass. */
-  /** The fragment-table row of a FRAGMENT_INFO body (§3.3) at {@code seq}, with the chain after it. */
-  static SegmentManifest.Fragment fragmentInfo(byte[] b, int seq, byte[] chainAfter) {
-    return new SegmentManifest.Fragment(getInt(b, 0), getInt(b, 4), seq, getLong(b, 8), getUnsignedInt(b, 16),
-        getLong(b, 20), getUnsignedInt(b, 28), getUnsignedInt(b, 32), getUnsignedInt(b, 36),
-        b[40] == 1, java.time.Instant.ofEpochMilli(getLong(b, 41)), hex(chainAfter));
-  }
-
   private final class Run {
     private final RecordReader r;
     private SegmentHeader header;
@@ -140,6 +133,7 @@ public final class Verifier {
     private final MessageDigest sha = sha256();
     // A structural mismatch held until the next signature can name an earlier altered record.
     private VerificationReport.Problem deferred;
+    private boolean headerVerified;
 
     Run(RecordReader r) {
       this.r = r;
@@ -155,8 +149,22 @@ public final class Verifier {
             e.reason() == SealedFormatException.Reason.TRUNCATED ? "truncated" : "format",
             header == null || manifest != null ? -1 : r.expectedSeq, Math.max(0, e.offset()), e.getMessage());
       }
-      return new VerificationReport(p == null, Optional.ofNullable(p), Optional.ofNullable(header),
+      return new VerificationReport(status(p), Optional.ofNullable(p), Optional.ofNullable(header),
           Optional.ofNullable(p == null ? manifest : null), records, fragments, signedFragments, r.offset());
+    }
+
+    /**
+     * Complete without a problem; unfinished when the only problem is that the segment stops (at a
+     * record boundary or inside a record) after a verified header, before its manifest, with no
+     * mismatch held back; else failed.
+     */
+    private VerificationReport.Status status(VerificationReport.Problem p) {
+      if (p == null) {
+        return VerificationReport.Status.COMPLETE;
+      }
+      boolean cut = p.check().equals("incomplete") || p.check().equals("truncated");
+      return cut && headerVerified && manifest == null && deferred == null
+          ? VerificationReport.Status.UNFINISHED : VerificationReport.Status.FAILED;
     }
 
     private VerificationReport.Problem problem(String check, int record, long offset, String message) {
@@ -174,6 +182,7 @@ public final class Verifier {
       if (!signatures.verify(signed, 0, signed.length, header.bytes(), header.signatureOffset())) {
         return problem("header-signature", -1, header.signatureOffset(), "the header signature is not valid");
       }
+      headerVerified = true;
       long plaintext = 0;
       long initLength = -1;
       boolean fragmentOpen = false;
@@ -237,16 +246,15 @@ public final class Verifier {
               return problem("order", seq, at, "FRAGMENT_INFO without a fragment before it");
             }
             expectInfo = false;
-            byte[] b = r.body;
-            int index = getInt(b, 0);
-            if ((r.bodyLength != FRAGMENT_INFO_LENGTH || index != fragments || getInt(b, 4) != firstSeq
-                || getLong(b, 8) != fragmentOffset || getUnsignedInt(b, 16) != fragmentLength)
+            FragmentInfoRecord info = FragmentInfoRecord.decode(r.body, 0);
+            if ((r.bodyLength != FRAGMENT_INFO_LENGTH
+                || !info.describes(fragments, firstSeq, fragmentOffset, fragmentLength))
                 && deferred == null) {
               // Reported after the next signature: if a record before this one was altered or
               // removed, the signed record hashes name it, which says more than this mismatch.
               deferred = problem("fragment-info", seq, at, "fragment info disagrees with the records before it");
             }
-            table.add(fragmentInfo(b, seq, r.chain));
+            table.add(info.toFragment(seq, hex(r.chain)));
             fragments++;
             break;
           }

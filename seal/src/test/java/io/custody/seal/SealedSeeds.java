@@ -73,12 +73,9 @@ final class SealedSeeds {
       w.fragment(ByteBuffer.wrap(body), new FragmentInfo(i + 1, List.of(video), true,
           start.plusMillis(100L * i), fragmentBytes));
     }
-    if (last) {
-      w.markLastInRecording();
-    }
     w.end(new SegmentInfo(fragments, 16 + (long) fragments * fragmentBytes,
         List.of(new TrackSpan(1, TrackKind.VIDEO, 90_000, 0, fragments * 9000L, 3 * fragments,
-            (long) fragments * fragmentBytes))));
+            (long) fragments * fragmentBytes))), last);
     return out.toByteArray();
   }
 

@@ -1,5 +1,10 @@
 package io.custody.json;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -119,9 +124,10 @@ public final class Json {
   }
 
   /**
-   * Parses one JSON value.
+   * Parses one JSON value, strictly (RFC 8259; see the package documentation for every rule).
    *
-   * @throws IllegalArgumentException if the text is not valid JSON (or nests too deeply)
+   * @throws JsonFormatException if the text is not valid JSON, repeats a member name, or nests
+   *     deeper than 64
    */
   public static Object parse(String text) {
     Parser p = new Parser(text);
@@ -132,6 +138,24 @@ public final class Json {
       throw p.error("trailing characters");
     }
     return v;
+  }
+
+  /**
+   * Parses one JSON value from UTF-8 bytes: {@link #parse(String)} after a strict decoding (a
+   * malformed or overlong sequence, an encoded surrogate or a byte-order mark is refused).
+   *
+   * @throws JsonFormatException if the bytes are not UTF-8 or the text is not valid JSON
+   */
+  public static Object parse(byte[] utf8) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    String text;
+    try {
+      text = decoder.decode(ByteBuffer.wrap(utf8)).toString();
+    } catch (CharacterCodingException e) {
+      throw new JsonFormatException("not UTF-8: " + e.getMessage(), 0);
+    }
+    return parse(text);
   }
 
   private static final class Parser {
@@ -178,10 +202,15 @@ public final class Json {
         if (peek() != '"') {
           throw error("expected a member name");
         }
+        int at = pos;
         String name = string();
         ws();
         expect(':');
         ws();
+        if (m.containsKey(name)) {
+          pos = at;
+          throw error("member name \"" + name + "\" repeated");
+        }
         m.put(name, value(depth + 1));
         ws();
         char c = next();
@@ -218,11 +247,17 @@ public final class Json {
 
     private String string() {
       expect('"');
+      int start = pos;
       StringBuilder sb = new StringBuilder();
       while (true) {
         char c = next();
         if (c == '"') {
-          return sb.toString();
+          String value = sb.toString();
+          if (!wellFormed(value)) {
+            pos = start;
+            throw error("a surrogate without its pair (no Unicode scalar value)");
+          }
+          return value;
         }
         if (c < 0x20) {
           throw error("control character in string");
@@ -242,15 +277,16 @@ public final class Json {
           case 'r': sb.append('\r'); break;
           case 't': sb.append('\t'); break;
           case 'u':
-            if (pos + 4 > s.length()) {
-              throw error("short \\u escape");
+            int code = 0;
+            for (int k = 0; k < 4; k++) {
+              int digit = pos < s.length() ? hexDigit(s.charAt(pos)) : -1;
+              if (digit < 0) {
+                throw error("a \\u escape needs four hex digits");
+              }
+              code = code << 4 | digit;
+              pos++;
             }
-            try {
-              sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-            } catch (NumberFormatException ex) {
-              throw error("bad \\u escape");
-            }
-            pos += 4;
+            sb.append((char) code);
             break;
           default:
             throw error("bad escape");
@@ -258,32 +294,90 @@ public final class Json {
       }
     }
 
+    /** number = [ "-" ] int [ frac ] [ exp ]; int = "0" / digit1-9 *digit (RFC 8259 §6). */
     private Object number() {
       int start = pos;
       if (peek() == '-') {
         pos++;
       }
+      if (pos < s.length() && s.charAt(pos) == '0') {
+        pos++;
+        if (pos < s.length() && isDigit(s.charAt(pos))) {
+          throw error("leading zero");
+        }
+      } else if (!digits()) {
+        throw error("a number needs a digit");
+      }
       boolean integer = true;
-      while (pos < s.length()) {
-        char c = s.charAt(pos);
-        if (c >= '0' && c <= '9') {
+      if (pos < s.length() && s.charAt(pos) == '.') {
+        pos++;
+        integer = false;
+        if (!digits()) {
+          throw error("a fraction needs a digit");
+        }
+      }
+      if (pos < s.length() && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
+        pos++;
+        integer = false;
+        if (pos < s.length() && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) {
           pos++;
-        } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-          integer = false;
-          pos++;
-        } else {
-          break;
+        }
+        if (!digits()) {
+          throw error("an exponent needs a digit");
         }
       }
       String t = s.substring(start, pos);
-      try {
-        if (integer) {
+      if (integer) {
+        try {
           return Long.parseLong(t);
+        } catch (NumberFormatException e) {
+          pos = start;
+          throw error("integer out of the 64-bit range");
         }
-        return Double.parseDouble(t);
-      } catch (NumberFormatException e) {
-        throw error("bad number '" + t + "'");
       }
+      double d = Double.parseDouble(t);
+      if (Double.isInfinite(d)) {
+        pos = start;
+        throw error("number out of the double range");
+      }
+      return d;
+    }
+
+    private boolean digits() {
+      int from = pos;
+      while (pos < s.length() && isDigit(s.charAt(pos))) {
+        pos++;
+      }
+      return pos > from;
+    }
+
+    /** Whether every surrogate in {@code v} is half of a high-low pair: text UTF-8 can carry. */
+    private static boolean wellFormed(String v) {
+      for (int i = 0; i < v.length(); i++) {
+        char c = v.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < v.length() && Character.isLowSurrogate(v.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The value of an ASCII hex digit, or -1 (Character.digit would take other scripts' digits). */
+    private static int hexDigit(char c) {
+      if (c >= '0' && c <= '9') {
+        return c - '0';
+      } else if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+      } else if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+      }
+      return -1;
+    }
+
+    private static boolean isDigit(char c) {
+      return c >= '0' && c <= '9';
     }
 
     private Object literal(String word, Object value) {
@@ -323,8 +417,8 @@ public final class Json {
       }
     }
 
-    IllegalArgumentException error(String what) {
-      return new IllegalArgumentException("invalid JSON at " + pos + ": " + what);
+    JsonFormatException error(String what) {
+      return new JsonFormatException(what, pos);
     }
   }
 }

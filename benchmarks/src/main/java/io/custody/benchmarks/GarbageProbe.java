@@ -77,7 +77,7 @@ public final class GarbageProbe {
         for (int i = 0; i < fmp4.fragments.size(); i++) {
           writer.fragment(fmp4.fragments.get(i).duplicate(), fmp4.infos.get(i));
         }
-        writer.end(fmp4.end);
+        writer.end(fmp4.end, true);
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }

@@ -76,7 +76,7 @@ public class StoreWriteBenchmark {
 
   @Benchmark
   public long store(ByteCounter c) throws IOException {
-    String key = "bench/" + (n++) + ".sealed";
+    String key = "bench/" + n++ + ".sealed";
     try (BlobWriter w = store.create(key, CreateOptions.defaults())) {
       for (int i = 0; i < FRAGMENTS; i++) {
         w.write(data, 0, FRAGMENT);
@@ -99,7 +99,7 @@ public class StoreWriteBenchmark {
   }
 
   private long writeFile(ByteCounter c, boolean forceEachFragment, boolean forceAtEnd) throws IOException {
-    Path f = dir.resolve("raw-" + (n++));
+    Path f = dir.resolve("raw-" + n++);
     try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       for (int i = 0; i < FRAGMENTS; i++) {
         ByteBuffer b = ByteBuffer.wrap(data);

@@ -97,6 +97,8 @@ public class WritePathBenchmark {
   private WritableByteChannel tinkStream;
 
   @Setup(Level.Trial)
+  // The peer as its users call it: Tink's classic keyset API, deprecated but the documented one.
+  @SuppressWarnings({"deprecation", "InlineMeInliner"})
   public void setUp() throws IOException, GeneralSecurityException {
     data = Files.readAllBytes(Path.of(clip));
     fragments.addAll(new Fmp4Clip(data).fragments);

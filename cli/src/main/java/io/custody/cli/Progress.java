@@ -38,6 +38,7 @@ abstract class Progress {
   }
 
   /** Whether the process talks to a terminal (JDK 22+ has Console.isTerminal; before, console() is null when redirected). */
+  @SuppressWarnings("SystemConsoleNull") // handled: null before JDK 22, isTerminal() from 22 on
   private static boolean terminal() {
     Console c = System.console();
     if (c == null) {

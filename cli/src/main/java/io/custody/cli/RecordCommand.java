@@ -462,7 +462,7 @@ final class RecordCommand implements Callable<Integer> {
 
   private static double number(Map<String, Object> e, String name) {
     Object v = e.get(name);
-    return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
+    return v instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 
   private static Trigger.Source triggerSource(Object name) {

@@ -296,8 +296,8 @@ final class SealedInspection {
         : ((Map<String, Object>) descriptor).entrySet().stream().filter(e -> e.getValue() != null && !"".equals(e.getValue()))
             .map(e -> e.getKey() + "=" + (e.getValue() instanceof Map ? Json.write(e.getValue()) : e.getValue()))
             .collect(Collectors.joining(", ")));
-    out.printf(Locale.ROOT, "records:       %d (%d encrypted, %,d bytes of ciphertext; %d checkpoints)%n", m.get("records"),
-        m.get("encrypted_records"), (Long) m.get("ciphertext_bytes"), m.get("checkpoints"));
+    out.printf(Locale.ROOT, "records:       %d (%d encrypted, %,d bytes of ciphertext; %d checkpoints)%n", (Long) m.get("records"),
+        (Long) m.get("encrypted_records"), (Long) m.get("ciphertext_bytes"), (Long) m.get("checkpoints"));
     List<Map<String, Object>> fragments = (List<Map<String, Object>>) m.get("fragments");
     out.printf(Locale.ROOT, "fragments:     %d%n", fragments.size());
     for (Map<String, Object> f : fragments.subList(0, Math.min(fragments.size(), 8))) {

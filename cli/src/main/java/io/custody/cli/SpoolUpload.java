@@ -64,7 +64,12 @@ final class SpoolUpload implements AutoCloseable {
     }
   }
 
-  /** A segment of the recording was sealed: upload what the spool holds of it, in the background. */
+  /**
+   * A segment of the recording was sealed: upload what the spool holds of it, in the background.
+   * A background pass that fails loses nothing: its segments stay in the spool, and {@link
+   * #finish} uploads every recording again and reports what fails; so its Future is not kept.
+   */
+  @SuppressWarnings("FutureReturnValueIgnored")
   void segmentClosed(String recordingId) {
     if (background != null) {
       background.submit(() -> {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -55,7 +56,7 @@ final class StoreRef {
   }
 
   /** Segment keys by recording: the named one, or every recording in the store. */
-  TreeMap<String, List<String>> segments(BlobStore s) throws IOException {
+  SortedMap<String, List<String>> segments(BlobStore s) throws IOException {
     TreeMap<String, List<String>> byRecording = new TreeMap<>();
     Iterator<io.custody.storage.BlobInfo> it = s.listAll(recording.map(r -> r + "/").orElse(""));
     while (it.hasNext()) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,12 +61,12 @@ final class VerifyCommand implements Callable<Integer> {
       Verifier verifier = new Verifier(key);
       Optional<Path> file = ref.directory().filter(Files::isRegularFile);
       if (file.isPresent() || ref.recording.filter(r -> r.contains("/")).isPresent()) {
-        return verifyOne(ref, file, verifier, out, err);
+        return verifyOne(ref, file, verifier, out);
       }
       boolean allOk = true;
       List<Object> recordings = new ArrayList<>();
       try (BlobStore store = ref.open()) {
-        TreeMap<String, List<String>> byRecording = ref.segments(store);
+        SortedMap<String, List<String>> byRecording = ref.segments(store);
         if (byRecording.isEmpty()) {
           err.println("custody verify: no sealed segments at " + ref);
           return Main.BAD_INPUT;
@@ -99,7 +100,7 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   /** One segment object (a file, or STORE#RECORDING_ID/NNNNN.sealed): the segment alone, not its recording. */
-  private int verifyOne(StoreRef ref, Optional<Path> file, Verifier verifier, PrintWriter out, PrintWriter err)
+  private int verifyOne(StoreRef ref, Optional<Path> file, Verifier verifier, PrintWriter out)
       throws IOException {
     VerificationReport r;
     if (file.isPresent()) {

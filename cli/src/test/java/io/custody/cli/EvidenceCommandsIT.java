@@ -37,9 +37,9 @@ class EvidenceCommandsIT {
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isZero();
     List<String> hashes = new ArrayList<>();
-    for (String line : text.split("\n")) {
+    for (String line : text.split("\n", -1)) {
       if (!line.isBlank() && !line.startsWith("#")) {
-        String[] c = line.split(",");
+        String[] c = line.split(",", -1);
         hashes.add(c[c.length - 1].trim());
       }
     }

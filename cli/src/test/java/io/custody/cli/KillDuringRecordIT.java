@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * verify} succeed, and the footage exported from every tenth run is frame-exact with the source up
  * to where it stops.
  */
+// Among the slowest integration tests: scripts/test.sh runs it on JDK 17 only (README, "Tests").
+@Tag("slow")
 class KillDuringRecordIT {
   static final Path CLIPS = Paths.get(System.getProperty("custody.testdata", "../testdata/clips"));
   @TempDir static Path dir;

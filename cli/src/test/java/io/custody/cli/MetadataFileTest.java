@@ -22,10 +22,19 @@ class MetadataFileTest {
 
   @Test
   void jsonLinesAndCsvGiveTheSameEvents() throws IOException {
-    List<Map<String, Object>> json = read("e.jsonl", "{\"t\": 0.5, \"type\": \"gps\", \"lat\": 51.5, \"lon\": -0.12}\n\n"
-        + "{\"t\": 1, \"type\": \"marker\", \"label\": \"arrest, made\"}\n{\"t\": 2, \"type\": \"mute\", \"on\": true}\n");
-    List<Map<String, Object>> csv = read("e.csv", "t,type,lat,lon,label,on\n0.5,gps,51.5,-0.12,,\n\n"
-        + " 1 , marker ,,,\"arrest, made\",\n2,mute,,,,true\n");
+    List<Map<String, Object>> json = read("e.jsonl", """
+        {"t": 0.5, "type": "gps", "lat": 51.5, "lon": -0.12}
+
+        {"t": 1, "type": "marker", "label": "arrest, made"}
+        {"t": 2, "type": "mute", "on": true}
+        """);
+    List<Map<String, Object>> csv = read("e.csv", """
+        t,type,lat,lon,label,on
+        0.5,gps,51.5,-0.12,,
+
+         1 , marker ,,,"arrest, made",
+        2,mute,,,,true
+        """);
     assertThat(csv).hasSize(3);
     for (int i = 0; i < 3; i++) {
       assertThat(csv.get(i)).hasSameSizeAs(json.get(i));

@@ -82,11 +82,6 @@ class ModuleGraphTest {
     return out;
   }
 
-  private static String[] packagesOf(Set<String> modules) {
-    return modules.stream().flatMap(n -> graph.get(n).packages().stream()).map(p -> p + "..")
-        .toArray(String[]::new);
-  }
-
   @Test
   void everyModuleUsesOnlyWhatTheGraphAllows() {
     for (Module m : graph.values()) {

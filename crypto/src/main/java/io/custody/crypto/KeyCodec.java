@@ -28,6 +28,8 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
  */
 final class KeyCodec {
   /** The curves of RFC 8410, with their OIDs and the JDK's algorithm names. */
+  // Its prefixes are private, never handed out, and only copied from.
+  @SuppressWarnings("ImmutableEnumChecker")
   enum Curve {
     ED25519("1.3.101.112", "Ed25519", (byte) 0x70),
     X25519("1.3.101.110", "X25519", (byte) 0x6e);
@@ -165,6 +167,7 @@ final class KeyCodec {
   }
 
   /** A private key read from PKCS#8: the raw 32 bytes, and the public key if the file had one. */
+  @SuppressWarnings("ArrayRecordComponent") // package-private carrier, read once by its caller
   record PrivateKeyBytes(byte[] privateKey, byte[] publicKeyOrNull) {}
 
   /** The raw private key in a DER PKCS#8 (v1, or v2 with the public key) of {@code curve}. */

@@ -52,6 +52,8 @@ abstract class PrivateKeyMaterial<P extends PublicKeyMaterial> {
     return secret;
   }
 
+  // Exact class, not instanceof: a device key never equals a recipient key with the same bytes.
+  @SuppressWarnings("EqualsGetClass")
   @Override
   public boolean equals(Object o) {
     return o != null && o.getClass() == getClass()

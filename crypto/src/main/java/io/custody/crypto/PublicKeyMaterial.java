@@ -48,6 +48,8 @@ abstract class PublicKeyMaterial {
     return KeyCodec.hex(keyId);
   }
 
+  // Exact class, not instanceof: a device key never equals a recipient key with the same bytes.
+  @SuppressWarnings("EqualsGetClass")
   @Override
   public boolean equals(Object o) {
     return o != null && o.getClass() == getClass() && Arrays.equals(raw, ((PublicKeyMaterial) o).raw);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.crypto.tink.HybridDecrypt;
 import com.google.crypto.tink.HybridEncrypt;
+import com.google.crypto.tink.AccessesPartialKey;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
@@ -174,6 +175,7 @@ class KeyWrapTest {
   }
 
   @Test
+  @AccessesPartialKey // the recipient's raw X25519 key, imported into Tink for the cross-check
   void keyWrapInteroperatesWithTinkKeysetHybridEncryption() throws Exception {
     HybridConfig.register();
     RecipientPrivateKey recipient = RecipientPrivateKey.generate();

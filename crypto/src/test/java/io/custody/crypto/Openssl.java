@@ -50,7 +50,7 @@ final class Openssl {
     if (path == null) {
       return null;
     }
-    for (String dir : path.split(File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator, -1)) {
       Path candidate = Path.of(dir, "openssl");
       if (Files.isExecutable(candidate)) {
         return candidate;

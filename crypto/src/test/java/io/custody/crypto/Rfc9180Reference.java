@@ -35,6 +35,7 @@ final class Rfc9180Reference {
   }
 
   /** The key and base nonce of a base-mode context. */
+  @SuppressWarnings("ArrayRecordComponent") // a test value, read and compared, never mutated
   record Context(byte[] key, byte[] baseNonce) {}
 
   /** SetupBaseS with a given ephemeral key: (enc, context). */

@@ -61,8 +61,8 @@ public final class Json {
   private static void value(StringBuilder sb, Object v) {
     if (v == null) {
       sb.append("null");
-    } else if (v instanceof String) {
-      string(sb, (String) v);
+    } else if (v instanceof String str) {
+      string(sb, str);
     } else if (v instanceof Double || v instanceof Float) {
       double d = ((Number) v).doubleValue();
       if (!Double.isFinite(d)) {
@@ -178,8 +178,8 @@ public final class Json {
         case '{': return object(depth);
         case '[': return array(depth);
         case '"': return string();
-        case 't': return literal("true", Boolean.TRUE);
-        case 'f': return literal("false", Boolean.FALSE);
+        case 't': return literal("true", true);
+        case 'f': return literal("false", false);
         case 'n': return literal("null", null);
         default:
           if (c == '-' || (c >= '0' && c <= '9')) {

@@ -274,7 +274,7 @@ public final class Recorder implements Closeable {
     lock.lock();
     try {
       checkOpen();
-      String id = "m" + (++markerCount);
+      String id = "m" + ++markerCount;
       if (time == null) {
         metadataAt(TimedMetadata.marker(clock.wallClockAt(nowTicks()), id, label), nowTicks());
       } else {
@@ -943,7 +943,7 @@ public final class Recorder implements Closeable {
     /** The pre-event window, 0 to 120 s (default 30 s). */
     public Builder preEvent(Duration window) {
       Objects.requireNonNull(window, "preEvent");
-      if (window.isNegative() || window.compareTo(Duration.ofSeconds(120)) > 0) {
+      if (window.isNegative() || window.compareTo(Duration.ofMinutes(2)) > 0) {
         throw new InvalidSettingException("preEvent", "the pre-event window must be 0 to 120 s: " + window);
       }
       this.preEventTicks = Clock90k.ticks(window);

@@ -98,7 +98,7 @@ class FrameAccountingIT {
     Events events = new Events();
     // One segment each: a segment that starts at an open-GOP or recovery-point keyframe does not
     // decode alone (RecorderClipIT covers segments cut across a recording).
-    Recorder r = Recorder.builder(output).preEvent(Duration.ofSeconds(120)).preEventMaxBytes(256L << 20)
+    Recorder r = Recorder.builder(output).preEvent(Duration.ofMinutes(2)).preEventMaxBytes(256L << 20)
         .streamStart(START).listener(events).build();
     r.startRecordingAt(Duration.ZERO, Trigger.button());
     feedInRandomChunks(r, b, stream.getFileName().toString().hashCode());

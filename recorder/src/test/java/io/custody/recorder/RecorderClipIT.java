@@ -194,7 +194,7 @@ class RecorderClipIT {
         .listener(events)
         .build();
     byte[] v = Files.readAllBytes(video);
-    byte[] v20 = java.util.Arrays.copyOf(v, indexOfCopy(v, 7)); // 21 s
+    byte[] v20 = java.util.Arrays.copyOf(v, indexOfCopy(7)); // 21 s
     recorder.startRecording(Trigger.of(Trigger.Source.HOLSTER)); // before any frame
     recorder.feedAnnexB(v20, 0, v20.length);
     recorder.close(); // end of input: the last access unit is written too
@@ -392,7 +392,7 @@ class RecorderClipIT {
   }
 
   /** Byte offset where copy {@code n} (0-based) of the clip starts in the repeated stream. */
-  private static int indexOfCopy(byte[] repeated, int n) throws IOException {
+  private static int indexOfCopy(int n) throws IOException {
     return n * Clips.bytes("bwc-1080p30-high.h264").length;
   }
 }

@@ -27,7 +27,7 @@ class RecorderSettingsTest {
     assertInvalid("preEvent", b -> b.preEvent(Duration.ofSeconds(121)));
     assertInvalid("preEventMaxBytes", b -> b.preEventMaxBytes(1000));
     assertInvalid("segmentDuration", b -> b.segmentDuration(Duration.ZERO));
-    assertInvalid("segmentDuration", b -> b.segmentDuration(Duration.ofSeconds(-60)));
+    assertInvalid("segmentDuration", b -> b.segmentDuration(Duration.ofMinutes(-1)));
     assertInvalid("segmentMaxBytes", b -> b.segmentMaxBytes(0));
     assertInvalid("maxRecordingDuration", b -> b.maxRecordingDuration(Duration.ZERO));
     assertInvalid("fragmentDuration", b -> b.fragmentDuration(Duration.ofMillis(-1)));
@@ -37,7 +37,7 @@ class RecorderSettingsTest {
 
   private static void assertInvalid(String setting, Consumer<Recorder.Builder> set) {
     InvalidSettingException e =
-        catchThrowableOfType(() -> set.accept(Recorder.builder(NOWHERE)), InvalidSettingException.class);
+        catchThrowableOfType(InvalidSettingException.class, () -> set.accept(Recorder.builder(NOWHERE)));
     assertThat(e).as(setting).isNotNull();
     assertThat(e.setting()).isEqualTo(setting);
     assertThat(e).hasMessageStartingWith(setting + ": ");

@@ -119,7 +119,7 @@ public final class Recovery {
         int kind = r.kind;
         boolean keep = false;
         if (kind == KIND_INIT) {
-          initLength = r.bodyLength - TAG;
+          initLength = (long) r.bodyLength - TAG;
           plaintext += initLength;
           keep = true;
         } else if (kind == KIND_DATA || kind == KIND_DATA_END) {
@@ -243,8 +243,8 @@ public final class Recovery {
       Files.move(part, repaired, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(part);
-      if (e instanceof IOException) {
-        throw StorageFullException.onLocalDisk((IOException) e, part);
+      if (e instanceof IOException io) {
+        throw StorageFullException.onLocalDisk(io, part);
       }
       throw e;
     }

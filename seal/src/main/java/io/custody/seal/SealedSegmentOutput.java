@@ -110,8 +110,8 @@ public final class SealedSegmentOutput implements SegmentOutput {
     } catch (IOException | RuntimeException e) {
       channel.close();
       Files.deleteIfExists(opening);
-      if (e instanceof IOException) {
-        throw StorageFullException.onLocalDisk((IOException) e, opening);
+      if (e instanceof IOException io) {
+        throw StorageFullException.onLocalDisk(io, opening);
       }
       throw e;
     }
@@ -152,8 +152,8 @@ public final class SealedSegmentOutput implements SegmentOutput {
         } catch (IOException suppressed) {
           e.addSuppressed(suppressed);
         }
-        if (e instanceof IOException) {
-          throw StorageFullException.onLocalDisk((IOException) e, part);
+        if (e instanceof IOException io) {
+          throw StorageFullException.onLocalDisk(io, part);
         }
         throw (RuntimeException) e;
       }

@@ -59,7 +59,11 @@ public final class SegmentManifest {
     deviceKeyId();
     triggerSource();
     triggerDetail();
-    recipients().forEach(String.class::cast);
+    for (Object r : (List<?>) recipients()) {
+      if (!(r instanceof String)) {
+        throw new ClassCastException("a recipient that is not a string");
+      }
+    }
     start();
     end();
     records();
@@ -80,8 +84,8 @@ public final class SegmentManifest {
    * @throws IllegalArgumentException if it is not a version-1 manifest with the required members
    */
   static SegmentManifest parse(byte[] json) {
+    Object v = Json.parse(json); // strict: UTF-8 only, no repeated member names
     String text = new String(json, StandardCharsets.UTF_8);
-    Object v = Json.parse(text);
     if (!(v instanceof Map)) {
       throw new IllegalArgumentException("the manifest is not a JSON object");
     }

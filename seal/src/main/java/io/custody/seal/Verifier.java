@@ -216,7 +216,7 @@ public final class Verifier {
             if (seq != 0) {
               return problem("order", seq, at, "INIT is not the first record");
             }
-            initLength = r.bodyLength - TAG;
+            initLength = (long) r.bodyLength - TAG;
             plaintext += initLength;
             break;
           case KIND_DATA:
@@ -281,7 +281,7 @@ public final class Verifier {
             if (!signatures.verify(message, 0, n, b, chainAt + HASH)) {
               return problem("checkpoint-signature", seq, at, "the checkpoint signature is not valid");
             }
-            VerificationReport.Problem altered = locate(b, 8, count, seq, at);
+            VerificationReport.Problem altered = locate(b, 8, count, at);
             if (altered != null || deferred != null) {
               return altered != null ? altered : deferred;
             }
@@ -328,7 +328,7 @@ public final class Verifier {
               return problem("manifest-signature", seq, at, "the manifest signature is not valid: it was"
                   + " altered or replaced");
             }
-            VerificationReport.Problem altered = locate(tail, 0, tail.length / HASH, seq, at);
+            VerificationReport.Problem altered = locate(tail, 0, tail.length / HASH, at);
             if (altered != null || deferred != null) {
               return altered != null ? altered : deferred;
             }
@@ -395,7 +395,7 @@ public final class Verifier {
      * Compares signed record hashes with the computed ones: the first that differs names the
      * first altered record; a different count, a record inserted or removed.
      */
-    private VerificationReport.Problem locate(byte[] list, int offset, int count, int seq, long at) {
+    private VerificationReport.Problem locate(byte[] list, int offset, int count, long at) {
       int common = Math.min(count, pendingCount);
       for (int i = 0; i < common; i++) {
         if (!Arrays.equals(list, offset + i * HASH, offset + (i + 1) * HASH, pending, i * HASH, (i + 1) * HASH)) {

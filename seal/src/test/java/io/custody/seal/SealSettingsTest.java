@@ -41,7 +41,7 @@ class SealSettingsTest {
   }
 
   private static void assertInvalid(String setting, ThrowingCallable call) {
-    InvalidSettingException e = catchThrowableOfType(call, InvalidSettingException.class);
+    InvalidSettingException e = catchThrowableOfType(InvalidSettingException.class, call);
     assertThat(e).as(setting).isNotNull();
     assertThat(e.setting()).isEqualTo(setting);
   }

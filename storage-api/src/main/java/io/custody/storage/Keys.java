@@ -47,7 +47,8 @@ public final class Keys {
 
   private static String printable(String key) {
     StringBuilder sb = new StringBuilder("'");
-    for (char c : key.toCharArray()) {
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
       sb.append(c < 0x20 || c == 0x7f ? String.format(java.util.Locale.ROOT, "\\u%04x", (int) c) : String.valueOf(c));
     }
     return sb.append('\'').toString();

@@ -177,8 +177,7 @@ public final class Uploader {
     if (e instanceof NoSuchObjectException || e instanceof RetentionException) {
       return false;
     }
-    if (e instanceof StorageException) {
-      StorageException s = (StorageException) e;
+    if (e instanceof StorageException s) {
       return s.isTransient() || s instanceof io.custody.storage.IntegrityException;
     }
     return e instanceof IOException || e instanceof java.io.UncheckedIOException;

@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /** An in-memory {@link BlobStore} (see {@link MemoryStorageProvider}). Thread-safe. */
 public final class MemoryBlobStore implements BlobStore {
+  @SuppressWarnings("ArrayRecordComponent") // private; the bytes are copied in and out, never shared
   private record Entry(byte[] bytes, BlobInfo info) {}
 
   private final URI uri;

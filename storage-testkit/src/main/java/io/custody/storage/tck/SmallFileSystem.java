@@ -37,7 +37,16 @@ public final class SmallFileSystem implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void close() throws IOException {
+    try {
+      unmount();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while unmounting " + dir);
+    }
+  }
+
+  private void unmount() throws IOException, InterruptedException {
     Result r = run("umount", dir.toString());
     if (r.exit != 0) {
       // Busy: a file on it is still open (a leak, or a failed test's). Name them, and detach it

@@ -264,8 +264,8 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     BlobInfo info = S3BlobStore.info(key, h, sha256);
     // Ceph RGW 16.2 drops the Object Lock headers of CreateMultipartUpload (and a resumed upload
     // may have been started without them): set what is missing now.
-    if (options.retention().isPresent() && !options.retention().equals(info.retention())
-        || options.legalHold() && !info.legalHold()) {
+    if ((options.retention().isPresent() && !options.retention().equals(info.retention()))
+        || (options.legalHold() && !info.legalHold())) {
       store.applyLock(key, versionId, info, options.retention().or(info::retention), options.legalHold());
       info = store.locateVersion(key, versionId).orElseThrow().info();
     }

@@ -182,7 +182,7 @@ public final class CephRgw {
   }
 
   private static boolean onPath(String binary) {
-    for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+    for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":", -1)) {
       if (Files.isExecutable(Paths.get(d, binary))) {
         return true;
       }
@@ -218,6 +218,7 @@ public final class CephRgw {
   }
 
   /** A raw SDK client for what the plugin does not do (making buckets, racing it). */
+  @SuppressWarnings("deprecation") // the same HTTP client as the plugin's (S3StorageProvider.client)
   S3Client client() {
     return S3Client.builder()
         .endpointOverride(endpoint)

@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -25,6 +26,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * survive with their hashes and locks, calls while it is down fail as transient, and uploads work
  * again afterwards.
  */
+// Among the slowest integration tests: scripts/test.sh runs it on JDK 17 only (README, "Tests").
+@Tag("slow")
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class S3RestartIT {
   private static CephRgw ceph;

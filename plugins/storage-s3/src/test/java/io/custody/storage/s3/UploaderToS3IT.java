@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -33,6 +34,8 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
  * (bluestore keeps its data): afterwards every segment is in the bucket and verifies, none is
  * lost, none is there twice.
  */
+// Among the slowest integration tests: scripts/test.sh runs it on JDK 17 only (README, "Tests").
+@Tag("slow")
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class UploaderToS3IT {
   private static CephRgw ceph;

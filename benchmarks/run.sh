@@ -22,7 +22,7 @@ esac
 shift
 
 benchmarks/make-bench-clip.sh
-if [ ! -f "$JAR" ] || [ -n "$(find pom.xml codec-h264 storage-api core plugins benchmarks -path '*/target' -prune \
+if [ ! -f "$JAR" ] || [ -n "$(find . \( -path '*/target' -o -path ./.git -o -path ./testdata \) -prune \
     -o -type f \( -name '*.java' -o -name 'pom.xml' \) -newer "$JAR" -print -quit)" ]; then
   echo "benchmarks: building $JAR ..." >&2
   ./mvnw -q -B -ntp -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true >&2

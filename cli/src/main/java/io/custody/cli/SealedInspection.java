@@ -296,8 +296,8 @@ final class SealedInspection {
         : ((Map<String, Object>) descriptor).entrySet().stream().filter(e -> e.getValue() != null && !"".equals(e.getValue()))
             .map(e -> e.getKey() + "=" + (e.getValue() instanceof Map ? Json.write(e.getValue()) : e.getValue()))
             .collect(Collectors.joining(", ")));
-    out.printf(Locale.ROOT, "records:       %d (%d encrypted, %,d bytes of ciphertext; %d checkpoints)%n", (Long) m.get("records"),
-        (Long) m.get("encrypted_records"), (Long) m.get("ciphertext_bytes"), (Long) m.get("checkpoints"));
+    out.printf(Locale.ROOT, "records:       %d (%d encrypted, %,d bytes of ciphertext; %d checkpoints)%n", count(m, "records"),
+        count(m, "encrypted_records"), count(m, "ciphertext_bytes"), count(m, "checkpoints"));
     List<Map<String, Object>> fragments = (List<Map<String, Object>>) m.get("fragments");
     out.printf(Locale.ROOT, "fragments:     %d%n", fragments.size());
     for (Map<String, Object> f : fragments.subList(0, Math.min(fragments.size(), 8))) {
@@ -335,5 +335,9 @@ final class SealedInspection {
       out.printf(Locale.ROOT, "stream:        cannot decrypt: %s%n", m.get("decryption_error"));
     }
     out.flush();
+  }
+
+  private static long count(Map<String, Object> m, String name) {
+    return ((Number) m.get(name)).longValue();
   }
 }

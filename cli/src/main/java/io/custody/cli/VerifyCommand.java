@@ -1,6 +1,5 @@
 package io.custody.cli;
 
-import java.util.Locale;
 import io.custody.mp4.FrameLoss;
 import io.custody.crypto.DevicePublicKey;
 import io.custody.crypto.KeyFormatException;
@@ -24,6 +23,11 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,12 +51,20 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
+  @Option(names = "--jobs", paramLabel = "N", description = "Segments verified at once (default: one per"
+      + " core). The report is the same for every N.")
+  Integer jobs;
+
   @Parameters(paramLabel = "URI", description = "STORE (every recording in it), STORE#RECORDING_ID, e.g."
       + " file:./evidence#ID, or one segment object: a file, or STORE#RECORDING_ID/NNNNN.sealed.")
   String uri;
 
   @Override
   public Integer call() {
+    int n = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
+    if (n < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--jobs must be at least 1: " + n);
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
@@ -65,18 +77,35 @@ final class VerifyCommand implements Callable<Integer> {
       }
       boolean allOk = true;
       List<Object> recordings = new ArrayList<>();
+      ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
+        Thread t = new Thread(r, "custody-verify");
+        t.setDaemon(true);
+        return t;
+      });
       try (BlobStore store = ref.open()) {
         SortedMap<String, List<String>> byRecording = ref.segments(store);
         if (byRecording.isEmpty()) {
           err.println("custody verify: no sealed segments at " + ref);
           return Main.BAD_INPUT;
         }
+        // Every segment of every recording is queued at once (the Verifier is thread-safe); the
+        // reports are then read in store order, so the output does not depend on N.
+        Map<String, List<Future<VerificationReport>>> pending = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : byRecording.entrySet()) {
-          List<VerificationReport> reports = new ArrayList<>();
+          List<Future<VerificationReport>> futures = new ArrayList<>();
           for (String segmentKey : e.getValue()) {
-            try (InputStream in = store.readVerified(segmentKey)) {
-              reports.add(verifier.verify(in));
-            }
+            futures.add(pool.submit(() -> {
+              try (InputStream in = store.readVerified(segmentKey)) {
+                return verifier.verify(in);
+              }
+            }));
+          }
+          pending.put(e.getKey(), futures);
+        }
+        for (Map.Entry<String, List<Future<VerificationReport>>> e : pending.entrySet()) {
+          List<VerificationReport> reports = new ArrayList<>();
+          for (Future<VerificationReport> f : e.getValue()) {
+            reports.add(result(f));
           }
           RecordingReport r = Verifier.checkRecording(reports);
           allOk &= r.ok();
@@ -85,6 +114,8 @@ final class VerifyCommand implements Callable<Integer> {
             print(out, e.getKey(), r);
           }
         }
+      } finally {
+        pool.shutdownNow();
       }
       if (json) {
         out.println(Json.object().put("ok", allOk).put("recordings", recordings).toString());
@@ -97,6 +128,26 @@ final class VerifyCommand implements Callable<Integer> {
       err.println("custody verify: " + e.getMessage());
     }
     return Main.BAD_INPUT;
+  }
+
+  /** A segment's report; what failed reading it (the store, the stream) as the IOException it was. */
+  private static VerificationReport result(Future<VerificationReport> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while verifying");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      } else if (cause instanceof RuntimeException re) {
+        throw re;
+      } else if (cause instanceof Error er) {
+        throw er;
+      }
+      throw new IOException(cause);
+    }
   }
 
   /** One segment object (a file, or STORE#RECORDING_ID/NNNNN.sealed): the segment alone, not its recording. */

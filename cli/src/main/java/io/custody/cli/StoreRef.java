@@ -58,9 +58,9 @@ final class StoreRef {
   /** Segment keys by recording: the named one, or every recording in the store. */
   SortedMap<String, List<String>> segments(BlobStore s) throws IOException {
     TreeMap<String, List<String>> byRecording = new TreeMap<>();
-    Iterator<io.custody.storage.BlobInfo> it = s.listAll(recording.map(r -> r + "/").orElse(""));
+    Iterator<String> it = s.listKeys(recording.map(r -> r + "/").orElse(""));
     while (it.hasNext()) {
-      String key = it.next().key();
+      String key = it.next();
       int slash = key.indexOf('/');
       if (slash > 0 && key.endsWith(".sealed") && key.indexOf('/', slash + 1) < 0) {
         byRecording.computeIfAbsent(key.substring(0, slash), k -> new ArrayList<>()).add(key);

@@ -97,6 +97,39 @@ class TamperTest {
     }
   }
 
+  /** Checkpoint signatures are checked only when they decide the report (Verifier.checkedSignatures). */
+  @Test
+  void aBadCheckpointSignatureIsNamedWhereverItDecidesTheReport() throws IOException {
+    List<long[]> checkpoints = records.stream().filter(r -> r[2] == KIND_CHECKPOINT).toList();
+    assertThat(checkpoints).hasSizeGreaterThanOrEqualTo(2);
+    long manifestAt = records.stream().filter(r -> r[2] == KIND_MANIFEST).findFirst().orElseThrow()[0];
+    int lastSeq = records.indexOf(checkpoints.get(checkpoints.size() - 1));
+    int secondSeq = records.indexOf(checkpoints.get(1));
+
+    // Whole segment, the second checkpoint's signature broken: its record hash no longer matches
+    // what the next signature lists, and the broken signature is the first failure.
+    byte[] b = sealed.clone();
+    b[(int) checkpoints.get(1)[1] - 1] ^= 1;
+    VerificationReport r = verify(b);
+    assertThat(r.problem().orElseThrow().check()).isEqualTo("checkpoint-signature");
+    assertThat(r.problem().orElseThrow().record()).isEqualTo(secondSeq);
+    assertThat(r.signedFragments()).as(r.summary()).isEqualTo(1);
+
+    // Cut before the manifest: every checkpoint signature is checked, and proves its fragments.
+    VerificationReport cut = verify(java.util.Arrays.copyOf(sealed, (int) manifestAt));
+    assertThat(cut.status()).as(cut.summary()).isEqualTo(VerificationReport.Status.UNFINISHED);
+    assertThat(cut.signedFragments()).isEqualTo(cut.fragments()).isEqualTo(checkpoints.size());
+
+    // Cut there with the last checkpoint's signature broken: named, and the fragments before it still proven.
+    byte[] c = java.util.Arrays.copyOf(sealed, (int) manifestAt);
+    c[(int) checkpoints.get(checkpoints.size() - 1)[1] - 1] ^= 1;
+    VerificationReport bad = verify(c);
+    assertThat(bad.status()).isEqualTo(VerificationReport.Status.FAILED);
+    assertThat(bad.problem().orElseThrow().check()).isEqualTo("checkpoint-signature");
+    assertThat(bad.problem().orElseThrow().record()).isEqualTo(lastSeq);
+    assertThat(bad.signedFragments()).isEqualTo(checkpoints.size() - 1);
+  }
+
   @Test
   void truncationAtEveryRecordBoundaryAndInsideRecordsIsIncomplete() throws IOException {
     List<Long> cuts = new ArrayList<>(List.of(0L, 5L, (long) headerLength - 1, (long) headerLength));

@@ -26,6 +26,9 @@ import java.util.Optional;
  * memory. Thread-safe (no state).
  */
 public final class Verifier {
+  /** Checkpoint signatures held back at most (an hour of 1 s fragments is 3,600). */
+  private static final int MAX_UNCHECKED = 4096;
+
   private final DevicePublicKey deviceKey;
   private final SignatureVerifier signatures;
 
@@ -112,6 +115,23 @@ public final class Verifier {
     return new Run(new RecordReader(in)).run();
   }
 
+  /** A checkpoint's signed message and signature, kept until {@link Run#checkedSignatures} needs them. */
+  private static final class CheckpointSignature {
+    final byte[] message;
+    final byte[] signature;
+    final int seq;
+    final long offset;
+    /** Fragments it proves once its signature is checked; -1 while (or if) its other checks fail. */
+    int fragments = -1;
+
+    CheckpointSignature(byte[] message, byte[] signature, int seq, long offset) {
+      this.message = message;
+      this.signature = signature;
+      this.seq = seq;
+      this.offset = offset;
+    }
+  }
+
   /** One verification pass. */
   private final class Run {
     private final RecordReader r;
@@ -134,6 +154,8 @@ public final class Verifier {
     // A structural mismatch held until the next signature can name an earlier altered record.
     private VerificationReport.Problem deferred;
     private boolean headerVerified;
+    // Checkpoint signatures not checked yet (see checkedSignatures).
+    private final List<CheckpointSignature> unchecked = new ArrayList<>();
 
     Run(RecordReader r) {
       this.r = r;
@@ -148,6 +170,9 @@ public final class Verifier {
         p = new VerificationReport.Problem(
             e.reason() == SealedFormatException.Reason.TRUNCATED ? "truncated" : "format",
             header == null || manifest != null ? -1 : r.expectedSeq, Math.max(0, e.offset()), e.getMessage());
+      }
+      if (p != null) {
+        p = checkedSignatures(p);
       }
       return new VerificationReport(status(p), Optional.ofNullable(p), Optional.ofNullable(header),
           Optional.ofNullable(p == null ? manifest : null), records, fragments, signedFragments, r.offset());
@@ -275,12 +300,13 @@ public final class Verifier {
             }
             // The device signed the position it wrote the checkpoint at: the previous checkpoint's
             // plus the records it lists. Checking the signature against that (not this position)
-            // lets a dropped or inserted record be located below.
+            // lets a dropped or inserted record be located below. The signature itself is checked
+            // only if it is needed (checkedSignatures).
             int n = Manifests.checkpointMessage(message, header.recordingIdBytes(), header.segmentIndex(),
                 anchorSeq + count, getInt(b, 0), claimed);
-            if (!signatures.verify(message, 0, n, b, chainAt + HASH)) {
-              return problem("checkpoint-signature", seq, at, "the checkpoint signature is not valid");
-            }
+            CheckpointSignature cs = new CheckpointSignature(Arrays.copyOf(message, n),
+                Arrays.copyOfRange(b, chainAt + HASH, chainAt + HASH + SIGNATURE), seq, at);
+            unchecked.add(cs);
             VerificationReport.Problem altered = locate(b, 8, count, at);
             if (altered != null || deferred != null) {
               return altered != null ? altered : deferred;
@@ -289,7 +315,14 @@ public final class Verifier {
               return problem("checkpoint-content", seq, at, "the checkpoint counts " + getInt(b, 0)
                   + " fragments, the records hold " + fragments);
             }
-            signedFragments = fragments;
+            cs.fragments = fragments;
+            if (unchecked.size() == MAX_UNCHECKED) { // memory stays bounded in a segment of any length
+              VerificationReport.Problem bad = checkedSignatures(null);
+              if (bad != null) {
+                return bad;
+              }
+              unchecked.clear();
+            }
             anchorSeq = seq;
             System.arraycopy(claimed, 0, anchor, 0, HASH);
             pendingCount = 0;
@@ -342,6 +375,9 @@ public final class Verifier {
             manifest = m;
             manifestOffset = at;
             signedFragments = fragments;
+            // The manifest's signed chain covers every checkpoint record byte for byte: their
+            // signatures are the device's own, and prove nothing the manifest does not.
+            unchecked.clear();
             break;
           }
           default:
@@ -366,6 +402,27 @@ public final class Verifier {
         return problem("trailing-bytes", -1, r.offset() - trailing, trailing + " bytes follow the footer");
       }
       return null;
+    }
+
+    /**
+     * Checks the checkpoint signatures held back, in order, once verification has stopped at
+     * {@code p}: the first that is not valid is the first failure (it comes before {@code p}, or is
+     * the checkpoint where {@code p} was found, whose signature FORMAT.md §7 checks before its
+     * record hashes); else {@code p} stands. Either way the valid ones before the failure set how
+     * many fragments are still proven. A segment whose manifest verifies skips them all: this is
+     * what makes a whole segment cost two signature checks (header and manifest), not one per
+     * fragment, and gives the same report as checking each checkpoint as it is read.
+     */
+    private VerificationReport.Problem checkedSignatures(VerificationReport.Problem p) {
+      for (CheckpointSignature cs : unchecked) {
+        if (!signatures.verify(cs.message, 0, cs.message.length, cs.signature, 0)) {
+          return problem("checkpoint-signature", cs.seq, cs.offset, "the checkpoint signature is not valid");
+        }
+        if (cs.fragments >= 0) {
+          signedFragments = cs.fragments;
+        }
+      }
+      return p;
     }
 
     private void addPending(byte[] hash, long offset) {

@@ -111,4 +111,26 @@ public interface BlobStore extends Closeable {
       }
     };
   }
+
+  /**
+   * Every key under {@code prefix}, in key order, fetched a page at a time as the iteration goes:
+   * {@link #listAll} without the objects' info. A store whose info costs a read or a request per
+   * object (a file's SHA-256 attribute, an S3 HEAD) answers this from its listing alone, so
+   * callers that only need the keys (a verifier, which proves every byte with the device's
+   * signature) should use it. Default: the keys of {@link #listAll}.
+   */
+  default Iterator<String> listKeys(String prefix) {
+    Iterator<BlobInfo> all = listAll(prefix);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return all.hasNext();
+      }
+
+      @Override
+      public String next() {
+        return all.next().key();
+      }
+    };
+  }
 }

@@ -258,6 +258,12 @@ public abstract class BlobStoreContract {
     } while (token.isPresent());
     assertThat(seen).isEqualTo(expected);
     assertThat(pages).isGreaterThanOrEqualTo(4);
+    List<String> keys = new ArrayList<>();
+    store.listKeys(prefix + "rec/").forEachRemaining(keys::add);
+    assertThat(keys).as("listKeys: the keys of list, in the same order").isEqualTo(expected);
+    List<String> all = new ArrayList<>();
+    store.listKeys(prefix).forEachRemaining(all::add);
+    assertThat(all).hasSize(26).endsWith(prefix + "rec/00024.sealed").contains(prefix + "other/x");
   }
 
   @Test

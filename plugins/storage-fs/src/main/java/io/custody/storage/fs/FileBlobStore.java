@@ -19,6 +19,7 @@ import io.custody.storage.spi.AbstractBlobWriter;
 import io.custody.storage.spi.RetentionRules;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -39,7 +40,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -322,14 +325,61 @@ public final class FileBlobStore implements BlobStore {
 
   @Override
   public Page list(String prefix, Optional<String> token, int maxItems) throws IOException {
+    List<String> keys = new ArrayList<>();
+    boolean more = walk(prefix, token.orElse(null), maxItems, keys);
+    List<BlobInfo> items = new ArrayList<>();
+    for (String key : keys) {
+      try {
+        items.add(info(key, pathOf(key)));
+      } catch (NoSuchFileException gone) {
+        // deleted while listing
+      }
+    }
+    return new Page(items, more ? Optional.of(keys.get(keys.size() - 1)) : Optional.empty());
+  }
+
+  /**
+   * The keys alone, from the directory entries: no file is opened, so a file placed here by other
+   * means (a segment the recorder sealed into this directory) is not hashed to list it.
+   */
+  @Override
+  public Iterator<String> listKeys(String prefix) {
+    return new Iterator<>() {
+      private List<String> page = List.of();
+      private int index;
+      private boolean more = true;
+
+      @Override
+      public boolean hasNext() {
+        if (index == page.size() && more) {
+          List<String> next = new ArrayList<>();
+          try {
+            more = walk(prefix, page.isEmpty() ? null : page.get(page.size() - 1), 1000, next);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          page = next;
+          index = 0;
+        }
+        return index < page.size();
+      }
+
+      @Override
+      public String next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return page.get(index++);
+      }
+    };
+  }
+
+  /** Adds up to {@code max} keys that start with {@code prefix} and sort after {@code after}; true if more may follow. */
+  private boolean walk(String prefix, String after, int max, List<String> keys) throws IOException {
     int slash = prefix.lastIndexOf('/');
     String dirPrefix = slash < 0 ? "" : prefix.substring(0, slash + 1);
     Path start = dirPrefix.isEmpty() ? root : root.resolve(dirPrefix);
-    List<BlobInfo> items = new ArrayList<>();
-    String[] last = {null};
-    boolean more = Files.isDirectory(start)
-        && walk(start, dirPrefix, prefix, token.orElse(null), maxItems, items, last);
-    return new Page(items, more ? Optional.of(last[0]) : Optional.empty());
+    return Files.isDirectory(start) && walk(start, dirPrefix, prefix, after, max, keys);
   }
 
   /**
@@ -337,8 +387,8 @@ public final class FileBlobStore implements BlobStore {
    * prefix} and sort after {@code after}, in key order; returns true when it stopped because the
    * page was full and more keys may follow.
    */
-  private boolean walk(Path dir, String dirKey, String prefix, String after, int max, List<BlobInfo> items,
-      String[] last) throws IOException {
+  private boolean walk(Path dir, String dirKey, String prefix, String after, int max, List<String> keys)
+      throws IOException {
     List<String[]> entries = new ArrayList<>(); // sort name (dirs get a '/'), file name
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
       for (Path p : s) {
@@ -363,19 +413,14 @@ public final class FileBlobStore implements BlobStore {
         if (after != null && after.compareTo(key) > 0 && !after.startsWith(key)) {
           continue; // every key below sorts before the token
         }
-        if (walk(dir.resolve(e[1]), key, prefix, after, max, items, last)) {
+        if (walk(dir.resolve(e[1]), key, prefix, after, max, keys)) {
           return true;
         }
       } else if (key.startsWith(prefix) && (after == null || key.compareTo(after) > 0)) {
-        if (items.size() == max) {
+        if (keys.size() == max) {
           return true;
         }
-        try {
-          items.add(info(key, dir.resolve(e[1])));
-          last[0] = key;
-        } catch (NoSuchFileException gone) {
-          // deleted while listing
-        }
+        keys.add(key);
       }
     }
     return false;

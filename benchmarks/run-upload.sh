@@ -4,7 +4,7 @@
 # the same files to the same gateway, at 1 and 16 concurrent streams, alternating, several runs.
 # Prints MB/s (the spool's bytes over each whole command's wall time).
 #   benchmarks/run-upload.sh [--runs R] [--segment S] [--streams "1 16"]
-# The spool is one recording of 400 s of the 8 Mbit/s bench clip (~400 MB), recorded by `custody
+# The spool is one recording of 400 s of the 8 Mbit/s bench clip (~406 MB, the clip 40 times), recorded by `custody
 # record` in S-second segments (default 10: 40 objects of ~10 MB, so 16 streams have work; 60
 # gives 7 multipart objects). Custody's side reads every object back and verifies it before
 # releasing the local copy (--delete-local, on a fresh copy of the spool each run), journals each
@@ -44,8 +44,12 @@ SPOOL=$U/spool-${segment}s
 if [ ! -f "$SPOOL.done" ]; then
   benchmarks/make-bench-clip.sh
   clip=$U/bwc-400s.h264
-  [ -s "$clip" ] || ffmpeg -nostdin -hide_banner -loglevel error -y -stream_loop 39 \
-      -i benchmarks/target/clips/bwc-1080p30-8mbit.h264 -c copy -f h264 "$clip"
+  # 40 times the 10 s clip, end to end (ffmpeg's -stream_loop cannot seek back in raw H.264; each
+  # copy starts with its parameter sets and an IDR picture, so the Annex-B streams concatenate)
+  if [ ! -s "$clip" ]; then
+    for _ in $(seq 1 40); do cat benchmarks/target/clips/bwc-1080p30-8mbit.h264; done >"$clip.tmp"
+    mv "$clip.tmp" "$clip"
+  fi
   [ -f "$U/keys/device.key" ] || "$JAVA" -jar "$CLI" keys init --out "$U/keys" >&2
   rm -rf "$SPOOL"
   "$JAVA" -jar "$CLI" record --input "$clip" --segment "$segment" --pre-event 0 --trigger-at 0 --progress none \

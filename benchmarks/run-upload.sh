@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Issue 15, "Upload": `custody upload` of a spool of sealed segments to the Ceph S3 gateway on
+# 127.0.0.1 (scripts/ceph-rgw.sh, memstore, as the stage-4 S3 benchmark), next to `rclone copy` of
+# the same files to the same gateway, at 1 and 16 concurrent streams, alternating, several runs.
+# Prints MB/s (the spool's bytes over each whole command's wall time).
+#   benchmarks/run-upload.sh [--runs R] [--segment S] [--streams "1 16"]
+# The spool is one recording of 400 s of the 8 Mbit/s bench clip (~406 MB, the clip 40 times), recorded by `custody
+# record` in S-second segments (default 10: 40 objects of ~10 MB, so 16 streams have work; 60
+# gives 7 multipart objects). Custody's side reads every object back and verifies it before
+# releasing the local copy (--delete-local, on a fresh copy of the spool each run), journals each
+# one, and runs under a bandwidth cap set far above the link (so the cap is in the path, not the
+# limit). rclone (Debian's package, installed if missing) copies with its defaults (MD5 of each
+# upload checked by the server) and --transfers N. Objects are deleted and their space reclaimed
+# after each run. Needs root and Ceph (scripts/install-test-tools.sh), ffmpeg for the clip.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+runs=3 segment=10 streams="1 16"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --segment) segment=$2; shift 2 ;;
+    --streams) streams=$2; shift 2 ;;
+    *) echo "usage: benchmarks/run-upload.sh [--runs R] [--segment S] [--streams \"1 16\"]" >&2; exit 2 ;;
+  esac
+done
+JAVA=java
+[ -n "${JAVA_HOME:-}" ] && JAVA="$JAVA_HOME/bin/java"
+CLI=cli/target/custody.jar
+if [ ! -f "$CLI" ] || [ -n "$(find . \( -path '*/target' -o -path ./.git -o -path ./testdata \) -prune \
+    -o -type f \( -name '*.java' -o -name 'pom.xml' \) -newer "$CLI" -print -quit)" ]; then
+  echo "upload: building the command line ..." >&2
+  ./mvnw -q -B -ntp -pl cli -am package -DskipTests -Dmaven.javadoc.skip=true >&2
+fi
+if ! command -v rclone >/dev/null; then
+  echo "upload: installing rclone ..." >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q rclone >&2 \
+      || { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q rclone >&2; }
+fi
+
+U=benchmarks/target/upload
+mkdir -p "$U"
+SPOOL=$U/spool-${segment}s
+if [ ! -f "$SPOOL.done" ]; then
+  benchmarks/make-bench-clip.sh
+  clip=$U/bwc-400s.h264
+  # 40 times the 10 s clip, end to end (ffmpeg's -stream_loop cannot seek back in raw H.264; each
+  # copy starts with its parameter sets and an IDR picture, so the Annex-B streams concatenate)
+  if [ ! -s "$clip" ]; then
+    for _ in $(seq 1 40); do cat benchmarks/target/clips/bwc-1080p30-8mbit.h264; done >"$clip.tmp"
+    mv "$clip.tmp" "$clip"
+  fi
+  [ -f "$U/keys/device.key" ] || "$JAVA" -jar "$CLI" keys init --out "$U/keys" >&2
+  rm -rf "$SPOOL"
+  "$JAVA" -jar "$CLI" record --input "$clip" --segment "$segment" --pre-event 0 --trigger-at 0 --progress none \
+      --device-key "$U/keys/device.key" --recipient "$U/keys/recipient.pub" --store "file:$SPOOL" >&2
+  touch "$SPOOL.done"
+fi
+files=$(find "$SPOOL" -name '*.sealed' | wc -l)
+bytes=$(find "$SPOOL" -name '*.sealed' -printf '%s\n' | awk '{ s += $1 } END { print s }')
+echo "upload: spool $SPOOL: $files segments, $((bytes / 1000000)) MB" >&2
+
+CEPH=$U/ceph
+BUCKET=custody-upload
+started_gateway=0
+work=$(mktemp -d)
+cleanup() {
+  rm -rf "$work"
+  if [ "$started_gateway" = 1 ]; then scripts/ceph-rgw.sh stop "$CEPH" >&2 || true; fi
+}
+trap cleanup EXIT
+if ! scripts/ceph-rgw.sh status "$CEPH" 2>/dev/null; then
+  rm -rf "$CEPH" # memstore: nothing to keep
+  CEPH_RGW_PORT=${CEPH_RGW_PORT:-17490} CEPH_MON_PORT=${CEPH_MON_PORT:-16790} \
+      scripts/ceph-rgw.sh start "$CEPH" memstore >&2
+  started_gateway=1
+fi
+set -a
+# shellcheck disable=SC1091
+. "$CEPH/s3.env"
+set +a
+scripts/ceph-rgw.sh bucket "$CEPH" "$BUCKET" >/dev/null 2>&1 || true
+# rclone's remote "s3:", from the environment (no config file). rclone 1.60 fails on AWS_CA_BUNDLE.
+export RCLONE_CONFIG_S3_TYPE=s3 RCLONE_CONFIG_S3_PROVIDER=Ceph RCLONE_CONFIG_S3_ENDPOINT="$AWS_ENDPOINT_URL_S3" \
+    RCLONE_CONFIG_S3_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" RCLONE_CONFIG_S3_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" \
+    RCLONE_CONFIG_S3_REGION="$AWS_REGION"
+rc() { env -u AWS_CA_BUNDLE rclone --config /dev/null "$@"; }
+
+# Times one command (its output in $work/out); prints MB/s for the spool's bytes.
+timed() {
+  local what=$1 t0 t1
+  shift
+  t0=$(date +%s%N)
+  "$@" >"$work/out" 2>&1 || { echo "upload: $what failed:" >&2; cat "$work/out" >&2; exit 1; }
+  t1=$(date +%s%N)
+  awk -v w="$what" -v b="$bytes" -v ns=$((t1 - t0)) \
+      'BEGIN { printf "%-22s %7.1f MB in %6.2f s: %7.1f MB/s\n", w, b / 1e6, ns / 1e9, b / 1e6 / (ns / 1e9) }'
+}
+clear_bucket() {
+  rc purge "s3:$BUCKET/$1" >/dev/null 2>&1 || true
+  scripts/ceph-rgw.sh gc "$CEPH" >/dev/null 2>&1 || true
+}
+
+echo "upload: $("$JAVA" -version 2>&1 | head -1); $(rclone version | head -1); streams $streams; $runs runs" >&2
+for r in $(seq 1 "$runs"); do
+  for n in $streams; do
+    rm -rf "$work/spool"
+    cp -a "$SPOOL" "$work/spool"
+    timed "custody, $n streams" "$JAVA" -jar "$CLI" upload --concurrency "$n" --bandwidth 100000000000 --delete-local \
+        --progress none "file:$work/spool" "s3://$BUCKET/custody-$r-$n"
+    left=$(find "$work/spool" -name '*.sealed' | wc -l)
+    [ "$left" = 0 ] || { echo "upload: custody left $left segments in the spool" >&2; exit 1; }
+    clear_bucket "custody-$r-$n"
+    timed "rclone, $n streams" rc copy --include "*.sealed" --transfers "$n" --checkers "$n" "$SPOOL" "s3:$BUCKET/rclone-$r-$n"
+    clear_bucket "rclone-$r-$n"
+  done
+done

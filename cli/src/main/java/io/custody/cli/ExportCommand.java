@@ -7,6 +7,7 @@ import io.custody.crypto.RecipientPrivateKey;
 import io.custody.json.Json;
 import io.custody.seal.DecryptionException;
 import io.custody.seal.RecordingReport;
+import io.custody.seal.SegmentDecryptor;
 import io.custody.seal.SegmentReader;
 import io.custody.seal.VerificationReport;
 import io.custody.seal.Verifier;
@@ -69,6 +70,9 @@ final class ExportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "URI", description = "STORE#RECORDING_ID (or a store holding one recording).")
   String uri;
 
+  private String deviceKeyId;
+  private String recipientKeyId;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -76,8 +80,9 @@ final class ExportCommand implements Callable<Integer> {
     try {
       RecipientPrivateKey recipient = RecipientPrivateKey.fromPem(Files.readString(key));
       DevicePublicKey device = DevicePublicKey.fromPem(Files.readString(devicePub));
+      deviceKeyId = device.keyIdHex();
+      recipientKeyId = recipient.publicKey().keyIdHex();
       StoreRef ref = StoreRef.parse(uri);
-      temp = Files.createTempDirectory("custody-export");
       List<Path> segments = new ArrayList<>();
       String recording;
       try (BlobStore store = ref.open()) {
@@ -88,6 +93,11 @@ final class ExportCommand implements Callable<Integer> {
           return Main.BAD_INPUT;
         }
         recording = byRecording.keySet().iterator().next();
+        if (exportVerified(store, recording, byRecording.get(recording), recipient, device)) {
+          return Main.OK;
+        }
+        // It does not verify: refused below with the recording's problem, or exported with --force.
+        temp = Files.createTempDirectory("custody-export");
         for (String k : byRecording.get(recording)) {
           Path p = temp.resolve(k.replace('/', '_'));
           try (InputStream in = store.readVerified(k)) {
@@ -108,9 +118,8 @@ final class ExportCommand implements Callable<Integer> {
             + sibling(output, ".json").getFileName());
       }
       List<String> skipped = writeMp4(recording, segments, report, recipient, device);
-      spec.commandLine().getOut().printf(Locale.ROOT, "exported recording %s (%d segment(s)%s) to %s%n", recording,
-          segments.size(), report.ok() ? "" : ", NOT VERIFIED, " + skipped.size() + " part(s) left out", output);
-      spec.commandLine().getOut().flush();
+      printExported(recording, segments.size(), report.ok() ? "" : ", NOT VERIFIED, " + skipped.size()
+          + " part(s) left out");
       return Main.OK;
     } catch (KeyFormatException e) {
       err.println("custody export: bad key file: " + e.getMessage());
@@ -122,6 +131,109 @@ final class ExportCommand implements Callable<Integer> {
       deleteTree(temp);
     }
     return Main.BAD_INPUT;
+  }
+
+  private void printExported(String recording, int segments, String note) {
+    spec.commandLine().getOut().printf(Locale.ROOT, "exported recording %s (%d segment(s)%s) to %s%n", recording,
+        segments, note, output);
+    spec.commandLine().getOut().flush();
+  }
+
+  /**
+   * The export of a recording that verifies, in one pass: each segment is read once from the
+   * store, verified and decrypted as it streams by ({@link SegmentDecryptor}), and written under a
+   * temporary name by a second thread that also hashes it. Returns false, leaving nothing behind,
+   * as soon as a segment or the recording does not verify; nothing is renamed into place before
+   * every segment and the recording have verified.
+   */
+  private boolean exportVerified(BlobStore store, String recording, List<String> keys, RecipientPrivateKey recipient,
+      DevicePublicKey device) throws IOException, DecryptionException {
+    SegmentDecryptor decryptor = new SegmentDecryptor(recipient, device);
+    List<VerificationReport> reports = new ArrayList<>();
+    List<Object> manifests = new ArrayList<>();
+    List<String> sorted = new ArrayList<>(keys);
+    sorted.sort(null);
+    List<Path> started = new ArrayList<>();
+    boolean done = false;
+    try (HashingFileWriter files = new HashingFileWriter()) {
+      Joiner joiner = new Joiner(files);
+      for (int n = 0; n < sorted.size(); n++) {
+        joiner.segment = n;
+        VerificationReport r;
+        try (InputStream in = store.read(sorted.get(n))) {
+          r = decryptor.decrypt(in, joiner);
+        }
+        if (r.status() != VerificationReport.Status.COMPLETE) {
+          started.addAll(files.files());
+          return false;
+        }
+        reports.add(r);
+        manifests.add(Json.parse(r.manifest().orElseThrow().json()));
+      }
+      started.addAll(files.files());
+      RecordingReport report = Verifier.checkRecording(reports);
+      if (!report.ok()) {
+        return false;
+      }
+      if (started.isEmpty()) {
+        throw new IOException("the recording holds no complete fragment");
+      }
+      List<String> hashes = files.finish();
+      List<Path> written = new ArrayList<>();
+      for (Path p : started) {
+        written.add(completed(p));
+      }
+      writeCustody(recording, report, List.of(), written, hashes, manifests);
+      done = true;
+      printExported(recording, sorted.size(), "");
+      return true;
+    } finally {
+      if (!done) {
+        for (Path p : started) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  /**
+   * Joins a recording's segments as they are decrypted: the first one whole, then only the
+   * fragments of the others, as long as their sample descriptions match (a parameter-set change
+   * starts an MP4 of its own, OUT-N.mp4); with --per-segment, each segment on its own. A segment
+   * with no fragment (recovered before its first one) adds nothing.
+   */
+  private final class Joiner implements SegmentDecryptor.Sink {
+    private final HashingFileWriter files;
+    int segment;
+    private int started;
+    private byte[] init;
+    private byte[] currentDescriptions;
+
+    Joiner(HashingFileWriter files) {
+      this.files = files;
+    }
+
+    @Override
+    public void init(byte[] b, int offset, int length) {
+      init = Arrays.copyOfRange(b, offset, offset + length);
+    }
+
+    @Override
+    public void media(byte[] b, int offset, int length) throws IOException {
+      if (init != null) { // this segment's first media bytes
+        byte[] descriptions = sampleDescriptions(init);
+        if (started == 0 || perSegment || !Arrays.equals(descriptions, currentDescriptions)) {
+          Path file = perSegment ? sibling(output, String.format(Locale.ROOT, "-%05d.mp4", segment))
+              : started == 0 ? output : sibling(output, "-" + (started + 1) + ".mp4");
+          files.start(part(file));
+          files.write(init, 0, init.length);
+          currentDescriptions = descriptions;
+          started++;
+        }
+        init = null;
+      }
+      files.write(b, offset, length);
+    }
   }
 
   /**
@@ -207,12 +319,22 @@ final class ExportCommand implements Callable<Integer> {
       }
       throw e;
     }
+    writeCustody(recording, report, skipped, written, hashes, manifests);
+    return skipped;
+  }
+
+  /**
+   * Writes OUT.json, then renames the MP4s (written under their temporary names) and OUT.json into
+   * place: only now does anything look complete.
+   */
+  private void writeCustody(String recording, RecordingReport report, List<String> skipped, List<Path> written,
+      List<String> hashes, List<Object> manifests) throws IOException {
     Map<String, Object> custody = new LinkedHashMap<>();
     custody.put("format", "custody-recording-export/1");
     custody.put("recording_id", recording);
     custody.put("exported_at", Instant.now().toString());
-    custody.put("device_key_id", device.keyIdHex());
-    custody.put("decrypted_with_key_id", recipient.publicKey().keyIdHex());
+    custody.put("device_key_id", deviceKeyId);
+    custody.put("decrypted_with_key_id", recipientKeyId);
     custody.put("verified", report.ok());
     custody.put("forced", !report.ok());
     if (!report.ok()) {
@@ -237,7 +359,6 @@ final class ExportCommand implements Callable<Integer> {
       Files.move(part(p), p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
     Files.move(part(json), json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return skipped;
   }
 
   /** The manifest a segment that does not verify claims to have (null when it has none). */
@@ -265,6 +386,12 @@ final class ExportCommand implements Callable<Integer> {
 
   private static Path part(Path p) {
     return p.resolveSibling("." + p.getFileName() + ".part");
+  }
+
+  /** The name a temporary {@link #part} file takes once complete. */
+  private static Path completed(Path part) {
+    String name = part.getFileName().toString();
+    return part.resolveSibling(name.substring(1, name.length() - ".part".length()));
   }
 
   private static Path sibling(Path mp4, String suffix) {

@@ -3,9 +3,6 @@ package io.custody.seal;
 import static io.custody.seal.SealFormat.*;
 
 import io.custody.crypto.DevicePublicKey;
-import io.custody.crypto.Hkdf;
-import io.custody.crypto.KeyUnwrapException;
-import io.custody.crypto.KeyWrap;
 import io.custody.crypto.RecipientPrivateKey;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
@@ -17,15 +14,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Decrypts a sealed segment with a recipient's private key: the whole plaintext fMP4 as a stream,
@@ -45,24 +37,19 @@ public final class SegmentReader implements Closeable {
   private final SegmentManifest manifest;
   private final VerificationReport report;
   private final List<SegmentManifest.Fragment> fragments;
-  private final SecretKeySpec recordKey;
+  private final RecordCipher records;
   private final List<Entry> encrypted;
-  private final Cipher cipher;
-  private final byte[] nonce = new byte[12];
   private byte[] scratch = new byte[FRAMING + DEFAULT_RECORD_PLAINTEXT + TAG];
 
   private SegmentReader(FileChannel file, SegmentHeader header, VerificationReport report,
-      List<SegmentManifest.Fragment> fragments, SecretKeySpec recordKey, List<Entry> encrypted)
-      throws GeneralSecurityException {
+      List<SegmentManifest.Fragment> fragments, RecordCipher records, List<Entry> encrypted) {
     this.file = file;
     this.report = report;
     this.header = header;
     this.manifest = report == null ? null : report.manifest().orElseThrow();
     this.fragments = fragments;
-    this.recordKey = recordKey;
+    this.records = records;
     this.encrypted = encrypted;
-    this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
-    System.arraycopy(header.noncePrefix(), 0, nonce, 0, NONCE_PREFIX);
   }
 
   /**
@@ -103,42 +90,9 @@ public final class SegmentReader implements Closeable {
 
   private static SegmentReader open(Path sealed, RecipientPrivateKey key, SegmentHeader h, VerificationReport report,
       List<SegmentManifest.Fragment> fragments) throws IOException, DecryptionException {
-    byte[] keyId = key.publicKey().keyId();
-    SegmentHeader.Recipient entry = null;
-    for (SegmentHeader.Recipient r : h.recipients()) {
-      if (Arrays.equals(r.keyId(), keyId)) {
-        entry = r;
-      }
-    }
-    if (entry == null) {
-      throw new DecryptionException(DecryptionException.Reason.NOT_A_RECIPIENT,
-          "the segment was not sealed for key " + key.publicKey().keyIdHex());
-    }
-    byte[] contentKey;
-    try {
-      contentKey = KeyWrap.unwrap(key, entry.wrapped(), wrapInfo(h.recordingIdBytes(), h.segmentIndex()));
-    } catch (KeyUnwrapException e) {
-      throw new DecryptionException(DecryptionException.Reason.KEY_UNWRAP_FAILED,
-          "the content key does not unwrap with key " + key.publicKey().keyIdHex(), e);
-    }
-    try {
-      byte[] salt = salt(h.recordingIdBytes(), h.segmentIndex());
-      if (!MessageDigest.isEqual(Hkdf.sha256(contentKey, salt, COMMITMENT_INFO, 32), h.keyCommitment())) {
-        throw new DecryptionException(DecryptionException.Reason.KEY_COMMITMENT_MISMATCH,
-            "the unwrapped content key does not match the header's key commitment");
-      }
-      SecretKeySpec recordKey = new SecretKeySpec(Hkdf.sha256(contentKey, salt, RECORD_KEY_INFO, 32), "AES");
-      List<Entry> entries = index(sealed);
-      FileChannel channel = FileChannel.open(sealed, StandardOpenOption.READ);
-      try {
-        return new SegmentReader(channel, h, report, fragments, recordKey, entries);
-      } catch (GeneralSecurityException e) {
-        channel.close();
-        throw new IllegalStateException("AES-GCM is not available", e);
-      }
-    } finally {
-      Arrays.fill(contentKey, (byte) 0);
-    }
+    RecordCipher records = RecordCipher.open(key, h);
+    List<Entry> entries = index(sealed);
+    return new SegmentReader(FileChannel.open(sealed, StandardOpenOption.READ), h, report, fragments, records, entries);
   }
 
   private static List<Entry> index(Path sealed) throws IOException {
@@ -256,7 +210,7 @@ public final class SegmentReader implements Closeable {
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");
-    } catch (GeneralSecurityException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
     boolean endSeen = false;
@@ -295,18 +249,7 @@ public final class SegmentReader implements Closeable {
       }
       at += n;
     }
-    putInt(nonce, NONCE_PREFIX, e.counter);
-    nonce[11] = (byte) (e.kind == KIND_END ? 1 : 0);
-    try {
-      cipher.init(Cipher.DECRYPT_MODE, recordKey, new GCMParameterSpec(128, nonce));
-      cipher.updateAAD(scratch, 0, FRAMING);
-      return cipher.doFinal(scratch, FRAMING, e.bodyLength, out, outOffset);
-    } catch (AEADBadTagException ex) {
-      throw new DecryptionException(DecryptionException.Reason.RECORD_AUTHENTICATION_FAILED,
-          "record " + e.seq + " fails authentication", ex);
-    } catch (GeneralSecurityException ex) {
-      throw new IllegalStateException("AES-GCM failed", ex);
-    }
+    return records.decrypt(e.kind, e.seq, e.counter, scratch, 0, scratch, FRAMING, e.bodyLength, out, outOffset);
   }
 
   @Override

@@ -112,7 +112,24 @@ public final class Verifier {
 
   /** Verifies the segment read from {@code in} to its end (the stream is not closed). */
   public VerificationReport verify(InputStream in) throws IOException {
-    return new Run(new RecordReader(in)).run();
+    return verify(in, null);
+  }
+
+  /** As {@link #verify(InputStream)}, telling {@code listener} (if any) what it reads as it goes. */
+  VerificationReport verify(InputStream in, RecordListener listener) throws IOException {
+    return new Run(new RecordReader(in), listener).run();
+  }
+
+  /** What a one-pass reader ({@link SegmentDecryptor}) is shown of a segment while it is verified. */
+  interface RecordListener {
+    /** The header, once its signature has been verified. */
+    void header(SegmentHeader header) throws IOException;
+
+    /**
+     * An encrypted record (INIT, DATA, DATA_END or END), in order, once its place and size have
+     * been checked; {@code framing} and {@code body} are reused after the call.
+     */
+    void encrypted(int kind, int seq, byte[] framing, byte[] body, int bodyLength) throws IOException;
   }
 
   /** A checkpoint's signed message and signature, kept until {@link Run#checkedSignatures} needs them. */
@@ -135,6 +152,7 @@ public final class Verifier {
   /** One verification pass. */
   private final class Run {
     private final RecordReader r;
+    private final RecordListener listener;
     private SegmentHeader header;
     private SegmentManifest manifest;
     private int records;
@@ -157,8 +175,9 @@ public final class Verifier {
     // Checkpoint signatures not checked yet (see checkedSignatures).
     private final List<CheckpointSignature> unchecked = new ArrayList<>();
 
-    Run(RecordReader r) {
+    Run(RecordReader r, RecordListener listener) {
       this.r = r;
+      this.listener = listener;
     }
 
     VerificationReport run() throws IOException {
@@ -208,6 +227,9 @@ public final class Verifier {
         return problem("header-signature", -1, header.signatureOffset(), "the header signature is not valid");
       }
       headerVerified = true;
+      if (listener != null) {
+        listener.header(header);
+      }
       long plaintext = 0;
       long initLength = -1;
       boolean fragmentOpen = false;
@@ -243,6 +265,7 @@ public final class Verifier {
             }
             initLength = (long) r.bodyLength - TAG;
             plaintext += initLength;
+            encrypted(seq);
             break;
           case KIND_DATA:
           case KIND_DATA_END:
@@ -265,6 +288,7 @@ public final class Verifier {
               fragmentOpen = false;
               expectInfo = true;
             }
+            encrypted(seq);
             break;
           case KIND_FRAGMENT_INFO: {
             if (!expectInfo) {
@@ -336,6 +360,7 @@ public final class Verifier {
               return problem("record-size", seq, at, "END must carry no plaintext");
             }
             ended = true;
+            encrypted(seq);
             break;
           case KIND_MANIFEST: {
             if (fragmentOpen) {
@@ -423,6 +448,12 @@ public final class Verifier {
         }
       }
       return p;
+    }
+
+    private void encrypted(int seq) throws IOException {
+      if (listener != null) {
+        listener.encrypted(r.kind, seq, r.framing(), r.body, r.bodyLength);
+      }
     }
 
     private void addPending(byte[] hash, long offset) {

@@ -26,7 +26,7 @@ if [ ! -s "$dir/bwc-400s.h264" ]; then
 fi
 [ -f "$dir/keys/device.pub" ] || "$JAVA" -jar "$jar" keys init --out "$dir/keys" >/dev/null
 mkdir -p "$dir/store"
-have=$(find "$dir/store" -mindepth 1 -maxdepth 1 -type d | wc -l)
+have=$(find "$dir/store" -mindepth 1 -maxdepth 1 -type d ! -name '.*' | wc -l)
 while [ "$have" -lt "$want" ]; do
   "$JAVA" -jar "$jar" record --progress=none --input "$dir/bwc-400s.h264" --segment 60 --pre-event 0 \
     --device-key "$dir/keys/device.key" --recipient "$dir/keys/recipient.pub" --store "file:$dir/store" >/dev/null

@@ -25,9 +25,13 @@ benchmarks/make-bench-clip.sh
 if [ ! -f "$JAR" ] || [ -n "$(find . \( -path '*/target' -o -path ./.git -o -path ./testdata \) -prune \
     -o -type f \( -name '*.java' -o -name 'pom.xml' \) -newer "$JAR" -print -quit)" ]; then
   echo "benchmarks: building $JAR ..." >&2
-  ./mvnw -q -B -ntp -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true >&2
+  ./mvnw -q -B -ntp -pl benchmarks,cli -am package -DskipTests -Dmaven.javadoc.skip=true >&2
 fi
 [ "$profile" = build ] && exit 0
+# BackOfficeBenchmark's store: one 400 s recording for a smoke run, ten (~4 GB) for real figures.
+case "${1:-BackOffice}" in
+  *BackOffice*|*erify*|*ecrypt*|*penssl*|*gcm*|-*) benchmarks/make-backoffice-store.sh "$([ "$profile" = smoke ] && echo 1 || echo 10)" ;;
+esac
 JAVA=java
 [ -n "${JAVA_HOME:-}" ] && JAVA="$JAVA_HOME/bin/java"
 echo "benchmarks: $("$JAVA" -version 2>&1 | head -1), profile $profile" >&2

@@ -80,7 +80,7 @@ public interface BlobStore extends Closeable {
    */
   default InputStream readVerified(String key) throws IOException {
     BlobInfo info = stat(key).orElseThrow(() -> new NoSuchObjectException(key));
-    return new VerifyingInputStream(read(key), info);
+    return new io.custody.storage.spi.VerifyingInputStream(read(key), key, info.size(), info.sha256());
   }
 
   /** Every object under {@code prefix}, fetched a page at a time as the iteration goes. */

@@ -5,11 +5,14 @@ import io.custody.crypto.RecipientPrivateKey;
 import io.custody.json.Json;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,26 +52,52 @@ public final class Exporter {
       throws IOException, DecryptionException {
     Path mp4Part = mp4.resolveSibling("." + mp4.getFileName() + ".part");
     Path jsonPart = custodyJson.resolveSibling("." + custodyJson.getFileName() + ".part");
-    try (SegmentReader reader = SegmentReader.open(sealed, key, device)) {
-      byte[] digest;
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(mp4Part), 1 << 16)) {
-        digest = reader.writePlaintext(out);
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    try {
+      VerificationReport report;
+      // One pass: verified and decrypted as it is read, written under a temporary name.
+      try (InputStream in = Files.newInputStream(sealed);
+          OutputStream out = new BufferedOutputStream(Files.newOutputStream(mp4Part), 1 << 16)) {
+        report = new SegmentDecryptor(key, device).decrypt(in, new SegmentDecryptor.Sink() {
+          @Override
+          public void init(byte[] b, int offset, int length) throws IOException {
+            media(b, offset, length);
+          }
+
+          @Override
+          public void media(byte[] b, int offset, int length) throws IOException {
+            sha.update(b, offset, length);
+            out.write(b, offset, length);
+          }
+        });
       }
-      SegmentManifest m = reader.manifest();
-      String sha = SealFormat.hex(digest);
-      Files.writeString(jsonPart, custody(reader, key, sha), StandardCharsets.UTF_8);
+      if (report.status() != VerificationReport.Status.COMPLETE) {
+        throw new VerificationFailedException(report);
+      }
+      SegmentManifest m = report.manifest().orElseThrow();
+      String hash = SealFormat.hex(sha.digest());
+      // The MP4 is the segment's whole plaintext, so its hash is the one the manifest signs.
+      if (m.plaintextSha256().isPresent() && !m.plaintextSha256().get().equals(hash)) {
+        throw new DecryptionException(DecryptionException.Reason.PLAINTEXT_MISMATCH,
+            "the plaintext does not hash to the manifest's plaintext_sha256");
+      }
+      Files.writeString(jsonPart, custody(report, key, hash), StandardCharsets.UTF_8);
       Files.move(mp4Part, mp4, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       Files.move(jsonPart, custodyJson, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return new Result(mp4, custodyJson, Files.size(mp4), sha, m);
+      return new Result(mp4, custodyJson, Files.size(mp4), hash, m);
     } finally {
       Files.deleteIfExists(mp4Part);
       Files.deleteIfExists(jsonPart);
     }
   }
 
-  private String custody(SegmentReader reader, RecipientPrivateKey key, String sha) {
-    SegmentManifest m = reader.manifest();
-    VerificationReport v = reader.verification();
+  private String custody(VerificationReport v, RecipientPrivateKey key, String sha) {
+    SegmentManifest m = v.manifest().orElseThrow();
     SegmentHeader h = v.header().orElseThrow();
     List<String> recipients = new ArrayList<>();
     h.recipients().forEach(r -> recipients.add(r.keyIdHex()));

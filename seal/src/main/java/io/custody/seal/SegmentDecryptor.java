@@ -98,7 +98,8 @@ public final class SegmentDecryptor {
     }
 
     @Override
-    public void encrypted(int kind, int seq, byte[] framing, byte[] body, int bodyLength) throws IOException {
+    public void encrypted(int kind, int seq, long offset, byte[] framing, byte[] body, int bodyLength)
+        throws IOException {
       if (failure != null) {
         return;
       }

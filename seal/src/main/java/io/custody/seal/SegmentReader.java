@@ -61,11 +61,27 @@ public final class SegmentReader implements Closeable {
    */
   public static SegmentReader open(Path sealed, RecipientPrivateKey key, DevicePublicKey device)
       throws IOException, DecryptionException {
-    VerificationReport report = new Verifier(device).verify(sealed);
+    // One pass verifies the segment and notes where its encrypted records are.
+    List<Entry> entries = new ArrayList<>();
+    VerificationReport report;
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(sealed), 1 << 16)) {
+      report = new Verifier(device).verify(in, new Verifier.RecordListener() {
+        @Override
+        public void header(SegmentHeader header) {
+          // the key is checked once the segment has verified
+        }
+
+        @Override
+        public void encrypted(int kind, int seq, long offset, byte[] framing, byte[] body, int bodyLength) {
+          entries.add(new Entry(kind, seq, offset, bodyLength, entries.size()));
+        }
+      });
+    }
     if (report.status() != VerificationReport.Status.COMPLETE) {
       throw new VerificationFailedException(report);
     }
-    return open(sealed, key, report.header().orElseThrow(), report, report.manifest().orElseThrow().fragments());
+    return open(sealed, key, report.header().orElseThrow(), report, report.manifest().orElseThrow().fragments(),
+        entries);
   }
 
   /**
@@ -85,13 +101,12 @@ public final class SegmentReader implements Closeable {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(sealed), 1 << 16)) {
       layout = SegmentLayout.read(in);
     }
-    return open(sealed, key, layout.header(), null, layout.fragments());
+    return open(sealed, key, layout.header(), null, layout.fragments(), index(sealed));
   }
 
   private static SegmentReader open(Path sealed, RecipientPrivateKey key, SegmentHeader h, VerificationReport report,
-      List<SegmentManifest.Fragment> fragments) throws IOException, DecryptionException {
+      List<SegmentManifest.Fragment> fragments, List<Entry> entries) throws IOException, DecryptionException {
     RecordCipher records = RecordCipher.open(key, h);
-    List<Entry> entries = index(sealed);
     return new SegmentReader(FileChannel.open(sealed, StandardOpenOption.READ), h, report, fragments, records, entries);
   }
 

@@ -126,10 +126,10 @@ public final class Verifier {
     void header(SegmentHeader header) throws IOException;
 
     /**
-     * An encrypted record (INIT, DATA, DATA_END or END), in order, once its place and size have
-     * been checked; {@code framing} and {@code body} are reused after the call.
+     * An encrypted record (INIT, DATA, DATA_END or END) at byte {@code offset}, in order, once its
+     * place and size have been checked; {@code framing} and {@code body} are reused after the call.
      */
-    void encrypted(int kind, int seq, byte[] framing, byte[] body, int bodyLength) throws IOException;
+    void encrypted(int kind, int seq, long offset, byte[] framing, byte[] body, int bodyLength) throws IOException;
   }
 
   /** A checkpoint's signed message and signature, kept until {@link Run#checkedSignatures} needs them. */
@@ -452,7 +452,7 @@ public final class Verifier {
 
     private void encrypted(int seq) throws IOException {
       if (listener != null) {
-        listener.encrypted(r.kind, seq, r.framing(), r.body, r.bodyLength);
+        listener.encrypted(r.kind, seq, r.recordOffset, r.framing(), r.body, r.bodyLength);
       }
     }
 

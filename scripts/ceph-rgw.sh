@@ -170,6 +170,12 @@ start() {
     command -v $b >/dev/null || { log "$b is not installed: run scripts/install-test-tools.sh (needs root)"; exit 1; }
   done
   [ "$(id -u)" -eq 0 ] || log "warning: not root; the Ceph daemons may fail to start"
+  # The daemons outlive this script: they must not inherit its caller's open files (a held flock
+  # would stay locked for as long as the gateway runs). Bash reads this script on fd 255.
+  local fd
+  for fd in $(ls /proc/$$/fd); do
+    if [ "$fd" -gt 2 ] && [ "$fd" -lt 255 ]; then eval "exec $fd>&-"; fi
+  done
   started=$(date +%s%N)
   mkdir -p "$D/mon/a" "$D/osd/0" "$D/run" "$D/log" "$D/rgw"
   if s3_answers 2>/dev/null && live_pid "$D/run/client.rgw.a.pid" >/dev/null; then

@@ -81,9 +81,9 @@ final class UploadCommand implements Callable<Integer> {
             @Override
             public void progress(UploadProgress p) {
               synchronized (bar) {
-                bar.update(String.format(java.util.Locale.ROOT, "%d/%d segments, %.1f/%.1f MB, %.1f MB/s", p.segmentsDone(),
-                    p.segmentsTotal(), p.bytesDone() / 1e6, p.bytesTotal() / 1e6, p.bytesPerSecond() / 1e6),
-                    p.bytesTotal() > 0 ? p.bytesDone() / (double) p.bytesTotal() : -1);
+                bar.update(String.format(java.util.Locale.ROOT, "%d/%d segments, %.1f MB, %.1f MB/s", p.segmentsDone(),
+                    p.segmentsTotal(), p.bytesDone() / 1e6, p.bytesPerSecond() / 1e6),
+                    p.segmentsTotal() > 0 ? (p.segmentsDone() + p.segmentsFailed()) / (double) p.segmentsTotal() : -1);
               }
             }
           })

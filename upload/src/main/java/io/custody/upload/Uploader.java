@@ -38,12 +38,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * store, never losing a byte: the dock-side upload queue.
  *
  * <p>For each object under a prefix: if the journal says it was already verified at the
- * destination, skip it; else upload it with create-if-absent and the source's SHA-256 as the
- * expected hash (a destination holding the same bytes already counts as done: re-runs after a
- * restart write nothing twice), confirm the destination's SHA-256 (and, before deleting the local
- * copy, read it back and hash it), then record it in the journal and, if the policy says so,
- * release the local copy. A destination holding different bytes under the key is a conflict: it is
- * reported, never overwritten.
+ * destination, skip it; else upload it with create-if-absent (a destination holding the same bytes
+ * already counts as done: re-runs after a restart write nothing twice), reading the local copy
+ * once: the destination's writer hashes the bytes as they stream, and its confirmed size and
+ * SHA-256 are what is recorded in the journal and, before the local copy is deleted, checked by
+ * reading the remote one back and hashing it. Then, if the policy says so, the local copy is
+ * released. A destination holding different bytes under the key is a conflict: it is reported,
+ * never overwritten.
  *
  * <p>Resumable: the journal is a set of small objects in the source store (under {@link
  * #JOURNAL_PREFIX}), so a killed uploader re-run on the same stores picks up where it was. A
@@ -91,14 +92,19 @@ public final class Uploader {
    *     resumes)
    */
   public UploadReport run(String prefix) throws IOException, InterruptedException {
-    List<BlobInfo> todo = new ArrayList<>();
-    for (Iterator<BlobInfo> it = source.listAll(prefix); it.hasNext(); ) {
-      BlobInfo info = it.next();
-      if (!info.key().startsWith(JOURNAL_PREFIX)) {
-        todo.add(info);
+    // Keys only: a store whose info costs a read per object (a file's SHA-256, when no attribute
+    // holds it) is not read twice; each object's SHA-256 is taken as it streams to the destination.
+    List<String> todo = new ArrayList<>();
+    try {
+      for (Iterator<String> it = source.listKeys(prefix); it.hasNext(); ) {
+        String key = it.next();
+        if (!key.startsWith(JOURNAL_PREFIX)) {
+          todo.add(key);
+        }
       }
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
-    long total = todo.stream().mapToLong(BlobInfo::size).sum();
     AtomicInteger uploaded = new AtomicInteger();
     AtomicInteger already = new AtomicInteger();
     AtomicInteger deleted = new AtomicInteger();
@@ -113,25 +119,25 @@ public final class Uploader {
     });
     try {
       List<Future<?>> futures = new ArrayList<>();
-      for (BlobInfo info : todo) {
+      for (String key : todo) {
         futures.add(pool.submit(() -> {
-          Outcome o = uploadWithRetries(info);
-          switch (o) {
-            case UPLOADED: uploaded.incrementAndGet(); bytes.addAndGet(info.size()); break;
+          Done d = uploadWithRetries(key);
+          switch (d.outcome()) {
+            case UPLOADED: uploaded.incrementAndGet(); bytes.addAndGet(d.size()); break;
             case ALREADY_THERE: already.incrementAndGet(); break;
             default: break;
           }
-          if (o != Outcome.FAILED) {
-            bytesDone.addAndGet(info.size());
-            if (deleteSource && releaseSource(info)) {
+          if (d.outcome() != Outcome.FAILED) {
+            bytesDone.addAndGet(Math.max(0, d.size()));
+            if (deleteSource && d.size() >= 0 && releaseSource(key)) {
               deleted.incrementAndGet();
             }
           } else {
-            failed.putIfAbsent(info.key(), lastError.getOrDefault(info.key(), "failed"));
+            failed.putIfAbsent(key, lastError.getOrDefault(key, "failed"));
           }
           double seconds = Math.max(1e-9, (System.nanoTime() - started) / 1e9);
           listener.progress(new UploadProgress(todo.size(), uploaded.get() + already.get(), failed.size(),
-              total, bytesDone.get(), bytes.get() / seconds));
+              bytesDone.get(), bytes.get() / seconds));
           return null;
         }));
       }
@@ -150,22 +156,30 @@ public final class Uploader {
 
   private enum Outcome { UPLOADED, ALREADY_THERE, FAILED }
 
+  /**
+   * What became of one object: its size ({@code -1} when a concurrent run released it, so there
+   * is nothing left here to release).
+   */
+  private record Done(Outcome outcome, long size) {}
+
+  private static final Done FAILED = new Done(Outcome.FAILED, 0);
+
   private final Map<String, String> lastError = new ConcurrentHashMap<>();
 
-  private Outcome uploadWithRetries(BlobInfo info) throws InterruptedException {
+  private Done uploadWithRetries(String key) throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return uploadOnce(info);
+        return uploadOnce(key);
       } catch (ObjectExistsException e) {
-        lastError.put(info.key(), "conflict: the destination holds different bytes under this key");
-        listener.attemptFailed(info.key(), attempt, e, false);
-        return Outcome.FAILED;
+        lastError.put(key, "conflict: the destination holds different bytes under this key");
+        listener.attemptFailed(key, attempt, e, false);
+        return FAILED;
       } catch (IOException | RuntimeException e) {
         boolean retry = retryPolicy.retriesAfter(attempt) && retryable(e);
-        lastError.put(info.key(), e.toString());
-        listener.attemptFailed(info.key(), attempt, e, retry);
+        lastError.put(key, e.toString());
+        listener.attemptFailed(key, attempt, e, retry);
         if (!retry) {
-          return Outcome.FAILED;
+          return FAILED;
         }
         retryPolicy.sleepBefore(attempt + 1);
       }
@@ -183,80 +197,101 @@ public final class Uploader {
     return e instanceof IOException || e instanceof java.io.UncheckedIOException;
   }
 
-  private Outcome uploadOnce(BlobInfo info) throws IOException {
-    String key = info.key();
-    if (journaled(info)) {
-      return Outcome.ALREADY_THERE;
+  /**
+   * Uploads one object. The source is read once, as it streams to the destination: the
+   * destination's writer hashes what it is given, and the SHA-256 it confirms on commit is what
+   * the journal records and the read-back before a release checks. The source's own info (for a
+   * file without a recorded SHA-256, a hash of the whole file) is asked for only where a SHA-256
+   * must be compared before anything is sent: a journal mark, or an object already at the
+   * destination.
+   */
+  private Done uploadOnce(String key) throws IOException {
+    Optional<Sha256> mark = journalMark(key);
+    if (mark.isPresent()) {
+      Optional<BlobInfo> info = source.stat(key);
+      if (info.isEmpty()) {
+        return new Done(Outcome.ALREADY_THERE, -1); // released by a concurrent run, after its mark
+      }
+      if (info.get().sha256().equals(mark.get())) {
+        return new Done(Outcome.ALREADY_THERE, info.get().size());
+      }
     }
     Optional<BlobInfo> there = destination.stat(key);
     if (there.isPresent()) {
+      BlobInfo info = source.stat(key).orElseThrow(() -> new NoSuchObjectException(key));
       if (!there.get().sha256().equals(info.sha256()) || there.get().size() != info.size()) {
         throw new ObjectExistsException(key, "the destination holds different bytes under '" + key + "'");
       }
-      journal(info);
+      journal(key, info.sha256());
       listener.uploaded(key, info.size(), true);
-      return Outcome.ALREADY_THERE;
+      return new Done(Outcome.ALREADY_THERE, info.size());
     }
-    CreateOptions options = CreateOptions.defaults().withExpectedSha256(info.sha256());
+    CreateOptions options = CreateOptions.defaults();
     if (retention.isPresent()) {
       options = options.withRetention(retention.get());
     }
     BlobInfo written;
+    long sent = 0;
     try (InputStream in = source.read(key); BlobWriter w = destination.create(key, options)) {
-      byte[] buf = new byte[64 * 1024];
+      byte[] buf = new byte[256 * 1024];
       for (int n; (n = in.read(buf)) > 0; ) {
         if (bandwidth != null) {
           bandwidth.take(n);
         }
         w.write(buf, 0, n);
+        sent += n;
       }
       written = w.commit();
+    } catch (NoSuchObjectException gone) {
+      if (journalMark(key).isPresent()) {
+        return new Done(Outcome.ALREADY_THERE, -1); // released by a concurrent run, after its mark
+      }
+      throw gone;
     }
-    if (!written.sha256().equals(info.sha256()) || written.size() != info.size()) {
-      throw new io.custody.storage.IntegrityException("the destination confirmed " + written.sha256()
-          + " for '" + key + "', the source holds " + info.sha256());
+    if (written.size() != sent) {
+      throw new io.custody.storage.IntegrityException("the destination confirmed " + written.size()
+          + " bytes for '" + key + "', " + sent + " were sent");
     }
-    journal(info);
-    listener.uploaded(key, info.size(), false);
-    return Outcome.UPLOADED;
+    journal(key, written.sha256());
+    listener.uploaded(key, sent, false);
+    return new Done(Outcome.UPLOADED, sent);
   }
 
   /** Releases the local copy, after reading the remote one back and hashing it. */
-  private boolean releaseSource(BlobInfo info) throws IOException {
-    try (InputStream in = destination.readVerified(info.key())) {
+  private boolean releaseSource(String key) throws IOException {
+    try (InputStream in = destination.readVerified(key)) {
       in.transferTo(OutputStream.nullOutputStream());
     }
     try {
-      source.delete(info.key());
+      source.delete(key);
       return true;
     } catch (RetentionException | NoSuchObjectException e) {
       return false;
     }
   }
 
-  private String journalKey(BlobInfo info) {
-    return journal + info.key() + ".done";
+  private String journalKey(String key) {
+    return journal + key + ".done";
   }
 
-  private boolean journaled(BlobInfo info) throws IOException {
-    Optional<BlobInfo> mark = source.stat(journalKey(info));
-    if (mark.isEmpty()) {
-      return false;
-    }
+  /** The SHA-256 the journal records as verified at the destination for {@code key}, if any. */
+  private Optional<Sha256> journalMark(String key) throws IOException {
     String recorded;
-    try (InputStream in = source.read(journalKey(info))) {
+    try (InputStream in = source.read(journalKey(key))) {
       recorded = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    } catch (NoSuchObjectException none) {
+      return Optional.empty();
     }
     try {
-      return Sha256.parse(recorded).equals(info.sha256());
+      return Optional.of(Sha256.parse(recorded));
     } catch (IllegalArgumentException notAMark) {
-      return false; // not written by an uploader: the destination decides
+      return Optional.empty(); // not written by an uploader: the destination decides
     }
   }
 
-  private void journal(BlobInfo info) throws IOException {
-    byte[] sha = info.sha256().hex().getBytes(StandardCharsets.US_ASCII);
-    try (BlobWriter w = source.create(journalKey(info), CreateOptions.defaults())) {
+  private void journal(String key, Sha256 sha256) throws IOException {
+    byte[] sha = sha256.hex().getBytes(StandardCharsets.US_ASCII);
+    try (BlobWriter w = source.create(journalKey(key), CreateOptions.defaults())) {
       w.write(sha, 0, sha.length);
       w.commit();
     } catch (ObjectExistsException e) {

@@ -6,6 +6,7 @@ import io.custody.storage.BlobInfo;
 import io.custody.storage.BlobStore;
 import io.custody.storage.BlobWriter;
 import io.custody.storage.CreateOptions;
+import io.custody.storage.Page;
 import io.custody.storage.RetryPolicy;
 import io.custody.storage.memory.MemoryBlobStore;
 import java.io.IOException;
@@ -14,8 +15,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -192,5 +196,44 @@ class UploaderTest {
     assertThat(report.complete()).isTrue();
     // 3 MiB at 2 MiB/s: at least ~1.2 s (the bucket may start with a quarter second's worth).
     assertThat(seconds).isGreaterThan(1.1);
+  }
+
+  @Test
+  void aNewObjectIsReadOnceAndNeverHashedBeforeItIsSent() throws Exception {
+    MemoryBlobStore real = store();
+    List<BlobInfo> segments = fill(real);
+    Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
+    Map<String, AtomicInteger> stats = new ConcurrentHashMap<>();
+    AtomicInteger listings = new AtomicInteger();
+    BlobStore local = new ForwardingBlobStore(real) {
+      @Override
+      public Page list(String prefix, Optional<String> token, int maxItems) throws IOException {
+        listings.incrementAndGet(); // a listing with each object's info
+        return super.list(prefix, token, maxItems);
+      }
+
+      @Override
+      public InputStream read(String key, long offset, long length) throws IOException {
+        reads.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        return super.read(key, offset, length);
+      }
+
+      @Override
+      public Optional<BlobInfo> stat(String key) throws IOException {
+        stats.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        return super.stat(key);
+      }
+    };
+    MemoryBlobStore remote = store();
+    UploadReport report = fast(local, remote).concurrency(4).deleteSourceAfterVerify(true).build().run("");
+    assertThat(report.complete()).isTrue();
+    assertThat(report.bytes()).isEqualTo(segments.stream().mapToLong(BlobInfo::size).sum());
+    assertThat(listings).as("listed by keys only").hasValue(0);
+    for (BlobInfo info : segments) {
+      assertThat(reads.get(info.key())).as(info.key()).hasValue(1);
+      assertThat(stats).as("the source's info (its SHA-256) is never asked for").doesNotContainKey(info.key());
+      assertThat(remote.stat(info.key()).orElseThrow().sha256()).isEqualTo(info.sha256());
+      assertThat(real.stat(info.key())).isEmpty(); // released
+    }
   }
 }

@@ -24,9 +24,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,9 +63,10 @@ import software.amazon.awssdk.services.s3.model.Tag;
  *
  * <ul>
  *   <li>Writes stream through a buffer of at most two parts: an object up to one part is one
- *       PutObject, a larger one a multipart upload (one part in flight while the next fills). Every
- *       request carries Content-MD5, which the server verifies. Nothing is visible before the
- *       PutObject or CompleteMultipartUpload; abort is AbortMultipartUpload.
+ *       PutObject, a larger one a multipart upload (one part in flight while the next fills). The
+ *       server verifies every request body: by its signed SHA-256 over plain HTTP to a custom
+ *       endpoint (the client signs payloads there), else by Content-MD5. Nothing is visible before
+ *       the PutObject or CompleteMultipartUpload; abort is AbortMultipartUpload.
  *   <li>The writer's SHA-256 is kept in the object's user metadata ({@code
  *       x-amz-meta-custody-sha256}). A multipart upload's metadata is fixed before its bytes are
  *       known, so unless the caller passed {@link CreateOptions#expectedSha256()} the SHA-256 goes
@@ -106,6 +109,14 @@ public final class S3BlobStore implements BlobStore {
   static final RetryPolicy TAG_RETRY = new RetryPolicy(20, Duration.ofMillis(40), Duration.ofMillis(1280),
       RetryPolicy.Jitter.FULL);
 
+  /**
+   * The size of the chunks writers buffer in: 256 KiB, small enough to stay out of G1's humongous
+   * allocations, large enough that a 16 MiB part is 64 of them.
+   */
+  static final int CHUNK = 256 << 10;
+  /** Chunks kept in the pool for the next writers: 256 (64 MiB); more are left to the collector. */
+  private static final int POOLED_CHUNKS = 256;
+
   private static final System.Logger LOG = System.getLogger(S3BlobStore.class.getName());
   private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -113,6 +124,11 @@ public final class S3BlobStore implements BlobStore {
   final String bucket;
   final String prefix;
   final int partSize;
+  /**
+   * Whether the client signs every request body's SHA-256, which the server checks (plain HTTP
+   * without aws-chunked bodies): Content-MD5 would check the same bytes again, so it is left out.
+   */
+  final boolean payloadSigned;
   private final URI uri;
   private final boolean versioned;
   private final boolean objectLock;
@@ -120,13 +136,17 @@ public final class S3BlobStore implements BlobStore {
   final CreateIfAbsent createIfAbsent;
   final ExecutorService partPool;
   private final ExecutorService statPool;
+  private final ConcurrentLinkedQueue<byte[]> chunks = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pooled = new AtomicInteger();
 
-  S3BlobStore(URI uri, S3Client s3, String bucket, String prefix, int partSize) throws IOException {
+  S3BlobStore(URI uri, S3Client s3, String bucket, String prefix, int partSize, boolean payloadSigned)
+      throws IOException {
     this.uri = uri;
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix;
     this.partSize = partSize;
+    this.payloadSigned = payloadSigned;
     try {
       BucketVersioningStatus v = s3.getBucketVersioning(b -> b.bucket(bucket)).status();
       this.versioned = v != null; // Enabled or Suspended: old versions may exist either way
@@ -162,6 +182,27 @@ public final class S3BlobStore implements BlobStore {
   @Override
   public URI uri() {
     return uri;
+  }
+
+  /** A {@link #CHUNK}-byte buffer chunk for a writer, from the pool if it has one. */
+  byte[] takeChunk() {
+    byte[] c = chunks.poll();
+    if (c == null) {
+      return new byte[CHUNK];
+    }
+    pooled.decrementAndGet();
+    return c;
+  }
+
+  /** Returns chunks no request reads any more to the pool, as far as it has room. */
+  void giveChunks(List<byte[]> done) {
+    for (byte[] c : done) {
+      if (pooled.incrementAndGet() > POOLED_CHUNKS) {
+        pooled.decrementAndGet();
+        return;
+      }
+      chunks.offer(c);
+    }
   }
 
   /** Whether the bucket keeps versions (then the oldest version of a key is its object). */
@@ -746,12 +787,28 @@ public final class S3BlobStore implements BlobStore {
    */
   @Override
   public Page list(String keyPrefix, Optional<String> token, int maxItems) throws IOException {
+    List<String> keys = new ArrayList<>();
+    Optional<String> next = listPage(keyPrefix, token, maxItems, keys);
+    // ListObjectsV2 carries no user metadata: one HEAD per object (eight at a time) for the SHA-256.
+    List<Future<Optional<Located>>> stats = new ArrayList<>();
+    for (String key : keys) {
+      stats.add(statPool.submit(() -> locate(key)));
+    }
+    List<BlobInfo> items = new ArrayList<>();
+    for (Future<Optional<Located>> f : stats) {
+      await(f).ifPresent(l -> items.add(l.info())); // gone since the listing: left out
+    }
+    return new Page(items, next);
+  }
+
+  /** One page of keys, claims left out, into {@code keys}; returns the token of the next page. */
+  private Optional<String> listPage(String keyPrefix, Optional<String> token, int maxItems, List<String> keys)
+      throws IOException {
     if (maxItems < 1) {
       throw new IllegalArgumentException("maxItems must be positive");
     }
     String from = prefix + keyPrefix;
     String after = token.orElse(null);
-    List<S3Object> found = new ArrayList<>();
     boolean more;
     pages:
     while (true) {
@@ -764,7 +821,7 @@ public final class S3BlobStore implements BlobStore {
       }
       String lastClaim = null;
       for (S3Object o : r.contents()) {
-        if (found.size() == maxItems) {
+        if (keys.size() == maxItems) {
           more = true; // (after is the last key returned)
           break pages;
         }
@@ -772,7 +829,7 @@ public final class S3BlobStore implements BlobStore {
           lastClaim = o.key();
         } else {
           lastClaim = null;
-          found.add(o);
+          keys.add(o.key().substring(prefix.length()));
         }
         after = o.key();
       }
@@ -782,24 +839,51 @@ public final class S3BlobStore implements BlobStore {
       }
       if (lastClaim != null) {
         after = claimBlockEnd(lastClaim); // the page ended among claims: skip the rest of the block
-      } else if (!found.isEmpty()) {
+      } else if (!keys.isEmpty()) {
         break;
       }
-      if (found.size() >= maxItems) {
+      if (keys.size() >= maxItems) {
         break;
       }
     }
-    // ListObjectsV2 carries no user metadata: one HEAD per object (eight at a time) for the SHA-256.
-    List<Future<Optional<Located>>> stats = new ArrayList<>();
-    for (S3Object o : found) {
-      String key = o.key().substring(prefix.length());
-      stats.add(statPool.submit(() -> locate(key)));
-    }
-    List<BlobInfo> items = new ArrayList<>();
-    for (Future<Optional<Located>> f : stats) {
-      await(f).ifPresent(l -> items.add(l.info())); // gone since the listing: left out
-    }
-    return new Page(items, more ? Optional.of(after) : Optional.empty());
+    return more ? Optional.of(after) : Optional.empty();
+  }
+
+  /**
+   * The keys alone, from ListObjectsV2 pages: no HEAD per object (which {@link #list} needs for
+   * each SHA-256). Claims are left out as {@link #list} leaves them.
+   */
+  @Override
+  public Iterator<String> listKeys(String keyPrefix) {
+    return new Iterator<>() {
+      private final List<String> page = new ArrayList<>();
+      private int index;
+      private Optional<String> next = Optional.empty();
+      private boolean started;
+
+      @Override
+      public boolean hasNext() {
+        while (index == page.size() && (!started || next.isPresent())) {
+          page.clear();
+          index = 0;
+          try {
+            next = listPage(keyPrefix, started ? next : Optional.empty(), 1000, page);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          started = true;
+        }
+        return index < page.size();
+      }
+
+      @Override
+      public String next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        return page.get(index++);
+      }
+    };
   }
 
   static <T> T await(Future<T> f) throws IOException {

@@ -6,8 +6,8 @@ import io.custody.storage.IntegrityException;
 import io.custody.storage.Sha256;
 import io.custody.storage.StorageException;
 import io.custody.storage.spi.AbstractBlobWriter;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,13 +32,14 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * The writer of {@link S3BlobStore}: streams through at most two part buffers (one filling, one
- * uploading), one PutObject for objects up to a part, else a multipart upload; Content-MD5 on
- * every request. Not thread-safe (one writing thread), like every {@link
- * io.custody.storage.BlobWriter}.
+ * uploading), one PutObject for objects up to a part, else a multipart upload. A buffer is a list
+ * of the store's pooled chunks, taken as bytes arrive: it is never copied to grow, and holds only
+ * as much memory as the object or part needs. Each request body is checked by the server: by its
+ * signed SHA-256 where the store's client signs payloads, else by Content-MD5. Not thread-safe
+ * (one writing thread), like every {@link io.custody.storage.BlobWriter}.
  */
 public final class S3BlobWriter extends AbstractBlobWriter {
   private static final System.Logger LOG = System.getLogger(S3BlobWriter.class.getName());
-  private static final int FIRST_BUFFER = 64 << 10;
 
   private final S3BlobStore store;
   private final String full;
@@ -46,15 +47,15 @@ public final class S3BlobWriter extends AbstractBlobWriter {
   /** Parts already on the server (a resumed upload): number → ETag. */
   private final Map<Integer, String> serverParts;
 
-  private byte[] buf = new byte[0];
+  /** The part (or single object) being filled: {@link S3BlobStore#CHUNK}-byte chunks. */
+  private List<byte[]> buf = new ArrayList<>();
   private int len;
-  private byte[] spare;
   private String uploadId;
   private boolean completed;
   private int nextPart = 1;
   private final List<CompletedPart> parts = new ArrayList<>();
   private Future<CompletedPart> inFlight;
-  private byte[] inFlightBuffer;
+  private List<byte[]> inFlightBuffer;
   private int partsSent;
   private int partsReused;
   private Runnable beforeCommit = () -> {};
@@ -112,25 +113,14 @@ public final class S3BlobWriter extends AbstractBlobWriter {
       if (len == partSize) {
         flushPart();
       }
-      if (buf.length == len) {
-        grow(Math.min(partSize, len + src.remaining()));
+      int at = len % S3BlobStore.CHUNK;
+      if (len / S3BlobStore.CHUNK == buf.size()) {
+        buf.add(store.takeChunk());
       }
-      int n = Math.min(src.remaining(), buf.length - len);
-      src.get(buf, len, n);
+      int n = Math.min(src.remaining(), Math.min(S3BlobStore.CHUNK - at, partSize - len));
+      src.get(buf.get(buf.size() - 1), at, n);
       len += n;
     }
-  }
-
-  private void grow(int needed) {
-    // Small objects grow their buffer as they go; once multipart, buffers are whole parts.
-    int size = uploadId != null ? partSize : Math.max(needed, Math.min(partSize, Math.max(FIRST_BUFFER, buf.length * 2)));
-    if (spare != null && spare.length >= size) {
-      System.arraycopy(buf, 0, spare, 0, len);
-      buf = spare;
-      spare = null;
-      return;
-    }
-    buf = java.util.Arrays.copyOf(buf, size);
   }
 
   /** Sends the full buffer as the next part; at most one part is in flight while the next fills. */
@@ -140,12 +130,11 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     }
     awaitInFlight();
     int number = nextPart++;
-    byte[] data = buf;
+    List<byte[]> data = buf;
     int n = len;
     inFlightBuffer = data;
     inFlight = store.partPool.submit(() -> uploadPart(number, data, n));
-    buf = spare != null ? spare : new byte[0];
-    spare = null;
+    buf = new ArrayList<>();
     len = 0;
   }
 
@@ -154,32 +143,36 @@ public final class S3BlobWriter extends AbstractBlobWriter {
       Future<CompletedPart> f = inFlight;
       inFlight = null;
       parts.add(S3BlobStore.await(f));
-      spare = inFlightBuffer;
+      store.giveChunks(inFlightBuffer); // sent: no request reads them any more
       inFlightBuffer = null;
     }
   }
 
-  private CompletedPart uploadPart(int number, byte[] data, int n) throws IOException {
-    byte[] md5 = md5(data, n);
-    String hex = HexFormat.of().formatHex(md5);
+  private CompletedPart uploadPart(int number, List<byte[]> data, int n) throws IOException {
     String onServer = serverParts.get(number);
-    if (onServer != null && onServer.equals(hex)) {
+    byte[] md5 = onServer != null || !store.payloadSigned ? md5(data, n) : null;
+    if (onServer != null && onServer.equals(HexFormat.of().formatHex(md5))) {
       partsReused++; // a resumed upload: this part is there already, byte for byte
       return CompletedPart.builder().partNumber(number).eTag(onServer).build();
     }
     try {
       UploadPartResponse r = store.s3.uploadPart(b -> b.bucket(store.bucket).key(full).uploadId(uploadId)
-          .partNumber(number).contentLength((long) n).contentMD5(Base64.getEncoder().encodeToString(md5)),
-          RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, n), n, "application/octet-stream"));
+          .partNumber(number).contentLength((long) n)
+          .contentMD5(store.payloadSigned ? null : Base64.getEncoder().encodeToString(md5)), body(data, n));
       partsSent++;
       return CompletedPart.builder().partNumber(number).eTag(r.eTag()).build();
     } catch (SdkException e) {
-      if (Errors.code(e).equals("BadDigest")) {
+      if (Errors.code(e).equals("BadDigest") || Errors.code(e).equals("XAmzContentSHA256Mismatch")) {
         throw new IntegrityException("the server received other bytes than sent for part " + number + " of '" + key
-            + "' (Content-MD5 mismatch)");
+            + "' (" + Errors.code(e) + ")");
       }
       throw Errors.map(e, key, "uploading part " + number + " of");
     }
+  }
+
+  /** A request body of the first {@code n} bytes of {@code chunks}, readable again for retries. */
+  private static RequestBody body(List<byte[]> chunks, int n) {
+    return RequestBody.fromContentProvider(() -> new ChunksInputStream(chunks, n), n, "application/octet-stream");
   }
 
   private void startMultipart() throws IOException {
@@ -231,9 +224,9 @@ public final class S3BlobWriter extends AbstractBlobWriter {
         }
         return CreateIfAbsent.sameOrRefuse(key, other.get().info(), sha256, size, "");
       }
-      if (Errors.code(e).equals("BadDigest")) {
-        throw new IntegrityException("the server received other bytes than sent for '" + key
-            + "' (Content-MD5 mismatch)");
+      if (Errors.code(e).equals("BadDigest") || Errors.code(e).equals("XAmzContentSHA256Mismatch")) {
+        throw new IntegrityException("the server received other bytes than sent for '" + key + "' ("
+            + Errors.code(e) + ")");
       }
       throw Errors.map(e, key, "committing");
     }
@@ -273,19 +266,23 @@ public final class S3BlobWriter extends AbstractBlobWriter {
   }
 
   private String putSingle(Sha256 sha256) {
-    byte[] md5 = md5(buf, len);
     PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(store.bucket).key(full)
-        .contentLength((long) len).contentMD5(Base64.getEncoder().encodeToString(md5))
-        .contentType("application/octet-stream").metadata(Map.of(S3BlobStore.SHA256_NAME, sha256.hex())).ifNoneMatch("*");
+        .contentLength((long) len).contentType("application/octet-stream")
+        .metadata(Map.of(S3BlobStore.SHA256_NAME, sha256.hex())).ifNoneMatch("*");
+    if (!store.payloadSigned) {
+      b.contentMD5(Base64.getEncoder().encodeToString(md5(buf, len)));
+    }
     options.retention().ifPresent(r -> b.objectLockMode(mode(r)).objectLockRetainUntilDate(r.until()));
     if (options.legalHold()) {
       b.objectLockLegalHoldStatus(ObjectLockLegalHoldStatus.ON);
     }
-    byte[] data = buf;
-    int n = len;
-    RequestBody body = n == 0 ? RequestBody.empty() // (RGW refuses the SDK's signed empty stream)
-        : RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, n), n, "application/octet-stream");
-    return store.s3.putObject(b.build(), body).versionId();
+    RequestBody body = len == 0 ? RequestBody.empty() // (RGW refuses the SDK's signed empty stream)
+        : body(buf, len);
+    String versionId = store.s3.putObject(b.build(), body).versionId();
+    store.giveChunks(buf); // sent
+    buf = new ArrayList<>();
+    len = 0;
+    return versionId;
   }
 
   private String completeMultipart() throws IOException {
@@ -300,8 +297,15 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     return v;
   }
 
-  /** Stops an upload in flight and aborts the multipart upload, if any; failures are only logged. */
+  /**
+   * Stops an upload in flight and aborts the multipart upload, if any; failures are only logged.
+   * The buffer's chunks go back to the store's pool (those of a part cancelled in flight, which a
+   * request may still be reading, are left to the garbage collector).
+   */
   void abortQuietly() {
+    store.giveChunks(buf);
+    buf = new ArrayList<>();
+    len = 0;
     if (inFlight != null) {
       inFlight.cancel(true);
       try {
@@ -310,6 +314,7 @@ public final class S3BlobWriter extends AbstractBlobWriter {
         // being thrown away
       }
       inFlight = null;
+      inFlightBuffer = null;
     }
     if (uploadId != null && !completed) {
       String id = uploadId;
@@ -326,18 +331,59 @@ public final class S3BlobWriter extends AbstractBlobWriter {
   @Override
   protected void discard() {
     abortQuietly();
-    buf = null;
-    spare = null;
-    inFlightBuffer = null;
   }
 
-  private static byte[] md5(byte[] data, int n) {
+  private static byte[] md5(List<byte[]> chunks, int n) {
     try {
       MessageDigest md = MessageDigest.getInstance("MD5");
-      md.update(data, 0, n);
+      for (int i = 0, left = n; left > 0; i++) {
+        int k = Math.min(left, chunks.get(i).length);
+        md.update(chunks.get(i), 0, k);
+        left -= k;
+      }
       return md.digest();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** The first {@code n} bytes of a list of chunks, as one stream. */
+  private static final class ChunksInputStream extends InputStream {
+    private final List<byte[]> chunks;
+    private int left;
+    private int chunk;
+    private int at;
+
+    ChunksInputStream(List<byte[]> chunks, int n) {
+      this.chunks = chunks;
+      this.left = n;
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int want) {
+      if (left == 0) {
+        return -1;
+      }
+      if (at == chunks.get(chunk).length) {
+        chunk++;
+        at = 0;
+      }
+      int n = Math.min(want, Math.min(left, chunks.get(chunk).length - at));
+      System.arraycopy(chunks.get(chunk), at, b, off, n);
+      at += n;
+      left -= n;
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return left;
     }
   }
 }

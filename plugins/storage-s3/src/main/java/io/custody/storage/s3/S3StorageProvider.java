@@ -82,7 +82,10 @@ public final class S3StorageProvider implements StorageProvider {
     Settings s = settings(uri, options);
     S3Client client = client(s);
     try {
-      return new S3BlobStore(uri, client, s.bucket(), s.prefix(), s.partSize());
+      // Plain HTTP to a custom endpoint: the client signs each body's SHA-256 (no aws-chunked
+      // bodies there, and the SDK signs payloads sent without TLS), which the server checks.
+      boolean payloadSigned = s.endpoint() != null && "http".equalsIgnoreCase(s.endpoint().getScheme());
+      return new S3BlobStore(uri, client, s.bucket(), s.prefix(), s.partSize(), payloadSigned);
     } catch (IOException | RuntimeException e) {
       client.close();
       throw e;
@@ -204,8 +207,8 @@ public final class S3StorageProvider implements StorageProvider {
         .serviceConfiguration(S3Configuration.builder()
             .pathStyleAccessEnabled(s.pathStyle())
             // On custom endpoints, no aws-chunked bodies: RGW 16.2 refuses an empty one (400
-            // XAmzContentSHA256Mismatch). The payload's SHA-256 is then signed whole, which the
-            // server checks: a second integrity check per request, beside Content-MD5.
+            // XAmzContentSHA256Mismatch). Over plain HTTP the payload's SHA-256 is then signed
+            // whole, which the server checks: the writer sends no Content-MD5 there.
             .chunkedEncodingEnabled(s.endpoint() == null)
             .build())
         .httpClientBuilder(ApacheHttpClient.builder()
@@ -223,8 +226,8 @@ public final class S3StorageProvider implements StorageProvider {
     }
     if (s.checksumsWhenRequired()) {
       // Ceph RGW 16.2 refuses the SDK's default CRC32 trailers (400 on every PUT) and ignores
-      // x-amz-checksum-* anyway: integrity rests on Content-MD5 per request and the SHA-256 in
-      // the object's metadata instead.
+      // x-amz-checksum-* anyway: integrity rests on the signed payload SHA-256 (plain HTTP) or
+      // Content-MD5 (HTTPS) per request and the SHA-256 in the object's metadata instead.
       b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
           .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     }

@@ -358,7 +358,13 @@ class S3ClaimIT {
       List<String> seen = new ArrayList<>();
       root.listAll(prefix).forEachRemaining(i -> seen.add(i.key()));
       assertThat(seen).isEqualTo(keys);
+      List<String> listedKeys = new ArrayList<>();
+      root.listKeys(prefix).forEachRemaining(listedKeys::add);
+      assertThat(listedKeys).as("listKeys").isEqualTo(keys);
     }
+    List<String> listedKeys = new ArrayList<>();
+    store.listKeys(prefix).forEachRemaining(listedKeys::add);
+    assertThat(listedKeys).as("listKeys").isEqualTo(keys);
   }
 
   @Test

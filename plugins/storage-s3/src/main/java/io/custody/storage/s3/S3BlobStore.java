@@ -14,6 +14,7 @@ import io.custody.storage.RetentionException;
 import io.custody.storage.RetryPolicy;
 import io.custody.storage.Sha256;
 import io.custody.storage.StorageException;
+import io.custody.storage.spi.VerifyingInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -716,58 +717,7 @@ public final class S3BlobStore implements BlobStore {
       throw e;
     }
     long size = in.response().contentLength() == null ? -1 : in.response().contentLength();
-    return new HashCheckingStream(guarded(key, in), key, size, expected);
-  }
-
-  /** Hashes what it passes on and, at its end, checks size and SHA-256 against what the store recorded. */
-  private static final class HashCheckingStream extends FilterInputStream {
-    private final String key;
-    private final long size;
-    private final Sha256 expected;
-    private final MessageDigest sha = sha256();
-    private long count;
-    private boolean checked;
-
-    HashCheckingStream(InputStream in, String key, long size, Sha256 expected) {
-      super(in);
-      this.key = key;
-      this.size = size;
-      this.expected = expected;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        sha.update(b, off, n);
-        count += n;
-      } else if (n < 0 && !checked) {
-        checked = true;
-        Sha256 got = Sha256.of(sha.digest());
-        if (count != size || !got.equals(expected)) {
-          throw new IntegrityException("'" + key + "' read back as " + count + " bytes hashing to " + got
-              + "; the store recorded " + size + " bytes hashing to " + expected);
-        }
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) {
-      return 0; // every byte must be hashed
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
+    return new VerifyingInputStream(guarded(key, in), key, size, expected);
   }
 
   private static StorageException broken(String key, Exception e) {

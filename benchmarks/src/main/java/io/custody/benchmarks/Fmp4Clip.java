@@ -25,7 +25,13 @@ final class Fmp4Clip {
   SegmentInfo end;
 
   Fmp4Clip(byte[] annexB) throws IOException {
+    this(annexB, Integer.MAX_VALUE);
+  }
+
+  /** The clip's first {@code frames} access units only (all of them if it has fewer). */
+  Fmp4Clip(byte[] annexB, int frames) throws IOException {
     List<AccessUnit> units = AccessUnitAssembler.readAll(annexB);
+    units = units.subList(0, Math.min(frames, units.size()));
     AccessUnit first = units.get(0);
     FragmentedMp4Writer mux = FragmentedMp4Writer.builder(
             VideoTrackConfig.builder(AvcDecoderConfigurationRecord.of(first.sps(), first.pps())).build())

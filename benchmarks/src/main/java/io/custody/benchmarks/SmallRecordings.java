@@ -26,7 +26,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -128,7 +127,12 @@ public final class SmallRecordings {
     Files.writeString(keyDir.resolve("recipient.pub"), recipientKey.publicKey().toPem(), StandardCharsets.US_ASCII);
     Signer signer = Ed25519.signer(device);
     List<RecipientPublicKey> recipients = List.of(recipientKey.publicKey());
-    Muxed muxed = mux(Files.readAllBytes(clip), frames);
+    byte[] annexB = Files.readAllBytes(clip);
+    int units = AccessUnitAssembler.readAll(annexB).size();
+    if (frames < 1 || frames > units) {
+      throw new IllegalArgumentException("--frames must be 1 to " + units + " for this clip: " + frames);
+    }
+    Fmp4Clip muxed = new Fmp4Clip(annexB, frames);
 
     Files.createDirectories(storeDir);
     long started = System.nanoTime();
@@ -220,53 +224,5 @@ public final class SmallRecordings {
         throw new IOException(e.getCause());
       }
     }
-  }
-
-  /** The clip's first {@code frames} access units muxed by Custody's fMP4 writer (one fragment per GOP). */
-  private static final class Muxed {
-    final List<ByteBuffer> fragments = new ArrayList<>();
-    final List<FragmentInfo> infos = new ArrayList<>();
-    ByteBuffer init;
-    SegmentInfo end;
-  }
-
-  private static Muxed mux(byte[] annexB, int frames) throws IOException {
-    List<AccessUnit> units = AccessUnitAssembler.readAll(annexB);
-    if (frames < 1 || frames > units.size()) {
-      throw new IllegalArgumentException("--frames must be 1 to " + units.size() + " for this clip: " + frames);
-    }
-    Muxed m = new Muxed();
-    AccessUnit first = units.get(0);
-    FragmentedMp4Writer mux = FragmentedMp4Writer.builder(
-            VideoTrackConfig.builder(AvcDecoderConfigurationRecord.of(first.sps(), first.pps())).build())
-        .wallClockStart(Instant.EPOCH)
-        .open(new FragmentSink() {
-          @Override
-          public void init(ByteBuffer ftypMoov) {
-            m.init = copyOf(ftypMoov);
-          }
-
-          @Override
-          public void fragment(ByteBuffer b, FragmentInfo info) {
-            m.fragments.add(copyOf(b));
-            m.infos.add(info);
-          }
-
-          @Override
-          public void end(SegmentInfo info, boolean lastInRecording) {
-            m.end = info;
-          }
-        });
-    for (int i = 0; i < frames; i++) {
-      mux.addVideo(units.get(i), i * 3000L, 6000);
-    }
-    mux.finish();
-    return m;
-  }
-
-  private static ByteBuffer copyOf(ByteBuffer b) {
-    ByteBuffer copy = ByteBuffer.allocate(b.remaining());
-    copy.put(b).flip();
-    return copy;
   }
 }

@@ -1,0 +1,495 @@
+package io.custody.ledger;
+
+import io.custody.storage.BlobStore;
+import io.custody.storage.BlobWriter;
+import io.custody.storage.CreateOptions;
+import io.custody.storage.NoSuchObjectException;
+import io.custody.storage.ObjectExistsException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A chain-of-custody log kept in a {@link BlobStore}: append entries, read them, and prove them.
+ *
+ * <p>Several processes, on one machine or many sharing a store, may append to one log at once. Each
+ * tree update is an update record created with the store's conditional create at the next sequence
+ * number: the one that wins is the next tree; the others read it and retry on top. Appends made at
+ * once by the threads of one process go into one update. {@link #append} returns only once its
+ * entry is under a signed checkpoint in the store; a process killed at any point leaves the log
+ * valid, and whoever appends next completes the tiles of an update whose writer died ({@code
+ * docs/LEDGER.md} §4).
+ *
+ * <p>Thread-safe.
+ */
+public final class Ledger {
+  /** Update records larger than this are refused as damaged. */
+  private static final int MAX_RECORD = 64 << 20;
+  /** Entries per tree update, at most (a batch beyond is split). */
+  private static final int MAX_BATCH = 4096;
+
+  private final BlobStore store;
+  private final LedgerPublicKey publicKey;
+  private final LedgerKey key;
+  private final String origin;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  // the newest tree this instance knows, guarded by lock
+  private long seq = -1;
+  private Checkpoint head;
+  private TreeState state;
+
+  private record Pending(List<byte[]> entries, CompletableFuture<Long> done) {}
+
+  private Ledger(BlobStore store, LedgerPublicKey publicKey, LedgerKey key, String origin) {
+    this.store = store;
+    this.publicKey = publicKey;
+    this.key = key;
+    this.origin = origin;
+  }
+
+  /**
+   * Creates a new, empty log named {@code origin} in {@code store}, signed by {@code key}.
+   *
+   * @throws ObjectExistsException if the store already holds a log
+   */
+  public static Ledger create(BlobStore store, String origin, LedgerKey key) throws IOException {
+    Checkpoint.checkOrigin(origin);
+    Checkpoint cp = Checkpoint.sign(origin, 0, Merkle.emptyRoot(), key);
+    if (store.stat(TilePaths.update(0)).isPresent()) { // the same key and origin would write the same bytes
+      throw new ObjectExistsException(TilePaths.update(0), "a ledger already exists in " + store.uri());
+    }
+    try {
+      write(store, TilePaths.update(0), new UpdateRecord(List.of(), cp.toNote()).encode());
+    } catch (ObjectExistsException e) {
+      throw new ObjectExistsException(e.key(), "a ledger already exists in " + store.uri());
+    }
+    Ledger l = new Ledger(store, key.publicKey(), key, origin);
+    l.seq = 0;
+    l.head = cp;
+    l.state = TreeState.empty();
+    return l;
+  }
+
+  /** Opens the log in {@code store} to read and prove, checking it is signed by {@code key}. */
+  public static Ledger open(BlobStore store, LedgerPublicKey key) throws IOException {
+    return new Ledger(store, key, null, readOrigin(store, key));
+  }
+
+  /** Opens the log in {@code store} to append to it as well, signing with {@code key}. */
+  public static Ledger open(BlobStore store, LedgerKey key) throws IOException {
+    return new Ledger(store, key.publicKey(), key, readOrigin(store, key.publicKey()));
+  }
+
+  private static String readOrigin(BlobStore store, LedgerPublicKey key) throws IOException {
+    byte[] b;
+    try {
+      b = read(store, TilePaths.update(0), MAX_RECORD);
+    } catch (NoSuchObjectException e) {
+      throw new NoSuchObjectException("no ledger in " + store.uri() + " (custody ledger init creates one)");
+    }
+    UpdateRecord r = UpdateRecord.decode(b);
+    Checkpoint cp = Checkpoint.parse(r.checkpointNote(), key);
+    if (cp.size() != 0 || !r.entries().isEmpty()) {
+      throw new LedgerFormatException("the ledger's first update is not the empty tree");
+    }
+    return cp.origin();
+  }
+
+  /** The log's name (the checkpoints' origin line). */
+  public String origin() {
+    return origin;
+  }
+
+  /** The public key the log's checkpoints are signed with. */
+  public LedgerPublicKey publicKey() {
+    return publicKey;
+  }
+
+  /** The latest checkpoint in the store (signature and tiles checked). */
+  public Checkpoint checkpoint() throws IOException {
+    lock.lock();
+    try {
+      sync();
+      return head;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Appends one entry and returns its index, once it is under a signed checkpoint in the store.
+   *
+   * @throws IllegalStateException if this ledger was opened without the signing key
+   */
+  public long append(LedgerEntry entry) throws IOException {
+    return appendAll(List.of(entry));
+  }
+
+  /**
+   * Appends entries, in order and contiguously, and returns the first one's index, once all are
+   * under a signed checkpoint in the store. Entries appended at once by other threads share the
+   * tree update.
+   */
+  public long appendAll(List<LedgerEntry> entries) throws IOException {
+    if (key == null) {
+      throw new IllegalStateException("this ledger was opened with its public key only; appending needs the ledger key");
+    }
+    if (entries.isEmpty()) {
+      throw new IllegalArgumentException("nothing to append");
+    }
+    if (entries.size() > MAX_BATCH) {
+      long first = -1;
+      for (int i = 0; i < entries.size(); i += MAX_BATCH) {
+        long f = appendAll(entries.subList(i, Math.min(entries.size(), i + MAX_BATCH)));
+        first = first < 0 ? f : first;
+      }
+      return first;
+    }
+    List<byte[]> bytes = new ArrayList<>(entries.size());
+    entries.forEach(e -> bytes.add(e.bytesNoCopy()));
+    Pending mine = new Pending(bytes, new CompletableFuture<>());
+    queue.add(mine);
+    lock.lock();
+    try {
+      if (!mine.done().isDone()) {
+        List<Pending> batch = new ArrayList<>();
+        int count = 0;
+        for (Pending p = queue.peek(); p != null && (batch.isEmpty() || count + p.entries().size() <= MAX_BATCH); p = queue.peek()) {
+          queue.poll();
+          batch.add(p);
+          count += p.entries().size();
+        }
+        commit(batch);
+      }
+    } finally {
+      lock.unlock();
+    }
+    try {
+      return mine.done().join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw new IOException(io.getMessage(), io);
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+
+  /** One tree update for the batch, retried on top of whoever wins the sequence number. */
+  private void commit(List<Pending> batch) {
+    try {
+      List<byte[]> entries = new ArrayList<>();
+      batch.forEach(p -> entries.addAll(p.entries()));
+      for (int attempt = 0; ; attempt++) {
+        sync();
+        TreeState next = state.copy();
+        List<TreeState.Tile> tiles = new ArrayList<>();
+        for (byte[] e : entries) {
+          next.append(e, tiles);
+        }
+        next.partials(tiles);
+        Checkpoint cp = Checkpoint.sign(origin, next.size(), next.root(), key);
+        try {
+          write(store, TilePaths.update(seq + 1), new UpdateRecord(entries, cp.toNote()).encode());
+        } catch (ObjectExistsException lost) {
+          backOff(attempt); // another appender took this sequence number: build on its tree
+          continue;
+        }
+        writeTiles(tiles);
+        long first = state.size();
+        seq++;
+        head = cp;
+        state = next;
+        for (Pending p : batch) {
+          p.done().complete(first);
+          first += p.entries().size();
+        }
+        return;
+      }
+    } catch (IOException | RuntimeException e) {
+      batch.forEach(p -> p.done().completeExceptionally(e));
+    }
+  }
+
+  private static void backOff(int attempt) throws IOException {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(1 + Math.min(50, 1L << Math.min(attempt, 6))));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while appending to the ledger");
+    }
+  }
+
+  /** Brings {@link #state} to the newest update in the store, completing any unfinished one. */
+  private void sync() throws IOException {
+    if (state == null) {
+      load();
+    }
+    while (exists(TilePaths.update(seq + 1))) {
+      apply(seq + 1, readRecord(seq + 1));
+    }
+  }
+
+  /** First use: the newest update whose tiles are complete, then every later one rolled forward. */
+  private void load() throws IOException {
+    long newest = findNewest();
+    for (long s = newest; s >= 0; s--) {
+      Checkpoint cp = Checkpoint.parse(readRecord(s).checkpointNote(), publicKey);
+      TreeState loaded = loadPartials(cp.size());
+      if (loaded != null) {
+        if (!Arrays.equals(loaded.root(), cp.rootHash())) {
+          throw new LedgerFormatException("the tiles at size " + cp.size() + " do not match its signed checkpoint"
+              + " (custody ledger verify locates the damage)");
+        }
+        seq = s;
+        head = cp;
+        state = loaded;
+        for (long n = s + 1; n <= newest; n++) {
+          apply(n, readRecord(n));
+        }
+        return;
+      }
+    }
+    throw new LedgerFormatException("the ledger has no first update");
+  }
+
+  /** The newest sequence number in the store: exponential then binary search on update records. */
+  private long findNewest() throws IOException {
+    long lo = seq < 0 ? 0 : seq;
+    if (!exists(TilePaths.update(lo))) {
+      throw new NoSuchObjectException("no ledger in " + store.uri());
+    }
+    long step = 1;
+    long hi;
+    while (true) {
+      long probe = lo + step;
+      if (exists(TilePaths.update(probe))) {
+        lo = probe;
+        step *= 2;
+      } else {
+        hi = probe;
+        break;
+      }
+    }
+    while (hi - lo > 1) {
+      long mid = lo + (hi - lo) / 2;
+      if (exists(TilePaths.update(mid))) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  private TreeState loadPartials(long size) throws IOException {
+    List<byte[]> objects = new ArrayList<>();
+    for (String k : TreeState.partialKeys(size)) {
+      try {
+        objects.add(read(store, k, 1 << 24));
+      } catch (NoSuchObjectException e) {
+        return null;
+      }
+    }
+    return TreeState.fromPartials(size, objects);
+  }
+
+  /** Applies update {@code n} (another appender's, or one whose writer died) on top of {@link #state}. */
+  private void apply(long n, UpdateRecord r) throws IOException {
+    Checkpoint cp = Checkpoint.parse(r.checkpointNote(), publicKey);
+    TreeState next = state.copy();
+    List<TreeState.Tile> tiles = new ArrayList<>();
+    for (byte[] e : r.entries()) {
+      next.append(e, tiles);
+    }
+    next.partials(tiles);
+    if (cp.size() != next.size() || !Arrays.equals(cp.rootHash(), next.root())) {
+      throw new LedgerFormatException("update " + n + " does not extend the tree of size " + state.size()
+          + " to its signed checkpoint (custody ledger verify locates the damage)");
+    }
+    if (!tiles.isEmpty() && !exists(tiles.get(tiles.size() - 1).key())) {
+      writeTiles(tiles); // its writer stopped before the tiles: complete them (same bytes)
+    }
+    seq = n;
+    head = cp;
+    state = next;
+  }
+
+  private void writeTiles(List<TreeState.Tile> tiles) throws IOException {
+    for (TreeState.Tile t : tiles) {
+      try {
+        write(store, t.key(), t.bytes());
+      } catch (ObjectExistsException e) {
+        throw new LedgerFormatException(t.key() + " holds other bytes than the log's entries give"
+            + " (custody ledger verify locates the damage)");
+      }
+    }
+  }
+
+  private UpdateRecord readRecord(long n) throws IOException {
+    return UpdateRecord.decode(read(store, TilePaths.update(n), MAX_RECORD));
+  }
+
+  private boolean exists(String k) throws IOException {
+    return store.stat(k).isPresent();
+  }
+
+  static void write(BlobStore store, String k, byte[] bytes) throws IOException {
+    try (BlobWriter w = store.create(k, CreateOptions.defaults())) {
+      w.write(bytes, 0, bytes.length);
+      w.commit();
+    }
+  }
+
+  static byte[] read(BlobStore store, String k, int max) throws IOException {
+    try (InputStream in = store.read(k)) {
+      byte[] b = in.readNBytes(max + 1);
+      if (b.length > max) {
+        throw new LedgerFormatException(k + " is larger than " + max + " bytes");
+      }
+      return b;
+    }
+  }
+
+  // ---- reading and proving ----
+
+  /** The entries {@code [from, to)} of the tree under {@code at}. */
+  public List<LedgerEntry> entries(long from, long to, Checkpoint at) throws IOException {
+    if (from < 0 || to > at.size() || from > to) {
+      throw new IndexOutOfBoundsException("entries [" + from + ", " + to + ") of a tree of " + at.size());
+    }
+    List<LedgerEntry> out = new ArrayList<>();
+    for (long n = from / TilePaths.WIDTH; n * TilePaths.WIDTH < to; n++) {
+      List<byte[]> bundle = bundle(n, at.size());
+      for (int i = 0; i < bundle.size(); i++) {
+        long index = n * TilePaths.WIDTH + i;
+        if (index >= from && index < to) {
+          out.add(LedgerEntry.parse(bundle.get(i)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private List<byte[]> bundle(long n, long size) throws IOException {
+    int width = (int) Math.min(TilePaths.WIDTH, size - n * TilePaths.WIDTH);
+    return Bundles.decode(read(store, TilePaths.bundle(n, width), 1 << 24), width);
+  }
+
+  /** Proves entry {@code index} under checkpoint {@code at} (checked before it is returned). */
+  public InclusionProof proveInclusion(long index, Checkpoint at) throws IOException {
+    if (index < 0 || index >= at.size()) {
+      throw new IndexOutOfBoundsException("entry " + index + " of a tree of " + at.size());
+    }
+    Hashes h = new Hashes(at.size());
+    List<byte[]> path = new ArrayList<>();
+    h.path(index, 0, at.size(), path);
+    byte[] entry = bundle(index / TilePaths.WIDTH, at.size()).get((int) (index % TilePaths.WIDTH));
+    return InclusionProof.of(index, entry, path, at);
+  }
+
+  /** Proves that {@code newer} extends {@code older} (checked before it is returned). */
+  public ConsistencyProof proveConsistency(Checkpoint older, Checkpoint newer) throws IOException {
+    if (older.size() > newer.size()) {
+      throw new IllegalArgumentException("the older checkpoint is the larger tree");
+    }
+    List<byte[]> proof = new ArrayList<>();
+    if (older.size() > 0 && older.size() < newer.size()) {
+      new Hashes(newer.size()).subproof(older.size(), 0, newer.size(), true, proof);
+    }
+    return ConsistencyProof.of(older, newer, proof);
+  }
+
+  /** Merkle tree hashes of the tree of one size, read from its tiles. */
+  private final class Hashes {
+    private final long size;
+    private final Map<String, byte[]> tiles = new HashMap<>();
+
+    Hashes(long size) {
+      this.size = size;
+    }
+
+    /** RFC 9162 PATH(m, D[lo:hi]), appended leaf to root. */
+    void path(long m, long lo, long hi, List<byte[]> out) throws IOException {
+      long n = hi - lo;
+      if (n == 1) {
+        return;
+      }
+      long k = Merkle.split(n);
+      if (m - lo < k) {
+        path(m, lo, lo + k, out);
+        out.add(mth(lo + k, hi));
+      } else {
+        path(m, lo + k, hi, out);
+        out.add(mth(lo, lo + k));
+      }
+    }
+
+    /** RFC 9162 SUBPROOF(m, D[lo:hi], b). */
+    void subproof(long m, long lo, long hi, boolean b, List<byte[]> out) throws IOException {
+      long n = hi - lo;
+      if (m == n) {
+        if (!b) {
+          out.add(mth(lo, hi));
+        }
+        return;
+      }
+      long k = Merkle.split(n);
+      if (m <= k) {
+        subproof(m, lo, lo + k, b, out);
+        out.add(mth(lo + k, hi));
+      } else {
+        subproof(m - k, lo + k, hi, false, out);
+        out.add(mth(lo, lo + k));
+      }
+    }
+
+    /** MTH(D[lo:hi]). */
+    byte[] mth(long lo, long hi) throws IOException {
+      long n = hi - lo;
+      if (Long.bitCount(n) == 1 && lo % n == 0) {
+        return subtree(Long.numberOfTrailingZeros(n), lo / n);
+      }
+      long k = Merkle.split(n);
+      return Merkle.nodeHash(mth(lo, lo + k), mth(lo + k, hi));
+    }
+
+    /** The hash of the complete subtree of height {@code height} at {@code index}, from the tiles. */
+    private byte[] subtree(int height, long index) throws IOException {
+      int level = height / 8;
+      int within = height % 8;
+      long first = index << within;
+      long hashesAtLevel = size >>> (8 * level);
+      long n = first / TilePaths.WIDTH;
+      int width = (int) Math.min(TilePaths.WIDTH, hashesAtLevel - n * TilePaths.WIDTH);
+      String k = TilePaths.tile(level, n, width);
+      byte[] tile = tiles.get(k);
+      if (tile == null) {
+        tile = read(store, k, TilePaths.WIDTH * Merkle.HASH);
+        if (tile.length != width * Merkle.HASH) {
+          throw new LedgerFormatException(k + " holds " + tile.length + " bytes, not " + width * Merkle.HASH);
+        }
+        tiles.put(k, tile);
+      }
+      List<byte[]> hs = new ArrayList<>();
+      int from = (int) (first % TilePaths.WIDTH);
+      for (int i = 0; i < (1 << within); i++) {
+        hs.add(Arrays.copyOfRange(tile, (from + i) * Merkle.HASH, (from + i + 1) * Merkle.HASH));
+      }
+      return Merkle.perfect(hs, 0, 1 << within);
+    }
+  }
+}

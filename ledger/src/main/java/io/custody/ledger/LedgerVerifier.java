@@ -1,0 +1,217 @@
+package io.custody.ledger;
+
+import io.custody.ledger.LedgerReport.Kind;
+import io.custody.ledger.LedgerReport.Problem;
+import io.custody.storage.BlobStore;
+import io.custody.storage.NoSuchObjectException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Verifies a whole log from the store with the ledger public key alone: every update record's
+ * signed checkpoint, every entry against it, and every hash tile and entry bundle the log must hold
+ * (byte for byte what the entries give). Given a checkpoint seen earlier, it also checks that the
+ * log extends it ({@code docs/LEDGER.md} §6).
+ */
+public final class LedgerVerifier {
+  private final BlobStore store;
+  private final LedgerPublicKey key;
+  private final List<Problem> problems = new ArrayList<>();
+
+  private LedgerVerifier(BlobStore store, LedgerPublicKey key) {
+    this.store = store;
+    this.key = key;
+  }
+
+  /**
+   * Verifies the log in {@code store}.
+   *
+   * @param since a checkpoint of this log seen earlier (already checked against {@code key}), which
+   *     the log must extend
+   * @throws IOException if the store cannot be read (not damage: damage is in the report)
+   */
+  public static LedgerReport verify(BlobStore store, LedgerPublicKey key, Optional<Checkpoint> since) throws IOException {
+    return new LedgerVerifier(store, key).run(since);
+  }
+
+  private LedgerReport run(Optional<Checkpoint> since) throws IOException {
+    TreeState state = TreeState.empty();
+    Checkpoint head;
+    try {
+      UpdateRecord r0 = UpdateRecord.decode(Ledger.read(store, TilePaths.update(0), 1 << 20));
+      head = Checkpoint.parse(r0.checkpointNote(), key);
+      if (head.size() != 0) {
+        throw new LedgerFormatException("the first update is not the empty tree");
+      }
+    } catch (NoSuchObjectException e) {
+      throw new NoSuchObjectException("no ledger in " + store.uri());
+    } catch (LedgerFormatException e) {
+      problems.add(new Problem(Kind.CHECKPOINT_INVALID, TilePaths.update(0), OptionalLong.empty(), e.getMessage()));
+      return new LedgerReport("?", 0, Optional.empty(), problems);
+    }
+    String origin = head.origin();
+    if (since.isPresent() && !since.get().origin().equals(origin)) {
+      problems.add(new Problem(Kind.FORK, "checkpoint", OptionalLong.empty(),
+          "the earlier checkpoint is of another log: " + since.get().origin()));
+    }
+    boolean sinceChecked = since.isEmpty() || since.get().size() == 0;
+    if (since.isPresent() && since.get().size() == 0 && !Arrays.equals(since.get().rootHash(), Merkle.emptyRoot())) {
+      problems.add(fork(since.get()));
+    }
+    Set<String> expected = new HashSet<>();
+    expected.add(TilePaths.update(0));
+    long seq = 0;
+    while (true) {
+      String k = TilePaths.update(seq + 1);
+      if (store.stat(k).isEmpty()) {
+        break;
+      }
+      seq++;
+      expected.add(k);
+      UpdateRecord r;
+      Checkpoint cp;
+      try {
+        r = UpdateRecord.decode(Ledger.read(store, k, 64 << 20));
+        cp = Checkpoint.parse(r.checkpointNote(), key);
+        if (!cp.origin().equals(origin)) {
+          throw new LedgerFormatException("a checkpoint of another log: " + cp.origin());
+        }
+      } catch (LedgerFormatException e) {
+        problems.add(new Problem(Kind.CHECKPOINT_INVALID, k, OptionalLong.of(state.size()), e.getMessage()));
+        break;
+      }
+      TreeState next = state.copy();
+      List<TreeState.Tile> tiles = new ArrayList<>();
+      for (byte[] e : r.entries()) {
+        long index = next.size();
+        try {
+          LedgerEntry.parse(e);
+        } catch (LedgerFormatException bad) {
+          problems.add(new Problem(Kind.ENTRY_MALFORMED, k, OptionalLong.of(index), bad.getMessage()));
+        }
+        next.append(e, tiles);
+        if (!sinceChecked && next.size() == since.get().size()) {
+          sinceChecked = true;
+          if (!Arrays.equals(next.root(), since.get().rootHash())) {
+            problems.add(fork(since.get()));
+          }
+        }
+      }
+      next.partials(tiles);
+      if (cp.size() != next.size() || !Arrays.equals(cp.rootHash(), next.root())) {
+        problems.add(new Problem(Kind.UPDATE_MISMATCH, k, OptionalLong.of(state.size()), "entries "
+            + state.size() + " to " + (next.size() - 1) + " do not give the update's signed checkpoint (size "
+            + cp.size() + ")" + locate(r.entries(), state.size())));
+        break;
+      }
+      for (TreeState.Tile t : tiles) {
+        expected.add(t.key());
+        compare(t, cp.size());
+      }
+      expected.add(TilePaths.timestamp(seq));
+      state = next;
+      head = cp;
+    }
+    if (!sinceChecked) {
+      problems.add(new Problem(Kind.FORK, "checkpoint", OptionalLong.empty(), "the log has " + state.size()
+          + " entries, fewer than the " + since.get().size() + " of the earlier checkpoint: entries removed, or a fork"));
+    }
+    for (java.util.Iterator<String> keys = store.listKeys("log/"); keys.hasNext(); ) {
+      String k = keys.next();
+      if (!expected.contains(k)) {
+        problems.add(new Problem(Kind.UPDATE_MISSING, k, OptionalLong.empty(),
+            "an update record beyond a gap in the sequence (update " + (seq + 1) + " is missing)"));
+        break;
+      }
+    }
+    return new LedgerReport(origin, state.size(), Optional.of(head), problems);
+  }
+
+  private static Problem fork(Checkpoint since) {
+    return new Problem(Kind.FORK, "checkpoint", OptionalLong.of(since.size()), "the log does not extend the earlier "
+        + since + ": at that size its root differs (a fork, or history rewritten)");
+  }
+
+  /** Names the entries of a mismatching update whose leaf hash differs from the level-0 tiles. */
+  private String locate(List<byte[]> entries, long first) throws IOException {
+    List<Long> changed = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      long index = first + i;
+      byte[] leaf = leafFromTiles(index, first + entries.size());
+      if (leaf != null && !Arrays.equals(leaf, Merkle.leafHash(entries.get(i)))) {
+        changed.add(index);
+      }
+    }
+    return changed.isEmpty() ? "" : "; entries whose hash differs from the level-0 tile: " + changed;
+  }
+
+  private byte[] leafFromTiles(long index, long size) throws IOException {
+    long n = index / TilePaths.WIDTH;
+    int width = (int) Math.min(TilePaths.WIDTH, size - n * TilePaths.WIDTH);
+    try {
+      byte[] tile = Ledger.read(store, TilePaths.tile(0, n, width), TilePaths.WIDTH * Merkle.HASH);
+      int at = (int) (index % TilePaths.WIDTH) * Merkle.HASH;
+      return tile.length >= at + Merkle.HASH ? Arrays.copyOfRange(tile, at, at + Merkle.HASH) : null;
+    } catch (NoSuchObjectException e) {
+      return null;
+    }
+  }
+
+  private void compare(TreeState.Tile t, long size) throws IOException {
+    byte[] stored;
+    try {
+      stored = Ledger.read(store, t.key(), 1 << 24);
+    } catch (NoSuchObjectException e) {
+      problems.add(new Problem(Kind.TILE_MISSING, t.key(), OptionalLong.empty(), "missing (the log at size " + size
+          + " needs it)"));
+      return;
+    }
+    if (Arrays.equals(stored, t.bytes())) {
+      return;
+    }
+    if (t.key().startsWith("tile/entries/")) {
+      long first = bundleIndex(t.key()) * TilePaths.WIDTH;
+      List<byte[]> want = Bundles.decode(t.bytes(), count(t.key()));
+      List<byte[]> got;
+      try {
+        got = Bundles.decode(stored, want.size());
+      } catch (LedgerFormatException e) {
+        problems.add(new Problem(Kind.ENTRY_CHANGED, t.key(), OptionalLong.of(first), "the bundle is damaged: " + e.getMessage()));
+        return;
+      }
+      for (int i = 0; i < want.size(); i++) {
+        if (!Arrays.equals(want.get(i), got.get(i))) {
+          problems.add(new Problem(Kind.ENTRY_CHANGED, t.key(), OptionalLong.of(first + i),
+              "the entry differs from the one the signed log holds"));
+        }
+      }
+      return;
+    }
+    int at = 0;
+    while (at < Math.min(stored.length, t.bytes().length) && stored[at] == t.bytes()[at]) {
+      at++;
+    }
+    problems.add(new Problem(Kind.TILE_CHANGED, t.key(), OptionalLong.empty(), "differs from the signed log from byte " + at
+        + (t.key().startsWith("tile/0/") ? " (the leaf hash of entry " + (bundleIndex(t.key()) * TilePaths.WIDTH + at / Merkle.HASH) + ")" : "")));
+  }
+
+  private static long bundleIndex(String key) {
+    String rest = key.substring(key.startsWith("tile/entries/") ? "tile/entries/".length() : key.indexOf('/', 5) + 1);
+    int p = rest.indexOf(".p/");
+    if (p >= 0) {
+      rest = rest.substring(0, p);
+    }
+    return Long.parseLong(rest.replace("x", "").replace("/", ""));
+  }
+
+  private static int count(String key) {
+    int p = key.indexOf(".p/");
+    return p < 0 ? TilePaths.WIDTH : Integer.parseInt(key.substring(p + 3));
+  }
+}

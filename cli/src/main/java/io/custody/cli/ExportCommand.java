@@ -31,6 +31,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.custody.ledger.EntryType;
+import io.custody.ledger.LedgerEntry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,8 +69,19 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Export even if the recording does not verify (marked so in OUT.json).")
   boolean force;
 
+  @picocli.CommandLine.Mixin LedgerOptions ledgerOptions;
+
+  @Option(names = "--purpose", paramLabel = "TEXT", description = "What the export is for (recorded in the ledger).")
+  String purpose;
+
+  @Option(names = "--requester", paramLabel = "NAME", description = "Who asked for it (recorded in the ledger).")
+  String requester;
+
   @Parameters(paramLabel = "URI", description = "STORE#RECORDING_ID (or a store holding one recording).")
   String uri;
+
+  /** The ledger to record EXPORTED in, open from the start (null without --ledger). */
+  private LedgerOptions.Open ledger;
 
   private String deviceKeyId;
   private String recipientKeyId;
@@ -83,6 +96,7 @@ final class ExportCommand implements Callable<Integer> {
       deviceKeyId = device.keyIdHex();
       recipientKeyId = recipient.publicKey().keyIdHex();
       StoreRef ref = StoreRef.parse(uri);
+      ledger = ledgerOptions.open(spec);
       List<Path> segments = new ArrayList<>();
       String recording;
       try (BlobStore store = ref.open()) {
@@ -129,6 +143,13 @@ final class ExportCommand implements Callable<Integer> {
       err.println("custody export: " + e.getMessage());
     } finally {
       deleteTree(temp);
+      if (ledger != null) {
+        try {
+          ledger.close();
+        } catch (IOException e) {
+          err.println("custody export: closing the ledger's store: " + e.getMessage());
+        }
+      }
     }
     return Main.BAD_INPUT;
   }
@@ -354,7 +375,26 @@ final class ExportCommand implements Callable<Integer> {
     }
     custody.put("manifests", manifests);
     Path json = sibling(output, ".json");
-    Files.writeString(part(json), Json.write(custody) + "\n");
+    String jsonText = Json.write(custody) + "\n";
+    Files.writeString(part(json), jsonText);
+    if (ledger != null) {
+      // recorded before anything is in place: an export the ledger does not hold is not delivered
+      MessageDigest sha = sha256();
+      String jsonSha = HexFormat.of().formatHex(sha.digest(jsonText.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      LedgerEntry.Builder e = ledger.entry(EntryType.EXPORTED, recording)
+          .detail("export_sha256", written.size() == 1 ? hashes.get(0) : jsonSha)
+          .detail("export_json_sha256", jsonSha).detail("files", (long) written.size())
+          .detail("verified", report.ok()).detail("device_key_id", deviceKeyId)
+          .detail("decrypted_with_key_id", recipientKeyId);
+      if (purpose != null) {
+        e.detail("purpose", purpose);
+      }
+      if (requester != null) {
+        e.detail("requester", requester);
+      }
+      long index = ledger.append(List.of(e.build()));
+      spec.commandLine().getErr().printf(Locale.ROOT, "ledger: EXPORTED recorded as entry %d%n", index);
+    }
     for (Path p : written) {
       Files.move(part(p), p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

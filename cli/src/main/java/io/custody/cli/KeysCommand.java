@@ -3,6 +3,7 @@ package io.custody.cli;
 import java.util.Locale;
 import io.custody.crypto.DeviceSigningKey;
 import io.custody.crypto.RecipientPrivateKey;
+import io.custody.ledger.LedgerKey;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
@@ -23,20 +24,36 @@ import picocli.CommandLine.Spec;
 final class KeysCommand {
   @Command(name = "init", mixinStandardHelpOptions = true,
       description = "Writes DIR/device.key and DIR/device.pub (Ed25519: the camera signs with it), "
-          + "DIR/recipient.key and DIR/recipient.pub (X25519: the back office decrypts with it). "
+          + "DIR/recipient.key and DIR/recipient.pub (X25519: the back office decrypts with it); with --ledger, "
+          + "DIR/ledger.key and DIR/ledger.pub instead (Ed25519: the force signs its custody ledger with it). "
           + "Private keys get permissions 0600. Existing files are never overwritten.",
       exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:written", "1:a file exists or cannot be written"})
   static final class Init implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the four files.")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the files.")
     Path out;
+
+    @Option(names = "--ledger", description = "Make the force's ledger key pair (ledger.key, ledger.pub) instead.")
+    boolean ledger;
 
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
       try {
         Files.createDirectories(out);
+        if (ledger) {
+          for (String name : List.of("ledger.key", "ledger.pub")) {
+            if (Files.exists(out.resolve(name))) {
+              throw new FileAlreadyExistsException(out.resolve(name) + " exists; keys are never overwritten");
+            }
+          }
+          LedgerKey key = LedgerKey.generate();
+          writePrivate(out.resolve("ledger.key"), key.toPem());
+          Files.writeString(out.resolve("ledger.pub"), key.publicKey().toPem(), StandardOpenOption.CREATE_NEW);
+          spec.commandLine().getOut().printf(Locale.ROOT, "ledger key written to %s%n", out);
+          return Main.OK;
+        }
         for (String name : List.of("device.key", "device.pub", "recipient.key", "recipient.pub")) {
           if (Files.exists(out.resolve(name))) {
             throw new FileAlreadyExistsException(out.resolve(name) + " exists; keys are never overwritten");

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Turns body-worn camera H.264 into sealed, verifiable evidence.",
     subcommands = {DemoCommand.class, KeysCommand.class, RecordCommand.class, VerifyCommand.class,
-        ExportCommand.class, RecoverCommand.class, UploadCommand.class, InspectCommand.class, CommandLine.HelpCommand.class},
+        ExportCommand.class, RecoverCommand.class, UploadCommand.class, InspectCommand.class, LedgerCommand.class,
+        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:unreadable or malformed input", "2:usage error"})
 public final class Main implements java.util.concurrent.Callable<Integer> {

@@ -6,13 +6,24 @@ import io.custody.upload.UploadListener;
 import io.custody.upload.UploadProgress;
 import io.custody.upload.UploadReport;
 import io.custody.upload.Uploader;
+import io.custody.ledger.EntryType;
+import io.custody.ledger.LedgerEntry;
+import io.custody.seal.SegmentHeader;
+import io.custody.seal.SegmentLayout;
+import io.custody.storage.BlobInfo;
 import io.custody.storage.BlobStore;
+import io.custody.storage.NoSuchObjectException;
 import io.custody.storage.Retention;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,6 +65,8 @@ final class UploadCommand implements Callable<Integer> {
       description = "As --retain-days, to a fixed time (ISO 8601, e.g. 2033-01-01T00:00:00Z).")
   String retainUntil;
 
+  @picocli.CommandLine.Mixin LedgerOptions ledgerOptions;
+
   @Parameters(index = "0", paramLabel = "SRC_URI")
   String source;
 
@@ -66,8 +79,11 @@ final class UploadCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     StoreRef src = StoreRef.parse(source);
     StoreRef dst = StoreRef.parse(destination);
+    LedgerOptions.Open ledger = null;
     try (BlobStore from = src.open(); BlobStore to = dst.open()) {
+      ledger = ledgerOptions.open(spec);
       Progress bar = progress.open(err);
+      Map<String, Boolean> confirmed = new ConcurrentSkipListMap<>();
       Uploader.Builder builder = Uploader.builder(from, to);
       java.util.Optional<Retention> retention = retention();
       if (retention.isPresent() && !to.capabilities().retention()) {
@@ -78,6 +94,11 @@ final class UploadCommand implements Callable<Integer> {
       UploadReport r = builder.concurrency(concurrency).bandwidth(bandwidth)
           .deleteSourceAfterVerify(deleteLocal)
           .listener(new UploadListener() {
+            @Override
+            public void uploaded(String key, long bytes, boolean alreadyThere) {
+              confirmed.put(key, alreadyThere);
+            }
+
             @Override
             public void progress(UploadProgress p) {
               synchronized (bar) {
@@ -90,6 +111,9 @@ final class UploadCommand implements Callable<Integer> {
           .build().run(src.recording.map(id -> id + "/").orElse(""));
       synchronized (bar) {
         bar.done();
+      }
+      if (ledger != null) {
+        record(ledger, to, dst, confirmed, err);
       }
       if (json) {
         out.println(Json.object().put("complete", r.complete()).put("uploaded", r.uploaded())
@@ -106,8 +130,45 @@ final class UploadCommand implements Callable<Integer> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       err.println("custody upload: interrupted (run it again to resume)");
+    } finally {
+      if (ledger != null) {
+        try {
+          ledger.close();
+        } catch (IOException e) {
+          err.println("custody upload: closing the ledger's store: " + e.getMessage());
+        }
+      }
     }
     return Main.BAD_INPUT;
+  }
+
+  /**
+   * INGESTED for every sealed segment confirmed in the destination (read back and verified by its
+   * SHA-256), in one tree update: its header's SHA-256 from the destination's copy, and the
+   * object's SHA-256 as the destination holds it.
+   */
+  private static void record(LedgerOptions.Open ledger, BlobStore to, StoreRef dst, Map<String, Boolean> confirmed,
+      PrintWriter err) throws IOException {
+    List<LedgerEntry> entries = new ArrayList<>();
+    for (Map.Entry<String, Boolean> c : confirmed.entrySet()) {
+      String key = c.getKey();
+      if (!key.endsWith(".sealed")) {
+        continue;
+      }
+      SegmentHeader header;
+      try (InputStream in = to.read(key, 0, 1 << 16)) {
+        header = SegmentLayout.read(in).header();
+      }
+      BlobInfo info = to.stat(key).orElseThrow(() -> new NoSuchObjectException(key + " vanished from " + dst));
+      entries.add(ledger.entry(EntryType.INGESTED, header.recordingId()).segment(header.segmentIndex())
+          .detail("header_sha256", header.sha256Hex()).detail("object_sha256", info.sha256().hex())
+          .detail("store_uri", dst.store + (dst.store.toString().endsWith("/") ? "" : "/") + key)
+          .detail("bytes", info.size()).detail("already_there", c.getValue()).build());
+    }
+    if (!entries.isEmpty()) {
+      long first = ledger.append(entries);
+      err.printf(Locale.ROOT, "ledger: INGESTED recorded as entries %d to %d%n", first, first + entries.size() - 1);
+    }
   }
 
   private java.util.Optional<Retention> retention() {

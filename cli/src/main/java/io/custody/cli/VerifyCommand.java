@@ -59,6 +59,8 @@ final class VerifyCommand implements Callable<Integer> {
   /** Requests in flight to a remote store: 16 measured 8x the default of 2 on the Ceph gateway (issue 15). */
   static final int REMOTE_JOBS = 16;
 
+  @picocli.CommandLine.Mixin LedgerOptions ledgerOptions;
+
   @Parameters(paramLabel = "URI", description = "STORE (every recording in it), STORE#RECORDING_ID, e.g."
       + " file:./evidence#ID, or one segment object: a file, or STORE#RECORDING_ID/NNNNN.sealed.")
   String uri;
@@ -78,8 +80,13 @@ final class VerifyCommand implements Callable<Integer> {
       Verifier verifier = new Verifier(key);
       Optional<Path> file = ref.directory().filter(Files::isRegularFile);
       if (file.isPresent() || ref.recording.filter(r -> r.contains("/")).isPresent()) {
+        if (ledgerOptions.ledger != null) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--ledger records recordings: give STORE or STORE#RECORDING_ID");
+        }
         return verifyOne(ref, file, verifier, out);
       }
+      LedgerOptions.Open ledger = ledgerOptions.open(spec);
+      List<io.custody.ledger.LedgerEntry> verified = new ArrayList<>();
       boolean allOk = true;
       List<Object> recordings = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
@@ -116,6 +123,12 @@ final class VerifyCommand implements Callable<Integer> {
           }
           RecordingReport r = Verifier.checkRecording(reports);
           allOk &= r.ok();
+          if (ledger != null) {
+            verified.add(ledger.entry(io.custody.ledger.EntryType.VERIFIED, e.getKey())
+                .detail("result", r.ok() ? "complete" : "failed: " + r.problem().orElseThrow())
+                .detail("segments", (long) r.segments().size()).detail("store_uri", ref.store.toString())
+                .detail("device_key_id", key.keyIdHex()).build());
+          }
           recordings.add(describe(e.getKey(), r));
           if (!json) {
             print(out, e.getKey(), r);
@@ -123,6 +136,12 @@ final class VerifyCommand implements Callable<Integer> {
         }
       } finally {
         pool.shutdownNow();
+      }
+      if (ledger != null) {
+        try (ledger) {
+          long first = ledger.append(verified);
+          err.printf(Locale.ROOT, "ledger: VERIFIED recorded as entries %d to %d%n", first, first + verified.size() - 1);
+        }
       }
       if (json) {
         out.println(Json.object().put("ok", allOk).put("recordings", recordings).toString());

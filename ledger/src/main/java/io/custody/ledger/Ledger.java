@@ -36,6 +36,8 @@ public final class Ledger {
   private static final int MAX_RECORD = 64 << 20;
   /** Entries per tree update, at most (a batch beyond is split). */
   private static final int MAX_BATCH = 4096;
+  /** The ledger public key as written at creation (PEM), for reading history without the key file. */
+  public static final String PUBLIC_KEY = "ledger.pub";
 
   private final BlobStore store;
   private final LedgerPublicKey publicKey;
@@ -74,11 +76,32 @@ public final class Ledger {
     } catch (ObjectExistsException e) {
       throw new ObjectExistsException(e.key(), "a ledger already exists in " + store.uri());
     }
+    try {
+      write(store, PUBLIC_KEY, key.publicKey().toPem().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    } catch (ObjectExistsException e) {
+      throw new ObjectExistsException(e.key(), PUBLIC_KEY + " in " + store.uri() + " holds another key");
+    }
     Ledger l = new Ledger(store, key.publicKey(), key, origin);
     l.seq = 0;
     l.head = cp;
     l.state = TreeState.empty();
     return l;
+  }
+
+  /**
+   * Opens the log in {@code store} to read it, with the public key stored beside it at creation
+   * ({@value #PUBLIC_KEY}). Whoever can write to the store can replace that key, so this proves
+   * nothing: it is for listing history. Proof needs the force's key from elsewhere: {@link
+   * #open(BlobStore, LedgerPublicKey)} and {@link LedgerVerifier}.
+   */
+  public static Ledger openTrustingStoredKey(BlobStore store) throws IOException {
+    byte[] pem;
+    try {
+      pem = read(store, PUBLIC_KEY, 4096);
+    } catch (NoSuchObjectException e) {
+      throw new NoSuchObjectException("no ledger in " + store.uri() + " (custody ledger init creates one)");
+    }
+    return open(store, LedgerPublicKey.fromPem(new String(pem, java.nio.charset.StandardCharsets.US_ASCII)));
   }
 
   /** Opens the log in {@code store} to read and prove, checking it is signed by {@code key}. */

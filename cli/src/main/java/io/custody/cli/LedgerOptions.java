@@ -1,0 +1,101 @@
+package io.custody.cli;
+
+import io.custody.ledger.EntryType;
+import io.custody.ledger.Ledger;
+import io.custody.ledger.LedgerEntry;
+import io.custody.ledger.LedgerKey;
+import io.custody.storage.BlobStore;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code --ledger LEDGER_URI --ledger-key FILE --actor NAME [--reason TEXT]}: the commands that
+ * touch evidence (upload, verify, export) record what they did in the custody ledger.
+ */
+final class LedgerOptions {
+  @Option(names = "--ledger", paramLabel = "LEDGER_URI",
+      description = "Record this in the custody ledger at LEDGER_URI (made by 'custody ledger init').")
+  String ledger;
+
+  @Option(names = "--ledger-key", paramLabel = "FILE", description = "The ledger's Ed25519 private key (PEM); with --ledger.")
+  Path ledgerKey;
+
+  @Option(names = "--actor", paramLabel = "NAME", description = "Who does this (recorded in the ledger); with --ledger.")
+  String actor;
+
+  @Option(names = "--reason", paramLabel = "TEXT", description = "Why (a case or request reference; recorded in the ledger).")
+  String reason;
+
+  /** An open ledger and its store; close it when the command ends. */
+  static final class Open implements Closeable {
+    private final BlobStore store;
+    private final Ledger ledger;
+    private final LedgerOptions options;
+
+    private Open(BlobStore store, Ledger ledger, LedgerOptions options) {
+      this.store = store;
+      this.ledger = ledger;
+      this.options = options;
+    }
+
+    /** An entry of {@code type} about {@code recording}, with the actor, reason and this node. */
+    LedgerEntry.Builder entry(EntryType type, String recording) {
+      return LedgerEntry.builder(type).actor(options.actor).reason(options.reason).node(node()).recording(recording);
+    }
+
+    /** Appends the entries in one tree update; returns the first index. */
+    long append(List<LedgerEntry> entries) throws IOException {
+      return ledger.appendAll(entries);
+    }
+
+    @Override
+    public void close() throws IOException {
+      store.close();
+    }
+  }
+
+  /**
+   * Opens the ledger named by {@code --ledger}, before any work, so a wrong key or URI fails the
+   * command before it does anything; null without {@code --ledger}.
+   */
+  Open open(CommandSpec spec) throws IOException {
+    if (ledger == null) {
+      if (ledgerKey != null || actor != null) {
+        throw new ParameterException(spec.commandLine(), "--ledger-key and --actor go with --ledger");
+      }
+      return null;
+    }
+    if (ledgerKey == null || actor == null || actor.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "--ledger needs --ledger-key FILE and --actor NAME");
+    }
+    LedgerKey key;
+    try {
+      key = LedgerKey.fromPem(Files.readString(ledgerKey));
+    } catch (io.custody.crypto.KeyFormatException e) {
+      throw new IllegalArgumentException("bad ledger key " + ledgerKey + ": " + e.getMessage());
+    }
+    BlobStore store = StoreRef.parse(ledger).open();
+    try {
+      return new Open(store, Ledger.open(store, key), this);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** This machine's name, as the ledger's {@code node}. */
+  static String node() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}

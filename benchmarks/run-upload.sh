@@ -10,7 +10,9 @@
 # releasing the local copy (--delete-local, on a fresh copy of the spool each run), journals each
 # one, and runs under a bandwidth cap set far above the link (so the cap is in the path, not the
 # limit). rclone (Debian's package, installed if missing) copies with its defaults (MD5 of each
-# upload checked by the server) and --transfers N. Objects are deleted and their space reclaimed
+# upload checked by the server) and --transfers N; then, as the peer that does the same work as
+# Custody, copies again and reads every object back (`rclone check --download`, which downloads
+# each object and compares it with the local file). Objects are deleted and their space reclaimed
 # after each run. Needs root and Ceph (scripts/install-test-tools.sh), ffmpeg for the clip.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -96,6 +98,11 @@ timed() {
   awk -v w="$what" -v b="$bytes" -v ns=$((t1 - t0)) \
       'BEGIN { printf "%-22s %7.1f MB in %6.2f s: %7.1f MB/s\n", w, b / 1e6, ns / 1e9, b / 1e6 / (ns / 1e9) }'
 }
+# rclone copy, then every object downloaded and compared with its source: what Custody's upload does
+rclone_read_back() {
+  rc copy --include "*.sealed" --transfers "$1" --checkers "$1" "$SPOOL" "$2" &&
+      rc check --download --one-way --include "*.sealed" --checkers "$1" "$SPOOL" "$2"
+}
 clear_bucket() {
   rc purge "s3:$BUCKET/$1" >/dev/null 2>&1 || true
   scripts/ceph-rgw.sh gc "$CEPH" >/dev/null 2>&1 || true
@@ -113,5 +120,7 @@ for r in $(seq 1 "$runs"); do
     clear_bucket "custody-$r-$n"
     timed "rclone, $n streams" rc copy --include "*.sealed" --transfers "$n" --checkers "$n" "$SPOOL" "s3:$BUCKET/rclone-$r-$n"
     clear_bucket "rclone-$r-$n"
+    timed "rclone+read-back, $n" rclone_read_back "$n" "s3:$BUCKET/rclone-rb-$r-$n"
+    clear_bucket "rclone-rb-$r-$n"
   done
 done

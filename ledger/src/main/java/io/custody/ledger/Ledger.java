@@ -29,6 +29,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * valid, and whoever appends next completes the tiles of an update whose writer died ({@code
  * docs/LEDGER.md} §4).
  *
+ * <p>An append that fails with an {@link IOException} may still have landed (the store took the
+ * update, but its reply was lost). Appending the same entries again (the same {@link LedgerEntry}
+ * objects, so the same bytes) returns their index instead of adding them twice, when they are among
+ * the updates this instance has not yet seen.
+ *
  * <p>Thread-safe.
  */
 public final class Ledger {
@@ -217,7 +222,11 @@ public final class Ledger {
       List<byte[]> entries = new ArrayList<>();
       batch.forEach(p -> entries.addAll(p.entries()));
       for (int attempt = 0; ; attempt++) {
-        sync();
+        long landed = sync(entries);
+        if (landed >= 0) { // an earlier attempt of these very entries did land (its reply was lost)
+          complete(batch, landed);
+          return;
+        }
         TreeState next = state.copy();
         List<TreeState.Tile> tiles = new ArrayList<>();
         for (byte[] e : entries) {
@@ -236,14 +245,18 @@ public final class Ledger {
         seq++;
         head = cp;
         state = next;
-        for (Pending p : batch) {
-          p.done().complete(first);
-          first += p.entries().size();
-        }
+        complete(batch, first);
         return;
       }
     } catch (IOException | RuntimeException e) {
       batch.forEach(p -> p.done().completeExceptionally(e));
+    }
+  }
+
+  private static void complete(List<Pending> batch, long first) {
+    for (Pending p : batch) {
+      p.done().complete(first);
+      first += p.entries().size();
     }
   }
 
@@ -258,12 +271,39 @@ public final class Ledger {
 
   /** Brings {@link #state} to the newest update in the store, completing any unfinished one. */
   private void sync() throws IOException {
+    sync(List.of());
+  }
+
+  /**
+   * As {@link #sync()}; returns the first index of a newly seen update that appends exactly {@code
+   * mine} (an append retried after its reply was lost), else -1.
+   */
+  private long sync(List<byte[]> mine) throws IOException {
     if (state == null) {
       load();
     }
+    long landed = -1;
     while (exists(TilePaths.update(seq + 1))) {
-      apply(seq + 1, readRecord(seq + 1));
+      UpdateRecord r = readRecord(seq + 1);
+      long first = state.size();
+      apply(seq + 1, r);
+      if (!mine.isEmpty() && sameEntries(r.entries(), mine)) {
+        landed = first;
+      }
     }
+    return landed;
+  }
+
+  private static boolean sameEntries(List<byte[]> a, List<byte[]> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!Arrays.equals(a.get(i), b.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** First use: the newest update whose tiles are complete, then every later one rolled forward. */

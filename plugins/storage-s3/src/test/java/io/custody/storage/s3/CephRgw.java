@@ -67,7 +67,7 @@ public final class CephRgw {
   }
 
   /** Starts a gateway of its own in a new temporary directory. */
-  static CephRgw start(String store) throws IOException {
+  public static CephRgw start(String store) throws IOException {
     Path dir = Files.createTempDirectory("custody-ceph-");
     return new CephRgw(dir, store);
   }
@@ -114,6 +114,11 @@ public final class CephRgw {
     return root().resolve("scripts/ceph-rgw.sh").toString();
   }
 
+  /** Starts the stopped daemons again (their data kept with bluestore). */
+  public void startDaemons() throws IOException {
+    startDaemons(Map.of());
+  }
+
   private void startDaemons(Map<String, String> env) throws IOException {
     ensureInstalled();
     long t0 = System.nanoTime();
@@ -132,18 +137,18 @@ public final class CephRgw {
   }
 
   /** Stops the daemons (the data stays in the directory). */
-  void stopDaemons() throws IOException {
+  public void stopDaemons() throws IOException {
     run(List.of(script(), "stop", dir.toString()), Map.of(), 60);
   }
 
   /** Stops and starts the same cluster again (its data kept with bluestore). */
-  void restart() throws IOException {
+  public void restart() throws IOException {
     stopDaemons();
     startDaemons(Map.of());
   }
 
   /** Stops for good, deletes the directory and forgets the shutdown hook. */
-  void stop() throws IOException {
+  public void stop() throws IOException {
     stopDaemons();
     deleteDir();
     try {
@@ -214,6 +219,13 @@ public final class CephRgw {
       }
     } finally {
       Files.deleteIfExists(out);
+    }
+  }
+
+  /** Creates a bucket without versioning. */
+  public void createBucket(String name) {
+    try (S3Client s3 = client()) {
+      s3.createBucket(b -> b.bucket(name));
     }
   }
 

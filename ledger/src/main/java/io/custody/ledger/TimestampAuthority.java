@@ -231,13 +231,29 @@ public final class TimestampAuthority {
    * Verifies a stored time-stamp token against the data it should time-stamp and the certificate
    * of the authority it should come from, and returns the authority's time.
    *
-   * <p>In this order: {@code tsaCertificate} is a time-stamping certificate (extended key usage
-   * {@code id-kp-timeStamping}, critical and alone, RFC 3161 section 2.3); the token is a
-   * well-formed TimeStampToken with nothing after it; its signer is {@code tsaCertificate}
-   * (issuer and serial number or subject key identifier); its CMS signature verifies with that
-   * certificate's key; its signing-certificate attribute names that certificate, which was valid
-   * at the token's time; and its message imprint is the SHA-256 (the only hash algorithm
-   * accepted) of {@code data}. Certificates carried inside the token are not used.
+   * <p>In this order:
+   *
+   * <ol>
+   *   <li>{@code tsaCertificate} is a time-stamping certificate: extended key usage {@code
+   *       id-kp-timeStamping}, critical and alone (RFC 3161 section 2.3) ({@link
+   *       Reason#UNTRUSTED});
+   *   <li>the token is a well-formed, DER-encoded TimeStampToken with nothing after it, whose
+   *       parts outside the signature agree with the signed ones: the content type, the
+   *       SignedData and SignerInfo versions, the digest algorithms ({@link Reason#MALFORMED});
+   *   <li>its signer is {@code tsaCertificate}, by issuer and serial number or subject key
+   *       identifier ({@link Reason#UNTRUSTED});
+   *   <li>its CMS signature verifies with that certificate's key ({@link Reason#SIGNATURE});
+   *   <li>that certificate was valid at the token's time, and the token's signing-certificate
+   *       attribute (ESS certID) names it ({@link Reason#UNTRUSTED});
+   *   <li>if the token carries certificates, {@code tsaCertificate} is one of them; others, such
+   *       as a chain, are ignored ({@link Reason#MALFORMED});
+   *   <li>its message imprint is the SHA-256 (the only hash algorithm accepted) of {@code data}
+   *       ({@link Reason#MISMATCH}): a genuine token, but for other data.
+   * </ol>
+   *
+   * <p>No certificate carried inside the token is trusted, only {@code tsaCertificate}. Every
+   * change of a byte of a token as {@link #timestamp} returns it (with the TSA's certificate and
+   * no chain) makes it fail.
    *
    * @return the token's {@code genTime}, the time the authority vouches for
    * @throws TimestampException naming the first check that failed: {@link Reason#MALFORMED},
@@ -248,6 +264,16 @@ public final class TimestampAuthority {
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(tsaCertificate, "tsaCertificate");
+    try {
+      return verifyToken(token, data, tsaCertificate);
+    } catch (RuntimeException e) { // BouncyCastle parses some parts lazily, and fails unchecked
+      throw new TimestampException(
+          Reason.MALFORMED, "the time-stamp token cannot be processed: " + e, e);
+    }
+  }
+
+  private static Instant verifyToken(byte[] token, byte[] data, X509Certificate tsaCertificate)
+      throws TimestampException {
     String problem = notTimeStamping(tsaCertificate);
     if (problem != null) {
       throw new TimestampException(Reason.UNTRUSTED, problem);
@@ -261,6 +287,7 @@ public final class TimestampAuthority {
       throw new TimestampException(
           Reason.UNTRUSTED, "cannot encode the TSA certificate " + describe(tsaCertificate), e);
     }
+    TimestampEnvelope.checkStructure(token, parsed);
     SignerId signer = parsed.getSID();
     if (!signer.match(holder)) {
       throw new TimestampException(
@@ -310,6 +337,8 @@ public final class TimestampAuthority {
           "the time-stamp token is not bound to the TSA certificate " + describe(tsaCertificate)
               + ": " + e.getMessage(), e);
     }
+
+    TimestampEnvelope.checkCarriedCertificates(parsed, holder, describe(tsaCertificate));
 
     ASN1ObjectIdentifier algorithm = info.getMessageImprintAlgOID();
     if (!SHA256.equals(algorithm)) {
@@ -447,7 +476,7 @@ public final class TimestampAuthority {
     future.cancel(true);
     LimitedBody subscriber = body.get();
     if (subscriber != null) {
-      subscriber.cancel();
+      subscriber.fail(new IOException("abandoned"));
     }
   }
 
@@ -485,8 +514,7 @@ public final class TimestampAuthority {
         return;
       }
       if (declaredLength > MAX_RESPONSE_BYTES) {
-        s.cancel();
-        result.completeExceptionally(new TooLarge(declaredLength));
+        fail(new TooLarge(declaredLength));
         return;
       }
       s.request(Long.MAX_VALUE);
@@ -499,8 +527,7 @@ public final class TimestampAuthority {
       }
       for (ByteBuffer item : items) {
         if (bytes.size() + (long) item.remaining() > MAX_RESPONSE_BYTES) {
-          cancel();
-          result.completeExceptionally(new TooLarge(-1));
+          fail(new TooLarge(-1));
           return;
         }
         byte[] chunk = new byte[item.remaining()];
@@ -519,12 +546,13 @@ public final class TimestampAuthority {
       result.complete(bytes.toByteArray());
     }
 
-    void cancel() {
+    /** Stops reading: the body completes with {@code failure} (unless it is complete already). */
+    void fail(IOException failure) {
+      result.completeExceptionally(failure);
       Flow.Subscription s = subscription.get();
       if (s != null) {
         s.cancel();
       }
-      result.completeExceptionally(new IOException("cancelled"));
     }
   }
 

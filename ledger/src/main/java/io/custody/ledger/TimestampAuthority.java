@@ -202,7 +202,8 @@ public final class TimestampAuthority {
     int status = response.getStatus();
     if (status != PKIStatus.GRANTED && status != PKIStatus.GRANTED_WITH_MODS) {
       throw new TimestampException(
-          Reason.REFUSED, "time-stamping authority " + url + " refused the request: " + describeStatus(response));
+          Reason.REFUSED,
+          "time-stamping authority " + url + " refused the request: " + describeStatus(response));
     }
     if (response.getTimeStampToken() == null) {
       throw new TimestampException(
@@ -308,7 +309,9 @@ public final class TimestampAuthority {
       signatureValid = parsed.isSignatureValid(verifier);
     } catch (TSPException | RuntimeException e) {
       throw new TimestampException(
-          Reason.SIGNATURE, "the time-stamp token's signature does not verify: " + e.getMessage(), e);
+          Reason.SIGNATURE,
+          "the time-stamp token's signature does not verify: " + e.getMessage(),
+          e);
     }
     if (!signatureValid) {
       throw new TimestampException(
@@ -371,9 +374,10 @@ public final class TimestampAuthority {
     }
     Collection<? extends Certificate> certificates;
     try {
+      byte[] text = pem.getBytes(StandardCharsets.US_ASCII);
       certificates =
           CertificateFactory.getInstance("X.509")
-              .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+              .generateCertificates(new ByteArrayInputStream(text));
     } catch (CertificateException e) {
       throw new IllegalArgumentException("not a well-formed PEM certificate: " + e.getMessage(), e);
     }
@@ -391,7 +395,8 @@ public final class TimestampAuthority {
 
   @Override
   public String toString() {
-    return "TimestampAuthority[" + url + ", " + describe(certificate) + ", timeout " + timeout + "]";
+    return "TimestampAuthority[" + url + ", " + describe(certificate) + ", timeout " + timeout
+        + "]";
   }
 
   // ---- HTTP --------------------------------------------------------------------------------
@@ -560,7 +565,7 @@ public final class TimestampAuthority {
 
   private static TimeStampResponse parseResponse(byte[] reply) throws TimestampException {
     try {
-      // fromByteArray refuses bytes after the first object, which TimeStampResponse(byte[]) ignores.
+      // fromByteArray refuses bytes after the first object; TimeStampResponse(byte[]) ignores them.
       return new TimeStampResponse(TimeStampResp.getInstance(ASN1Primitive.fromByteArray(reply)));
     } catch (IOException | TSPException | RuntimeException e) {
       throw new TimestampException(
@@ -588,7 +593,8 @@ public final class TimestampAuthority {
    * usage extension is present, critical and holds only id-kp-timeStamping), or null if it can.
    */
   private static String notTimeStamping(X509Certificate certificate) {
-    String prefix = "the certificate " + describe(certificate) + " is not a time-stamping certificate: ";
+    String prefix =
+        "the certificate " + describe(certificate) + " is not a time-stamping certificate: ";
     List<String> usages;
     try {
       usages = certificate.getExtendedKeyUsage();
@@ -635,7 +641,9 @@ public final class TimestampAuthority {
       addIf(failures, bits, PKIFailureInfo.unacceptedExtension, "unacceptedExtension");
       addIf(failures, bits, PKIFailureInfo.addInfoNotAvailable, "addInfoNotAvailable");
       addIf(failures, bits, PKIFailureInfo.systemFailure, "systemFailure");
-      text.append(", failure info ").append(failures.isEmpty() ? "0x" + Integer.toHexString(bits) : String.join(", ", failures));
+      text.append(", failure info ")
+          .append(
+              failures.isEmpty() ? "0x" + Integer.toHexString(bits) : String.join(", ", failures));
     }
     return text.toString();
   }

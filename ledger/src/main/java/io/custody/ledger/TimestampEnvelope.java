@@ -138,7 +138,8 @@ final class TimestampEnvelope {
     try {
       pinnedEncoding = pinned.getEncoded();
     } catch (IOException e) {
-      throw new TimestampException(Reason.UNTRUSTED, "cannot encode the TSA certificate " + pinnedName, e);
+      throw new TimestampException(
+          Reason.UNTRUSTED, "cannot encode the TSA certificate " + pinnedName, e);
     }
     boolean found = false;
     for (X509CertificateHolder certificate : carried) {

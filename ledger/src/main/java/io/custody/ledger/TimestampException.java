@@ -18,8 +18,10 @@ public final class TimestampException extends Exception {
     /** The authority answered with a status other than granted (rejection, waiting, ...). */
     REFUSED,
     /**
-     * The bytes are not a well-formed time-stamp response or token (garbage, truncated, trailing
-     * bytes, too large, the wrong content type, a granted response without a token).
+     * The bytes are not a well-formed time-stamp response or token: garbage, truncated, trailing
+     * bytes, too large, the wrong content type, a granted response without a token, a token not
+     * in canonical DER, whose unsigned parts disagree with its signed ones, or that does not
+     * carry its TSA's certificate.
      */
     MALFORMED,
     /**

@@ -199,7 +199,8 @@ final class OpenSslTsa implements AutoCloseable {
         send(exchange, 500, "text/plain", "internal error".getBytes(StandardCharsets.US_ASCII));
         break;
       case GARBAGE: // not DER at all
-        send(exchange, 200, REPLY_TYPE, "<html>Service Temporarily Unavailable</html>".getBytes(StandardCharsets.US_ASCII));
+        send(exchange, 200, REPLY_TYPE,
+            "<html>Service Temporarily Unavailable</html>".getBytes(StandardCharsets.US_ASCII));
         break;
       case WRONG_CONTENT_TYPE:
         send(exchange, 200, "text/html", reply(query, "tsa.crt", "tsa.key", null));
@@ -279,7 +280,8 @@ final class OpenSslTsa implements AutoCloseable {
 
   /** The query with another message imprint (the SHA-256 of other bytes) but the same nonce. */
   private static byte[] otherImprint(byte[] query) throws IOException {
-    TimeStampRequest original = new TimeStampRequest(TimeStampReq.getInstance(ASN1Primitive.fromByteArray(query)));
+    TimeStampRequest original =
+        new TimeStampRequest(TimeStampReq.getInstance(ASN1Primitive.fromByteArray(query)));
     TimeStampRequestGenerator generator = new TimeStampRequestGenerator();
     generator.setCertReq(original.getCertReq());
     byte[] imprint = original.getMessageImprintDigest().clone();
@@ -319,12 +321,15 @@ final class OpenSslTsa implements AutoCloseable {
           "-subj", "/CN=Custody test " + ca, "-addext", "basicConstraints=critical,CA:true",
           "-addext", "keyUsage=critical,keyCertSign,cRLSign");
     }
-    for (String[] tsa : List.of(new String[] {"tsa", "ca"}, new String[] {"other-tsa", "other-ca"})) {
+    for (String[] tsa :
+        List.of(new String[] {"tsa", "ca"}, new String[] {"other-tsa", "other-ca"})) {
+      String name = tsa[0];
+      String ca = tsa[1];
       run(dir, "req", "-new", "-newkey", "ec", "-pkeyopt", ec, "-nodes",
-          "-keyout", tsa[0] + ".key", "-out", tsa[0] + ".csr", "-subj", "/CN=Custody test " + tsa[0]);
-      run(dir, "x509", "-req", "-in", tsa[0] + ".csr", "-CA", tsa[1] + ".crt", "-CAkey",
-          tsa[1] + ".key", "-set_serial", "0x" + new BigInteger(64, new SecureRandom()).toString(16),
-          "-days", "30", "-extfile", "tsa.ext", "-out", tsa[0] + ".crt");
+          "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=Custody test " + name);
+      String serial = "0x" + new BigInteger(64, new SecureRandom()).toString(16);
+      run(dir, "x509", "-req", "-in", name + ".csr", "-CA", ca + ".crt", "-CAkey", ca + ".key",
+          "-set_serial", serial, "-days", "30", "-extfile", "tsa.ext", "-out", name + ".crt");
     }
     String serial = run(dir, "x509", "-in", "tsa.crt", "-noout", "-serial").trim();
     serial = serial.substring(serial.indexOf('=') + 1);
@@ -367,7 +372,7 @@ final class OpenSslTsa implements AutoCloseable {
   }
 
   /**
-   * Runs {@code openssl args...} in {@code dir}, at most 30 s, and returns its (text) standard output;
+   * Runs {@code openssl args...} in {@code dir}, at most 30 s, and returns its standard output;
    * fails with its standard error on a non-zero exit.
    */
   static String run(Path dir, String... args) throws IOException, InterruptedException {

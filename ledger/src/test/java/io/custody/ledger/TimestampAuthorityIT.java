@@ -108,6 +108,19 @@ class TimestampAuthorityIT {
     assertThat(ok.exit()).as(ok.stderr()).isZero();
     assertThat(ok.stdout()).contains("Verification: OK");
 
+    // OpenSSL reads the same time from the token as verify does.
+    OpenSslTsa.Result text =
+        OpenSslTsa.tryRun(dir, "ts", "-reply", "-in", tokenFile.toString(), "-token_in", "-text");
+    assertThat(text.exit()).as(text.stderr()).isZero();
+    String line =
+        text.stdout().lines().filter(l -> l.startsWith("Time stamp: ")).findFirst().orElseThrow();
+    Instant opensslTime =
+        DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss yyyy 'GMT'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC)
+            .parse(line.substring("Time stamp: ".length()).trim(), Instant::from);
+    assertThat(TimestampAuthority.verify(token, CHECKPOINT, tsa.certificate()))
+        .isEqualTo(opensslTime);
+
     // The oracle can say no: other data, or another CA.
     Path other = dir.resolve("other");
     Files.write(other, "other".getBytes(StandardCharsets.UTF_8));
@@ -127,7 +140,8 @@ class TimestampAuthorityIT {
   void verifyRefusesOtherData() {
     byte[] other = CHECKPOINT.clone();
     other[other.length - 2] ^= 1;
-    TimestampException e = refusal(() -> TimestampAuthority.verify(token, other, tsa.certificate()));
+    TimestampException e =
+        refusal(() -> TimestampAuthority.verify(token, other, tsa.certificate()));
     assertThat(e.reason()).isEqualTo(Reason.MISMATCH);
     assertThat(e.getMessage()).contains("other data").contains("SHA-256");
     assertThat(refusal(() -> TimestampAuthority.verify(token, new byte[0], tsa.certificate()))
@@ -138,8 +152,8 @@ class TimestampAuthorityIT {
   @Test
   void verifyRefusesAnotherTimeStampingCertificate() throws Exception {
     // A good time-stamping certificate of another authority (another CA, another key).
-    TimestampException e =
-        refusal(() -> TimestampAuthority.verify(token, CHECKPOINT, tsa.certificate("other-tsa.crt")));
+    X509Certificate other = tsa.certificate("other-tsa.crt");
+    TimestampException e = refusal(() -> TimestampAuthority.verify(token, CHECKPOINT, other));
     assertThat(e.reason()).isEqualTo(Reason.UNTRUSTED);
     assertThat(e.getMessage()).contains("signed by").contains("Custody test other-tsa");
   }
@@ -201,7 +215,8 @@ class TimestampAuthorityIT {
     byte[] original = generalized.format(genTime).getBytes(StandardCharsets.US_ASCII);
     int at = indexOf(token, original);
     assertThat(at).as("genTime %s in the token", genTime).isPositive();
-    for (Duration move : List.of(Duration.ofDays(-1), Duration.ofHours(1), Duration.ofSeconds(-1))) {
+    for (Duration move :
+        List.of(Duration.ofDays(-1), Duration.ofHours(1), Duration.ofSeconds(-1))) {
       byte[] moved = token.clone();
       byte[] time = generalized.format(genTime.plus(move)).getBytes(StandardCharsets.US_ASCII);
       System.arraycopy(time, 0, moved, at, time.length);
@@ -324,7 +339,8 @@ class TimestampAuthorityIT {
       port = socket.getLocalPort();
     }
     URI closed = URI.create("http://127.0.0.1:" + port + "/tsa");
-    TimestampAuthority nobody = TimestampAuthority.of(closed, tsa.certificate(), Duration.ofSeconds(3));
+    TimestampAuthority nobody =
+        TimestampAuthority.of(closed, tsa.certificate(), Duration.ofSeconds(3));
     assertThatThrownBy(() -> nobody.timestamp(CHECKPOINT))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("cannot reach time-stamping authority " + closed);

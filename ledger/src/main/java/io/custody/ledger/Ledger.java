@@ -55,6 +55,7 @@ public final class Ledger {
   private long seq = -1;
   private Checkpoint head;
   private TreeState state;
+  private boolean failed;
 
   private record Pending(List<byte[]> entries, CompletableFuture<Long> done) {}
 
@@ -221,12 +222,17 @@ public final class Ledger {
     try {
       List<byte[]> entries = new ArrayList<>();
       batch.forEach(p -> entries.addAll(p.entries()));
+      boolean mustSync = state == null || failed;
       for (int attempt = 0; ; attempt++) {
-        long landed = sync(entries);
-        if (landed >= 0) { // an earlier attempt of these very entries did land (its reply was lost)
-          complete(batch, landed);
-          return;
+        if (mustSync) {
+          long landed = sync(entries);
+          if (landed >= 0) { // an earlier attempt of these very entries did land (its reply was lost)
+            complete(batch, landed);
+            failed = false;
+            return;
+          }
         }
+        mustSync = true;
         TreeState next = state.copy();
         List<TreeState.Tile> tiles = new ArrayList<>();
         for (byte[] e : entries) {
@@ -234,10 +240,14 @@ public final class Ledger {
         }
         next.partials(tiles);
         Checkpoint cp = Checkpoint.sign(origin, next.size(), next.root(), key);
+        // No look before the leap: if another appender took seq + 1 since we last looked, the
+        // conditional create says so, and we catch up then.
         try {
           write(store, TilePaths.update(seq + 1), new UpdateRecord(entries, cp.toNote()).encode());
         } catch (ObjectExistsException lost) {
-          backOff(attempt); // another appender took this sequence number: build on its tree
+          if (attempt > 0) {
+            backOff(attempt); // contended: another appender took this sequence number
+          }
           continue;
         }
         writeTiles(tiles);
@@ -249,6 +259,7 @@ public final class Ledger {
         return;
       }
     } catch (IOException | RuntimeException e) {
+      failed = true; // the next commit looks at the store first: this one may have landed
       batch.forEach(p -> p.done().completeExceptionally(e));
     }
   }
@@ -391,16 +402,47 @@ public final class Ledger {
     state = next;
   }
 
+  /**
+   * Creates an update's tiles, at once (they are independent; on a remote store each is a round
+   * trip), the partial bundle last: its presence says the update is complete.
+   */
   private void writeTiles(List<TreeState.Tile> tiles) throws IOException {
-    for (TreeState.Tile t : tiles) {
-      try {
-        write(store, t.key(), t.bytes());
-      } catch (ObjectExistsException e) {
-        throw new LedgerFormatException(t.key() + " holds other bytes than the log's entries give"
-            + " (custody ledger verify locates the damage)");
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    for (TreeState.Tile t : tiles.subList(0, tiles.size() - 1)) {
+      writes.add(CompletableFuture.runAsync(() -> {
+        try {
+          writeTile(t);
+        } catch (IOException e) {
+          throw new CompletionException(e);
+        }
+      }, TILE_WRITERS));
+    }
+    try {
+      CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw new IOException(io.getMessage(), io);
       }
+      throw e;
+    }
+    writeTile(tiles.get(tiles.size() - 1));
+  }
+
+  private void writeTile(TreeState.Tile t) throws IOException {
+    try {
+      write(store, t.key(), t.bytes());
+    } catch (ObjectExistsException e) {
+      throw new LedgerFormatException(t.key() + " holds other bytes than the log's entries give"
+          + " (custody ledger verify locates the damage)");
     }
   }
+
+  /** Daemon threads for tile writes, shared by every ledger of the process. */
+  private static final java.util.concurrent.Executor TILE_WRITERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "custody-ledger-tiles");
+    t.setDaemon(true);
+    return t;
+  });
 
   private UpdateRecord readRecord(long n) throws IOException {
     return UpdateRecord.decode(read(store, TilePaths.update(n), MAX_RECORD));
@@ -426,6 +468,48 @@ public final class Ledger {
       return b;
     }
   }
+
+  /**
+   * Has {@code tsa} time-stamp the newest checkpoint (RFC 3161, over the checkpoint note's bytes) and
+   * stores the token beside it, {@code log/<N>.tsr}, unless it has one already. A force runs this
+   * after appends, or on a timer: the authority's time bounds when every entry under the checkpoint
+   * existed, whatever the nodes' clocks said.
+   *
+   * @return the checkpoint and the authority's time
+   */
+  public TimestampedCheckpoint timestampNewest(TimestampAuthority tsa) throws IOException, TimestampException {
+    long n;
+    Checkpoint cp;
+    lock.lock();
+    try {
+      sync();
+      n = seq;
+      cp = head;
+    } finally {
+      lock.unlock();
+    }
+    byte[] note = cp.toNote().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String key = TilePaths.timestamp(n);
+    if (exists(key)) {
+      byte[] token = read(store, key, TimestampAuthority.MAX_RESPONSE_BYTES);
+      return new TimestampedCheckpoint(cp, TimestampAuthority.verify(token, note, tsa.certificate()));
+    }
+    byte[] token = tsa.timestamp(note);
+    try {
+      write(store, key, token);
+    } catch (ObjectExistsException raced) { // another node time-stamped it meanwhile: theirs stands
+      token = read(store, key, TimestampAuthority.MAX_RESPONSE_BYTES);
+    }
+    return new TimestampedCheckpoint(cp, TimestampAuthority.verify(token, note, tsa.certificate()));
+  }
+
+  /**
+   * A checkpoint and the time an RFC 3161 authority put on it.
+   *
+   * @param checkpoint the checkpoint
+   * @param time the authority's time (genTime)
+   */
+  public record TimestampedCheckpoint(Checkpoint checkpoint, java.time.Instant time) {}
 
   // ---- reading and proving ----
 

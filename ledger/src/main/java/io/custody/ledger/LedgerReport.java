@@ -12,10 +12,14 @@ import java.util.OptionalLong;
  * @param size the number of entries proven (up to the first problem that stops verification)
  * @param checkpoint the newest checkpoint that verified with everything before it
  * @param problems what is wrong, in the order found
+ * @param timestamps the checkpoints with a time-stamp token that verified (when the authority's
+ *     certificate was given), oldest first
  */
-public record LedgerReport(String origin, long size, Optional<Checkpoint> checkpoint, List<Problem> problems) {
+public record LedgerReport(String origin, long size, Optional<Checkpoint> checkpoint, List<Problem> problems,
+    List<Ledger.TimestampedCheckpoint> timestamps) {
   public LedgerReport {
     problems = List.copyOf(problems);
+    timestamps = List.copyOf(timestamps);
   }
 
   /** Whether the whole log verifies. */

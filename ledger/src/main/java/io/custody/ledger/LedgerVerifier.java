@@ -22,11 +22,14 @@ import java.util.Set;
 public final class LedgerVerifier {
   private final BlobStore store;
   private final LedgerPublicKey key;
+  private final java.security.cert.X509Certificate tsa;
   private final List<Problem> problems = new ArrayList<>();
+  private final List<Ledger.TimestampedCheckpoint> timestamps = new ArrayList<>();
 
-  private LedgerVerifier(BlobStore store, LedgerPublicKey key) {
+  private LedgerVerifier(BlobStore store, LedgerPublicKey key, java.security.cert.X509Certificate tsa) {
     this.store = store;
     this.key = key;
+    this.tsa = tsa;
   }
 
   /**
@@ -37,7 +40,16 @@ public final class LedgerVerifier {
    * @throws IOException if the store cannot be read (not damage: damage is in the report)
    */
   public static LedgerReport verify(BlobStore store, LedgerPublicKey key, Optional<Checkpoint> since) throws IOException {
-    return new LedgerVerifier(store, key).run(since);
+    return new LedgerVerifier(store, key, null).run(since);
+  }
+
+  /**
+   * As {@link #verify(BlobStore, LedgerPublicKey, Optional)}, and checks every checkpoint's RFC 3161
+   * time-stamp token ({@code log/<N>.tsr}) against the authority's certificate.
+   */
+  public static LedgerReport verify(BlobStore store, LedgerPublicKey key, Optional<Checkpoint> since,
+      java.security.cert.X509Certificate timestampAuthority) throws IOException {
+    return new LedgerVerifier(store, key, timestampAuthority).run(since);
   }
 
   private LedgerReport run(Optional<Checkpoint> since) throws IOException {
@@ -53,7 +65,7 @@ public final class LedgerVerifier {
       throw new NoSuchObjectException("no ledger in " + store.uri());
     } catch (LedgerFormatException e) {
       problems.add(new Problem(Kind.CHECKPOINT_INVALID, TilePaths.update(0), OptionalLong.empty(), e.getMessage()));
-      return new LedgerReport("?", 0, Optional.empty(), problems);
+      return new LedgerReport("?", 0, Optional.empty(), problems, timestamps);
     }
     String origin = head.origin();
     if (since.isPresent() && !since.get().origin().equals(origin)) {
@@ -115,6 +127,9 @@ public final class LedgerVerifier {
         compare(t, cp.size());
       }
       expected.add(TilePaths.timestamp(seq));
+      if (tsa != null) {
+        checkTimestamp(seq, cp);
+      }
       state = next;
       head = cp;
     }
@@ -130,7 +145,23 @@ public final class LedgerVerifier {
         break;
       }
     }
-    return new LedgerReport(origin, state.size(), Optional.of(head), problems);
+    return new LedgerReport(origin, state.size(), Optional.of(head), problems, timestamps);
+  }
+
+  private void checkTimestamp(long seq, Checkpoint cp) throws IOException {
+    String k = TilePaths.timestamp(seq);
+    byte[] token;
+    try {
+      token = Ledger.read(store, k, TimestampAuthority.MAX_RESPONSE_BYTES);
+    } catch (NoSuchObjectException e) {
+      return; // not every checkpoint is time-stamped
+    }
+    try {
+      timestamps.add(new Ledger.TimestampedCheckpoint(cp,
+          TimestampAuthority.verify(token, cp.toNote().getBytes(java.nio.charset.StandardCharsets.UTF_8), tsa)));
+    } catch (TimestampException e) {
+      problems.add(new Problem(Kind.TIMESTAMP_INVALID, k, OptionalLong.of(cp.size()), e.getMessage()));
+    }
   }
 
   private static Problem fork(Checkpoint since) {

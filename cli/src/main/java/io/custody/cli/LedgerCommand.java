@@ -10,6 +10,8 @@ import io.custody.ledger.LedgerKey;
 import io.custody.ledger.LedgerPublicKey;
 import io.custody.ledger.LedgerReport;
 import io.custody.ledger.LedgerVerifier;
+import io.custody.ledger.TimestampAuthority;
+import io.custody.ledger.TimestampException;
 import io.custody.storage.BlobStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,7 +34,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ledger", mixinStandardHelpOptions = true,
     description = "The chain-of-custody ledger: a signed, append-only Merkle log of every event about the evidence.",
     subcommands = {LedgerCommand.Init.class, LedgerCommand.Verify.class, LedgerCommand.Show.class,
-        LedgerCommand.Prove.class, LedgerCommand.CheckProof.class, LedgerCommand.CheckpointCmd.class})
+        LedgerCommand.Prove.class, LedgerCommand.CheckProof.class, LedgerCommand.CheckpointCmd.class,
+        LedgerCommand.Timestamp.class})
 final class LedgerCommand {
   private LedgerCommand() {}
 
@@ -103,6 +106,10 @@ final class LedgerCommand {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--tsa-cert", paramLabel = "FILE",
+        description = "The time-stamping authority's certificate (PEM): check every checkpoint's RFC 3161 token with it.")
+    Path tsaCert;
+
     @Parameters(paramLabel = "LEDGER_URI")
     String uri;
 
@@ -116,7 +123,8 @@ final class LedgerCommand {
         }
         LedgerReport r;
         try (BlobStore store = StoreRef.parse(uri).open()) {
-          r = LedgerVerifier.verify(store, key, earlier);
+          r = tsaCert == null ? LedgerVerifier.verify(store, key, earlier)
+              : LedgerVerifier.verify(store, key, earlier, TimestampAuthority.certificateFromPem(read(tsaCert)));
         }
         if (json) {
           List<Object> problems = new ArrayList<>();
@@ -124,11 +132,19 @@ final class LedgerCommand {
             problems.add(Json.object().put("kind", p.kind().name()).put("object", p.object())
                 .put("entry", p.entry().isPresent() ? p.entry().getAsLong() : null).put("message", p.message()));
           }
+          List<Object> stamps = new ArrayList<>();
+          r.timestamps().forEach(t -> stamps.add(Json.object().put("size", t.checkpoint().size()).put("time", t.time().toString())));
           out.println(Json.object().put("ok", r.valid()).put("origin", r.origin()).put("size", r.size())
-              .put("checkpoint", r.checkpoint().map(Checkpoint::toNote).orElse(null)).put("problems", problems));
+              .put("checkpoint", r.checkpoint().map(Checkpoint::toNote).orElse(null)).put("problems", problems)
+              .put("timestamps", stamps));
         } else {
           out.printf(Locale.ROOT, "log %s: %d entries, %s%n", r.origin(), r.size(), r.valid() ? "OK" : "FAILED");
           r.problems().forEach(p -> out.println("  " + p));
+          if (!r.timestamps().isEmpty()) {
+            Ledger.TimestampedCheckpoint last = r.timestamps().get(r.timestamps().size() - 1);
+            out.printf(Locale.ROOT, "  %d checkpoint(s) time-stamped; the newest, of %d entries, at %s by the authority%n",
+                r.timestamps().size(), last.checkpoint().size(), last.time());
+          }
           if (since != null && r.valid()) {
             out.printf(Locale.ROOT, "  extends the checkpoint of size %d in %s%n", earlier.orElseThrow().size(), since);
           }
@@ -274,6 +290,39 @@ final class LedgerCommand {
         }
         out.printf(Locale.ROOT, "proof holds: entry %d is in log %s under its signed checkpoint of %d entries%n%s%n",
             p.index(), p.checkpoint().origin(), p.checkpoint().size(), line(p.index(), p.entry()).strip());
+        return Main.OK;
+      });
+    }
+  }
+
+  @Command(name = "timestamp", mixinStandardHelpOptions = true,
+      description = "Has an RFC 3161 time-stamping authority time-stamp the newest checkpoint; the token is stored"
+          + " beside it. Run it after appends or on a timer.")
+  static final class Timestamp implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--ledger-pub", required = true, paramLabel = "FILE", description = "The ledger's public key (PEM).")
+    Path ledgerPub;
+
+    @Option(names = "--tsa", required = true, paramLabel = "URL", description = "The authority's RFC 3161 HTTP endpoint.")
+    java.net.URI tsa;
+
+    @Option(names = "--tsa-cert", required = true, paramLabel = "FILE", description = "The authority's certificate (PEM).")
+    Path tsaCert;
+
+    @Parameters(paramLabel = "LEDGER_URI")
+    String uri;
+
+    @Override
+    public Integer call() {
+      return run(spec, "timestamp", out -> {
+        TimestampAuthority authority = TimestampAuthority.of(tsa, TimestampAuthority.certificateFromPem(read(tsaCert)));
+        try (BlobStore store = StoreRef.parse(uri).open()) {
+          Ledger.TimestampedCheckpoint t = Ledger.open(store, LedgerPublicKey.fromPem(read(ledgerPub))).timestampNewest(authority);
+          out.printf(Locale.ROOT, "checkpoint of %d entries time-stamped at %s%n", t.checkpoint().size(), t.time());
+        } catch (TimestampException e) {
+          throw new IOException("the authority's answer does not hold: " + e.getMessage(), e);
+        }
         return Main.OK;
       });
     }

@@ -189,20 +189,28 @@ public final class Ledger {
     entries.forEach(e -> bytes.add(e.bytesNoCopy()));
     Pending mine = new Pending(bytes, new CompletableFuture<>());
     queue.add(mine);
-    lock.lock();
-    try {
-      if (!mine.done().isDone()) {
-        List<Pending> batch = new ArrayList<>();
-        int count = 0;
-        for (Pending p = queue.peek(); p != null && (batch.isEmpty() || count + p.entries().size() <= MAX_BATCH); p = queue.peek()) {
-          queue.poll();
-          batch.add(p);
-          count += p.entries().size();
+    // Group commit: whoever holds the lock commits everything queued; the others wait on their own
+    // append (not on the lock, so each returns as soon as its update is in) and take the lock when
+    // it is free and their append is still queued.
+    while (!mine.done().isDone()) {
+      if (lock.tryLock()) {
+        try {
+          if (!mine.done().isDone()) {
+            commit(drain());
+          }
+        } finally {
+          lock.unlock();
         }
-        commit(batch);
+      } else {
+        try {
+          mine.done().get(2, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+          // not yet (or failed: join below reports it)
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while appending to the ledger");
+        }
       }
-    } finally {
-      lock.unlock();
     }
     try {
       return mine.done().join();
@@ -215,6 +223,18 @@ public final class Ledger {
       }
       throw e;
     }
+  }
+
+  /** Everything queued, up to {@link #MAX_BATCH} entries (more if one append alone is larger). */
+  private List<Pending> drain() {
+    List<Pending> batch = new ArrayList<>();
+    int count = 0;
+    for (Pending p = queue.peek(); p != null && (batch.isEmpty() || count + p.entries().size() <= MAX_BATCH); p = queue.peek()) {
+      queue.poll();
+      batch.add(p);
+      count += p.entries().size();
+    }
+    return batch;
   }
 
   /** One tree update for the batch, retried on top of whoever wins the sequence number. */

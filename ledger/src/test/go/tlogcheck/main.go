@@ -33,6 +33,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -62,7 +63,7 @@ func main() {
 
 // run executes one command line and returns the exit code. A panic (a bug here or in tlog on
 // input we did not foresee) is reported as a failure, never as a crash.
-func run(args []string, stdout, stderr *os.File) (code int) {
+func run(args []string, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if p := recover(); p != nil {
 			fmt.Fprintf(stderr, "tlogcheck: FAIL: internal error: %v\n", p)
@@ -136,6 +137,10 @@ func (c checkpoint) tree() tlog.Tree { return tlog.Tree{N: c.size, Hash: c.root}
 
 func b64(h tlog.Hash) string { return base64.StdEncoding.EncodeToString(h[:]) }
 
+// maxTreeSize is the largest tree size tlog handles: its maxpow2(size+1) loops forever from
+// 2^62 on (1<<63 overflows int64).
+const maxTreeSize = 1<<62 - 1
+
 // emptyRoot is the RFC 6962 hash of the empty tree, SHA-256 of nothing (tlog uses all zeros).
 var emptyRoot = tlog.Hash(sha256.Sum256(nil))
 
@@ -185,6 +190,12 @@ func openCheckpoint(v note.Verifier, msg []byte) (checkpoint, error) {
 		}
 		return checkpoint{}, fmt.Errorf("signed note: %v", err)
 	}
+	// note.Open decodes signatures leniently (non-zero padding bits pass); ours are canonical.
+	for _, sig := range append(append([]note.Signature(nil), n.Sigs...), n.UnverifiedSigs...) {
+		if b, err := base64.StdEncoding.Strict().DecodeString(sig.Base64); err != nil || base64.StdEncoding.EncodeToString(b) != sig.Base64 {
+			return checkpoint{}, fmt.Errorf("signature by %s is not canonical base64", sig.Name)
+		}
+	}
 	lines := strings.Split(strings.TrimSuffix(n.Text, "\n"), "\n")
 	if len(lines) < 3 {
 		return checkpoint{}, fmt.Errorf("body has %d lines, want at least 3 (origin, size, root)", len(lines))
@@ -201,6 +212,9 @@ func openCheckpoint(v note.Verifier, msg []byte) (checkpoint, error) {
 	cp.size, err = parseDecimal(lines[1])
 	if err != nil {
 		return checkpoint{}, fmt.Errorf("tree size: %v", err)
+	}
+	if cp.size > maxTreeSize {
+		return checkpoint{}, fmt.Errorf("tree size %d is 2^62 or more, more than tlog can compute with", cp.size)
 	}
 	cp.root, err = parseHash(lines[2])
 	if err != nil {
@@ -388,8 +402,10 @@ func cmdConsistency(vkeyFile, oldFile, newFile, proofFile string) (string, error
 }
 
 // leafHashes reads the n leaf hashes of the checkpoint's tree through tlog.TileHashReader, which
-// authenticates every tile it reads against the signed root. It reads one level-0 tile at a
-// time, so that a huge (claimed) size fails on the first missing tile, not in allocation.
+// is meant to authenticate every tile it reads against the signed root (x/mod 0.7.0 skips some
+// of them, see cmdProve: cmdTiles recomputes the root and every tile from the leaves). It reads
+// one level-0 tile at a time, so that a huge (claimed) size fails on the first missing tile,
+// not in allocation.
 func leafHashes(cp checkpoint, r *dirTileReader) ([]tlog.Hash, error) {
 	hr := tlog.TileHashReader(cp.tree(), r)
 	var leaves []tlog.Hash
@@ -476,7 +492,9 @@ func cmdTiles(vkeyFile, cpFile, dir string) (string, []string, error) {
 		return "", r.notes, fmt.Errorf("tlog.TreeHash: %v", err)
 	}
 	if th != cp.root {
-		return "", r.notes, fmt.Errorf("tlog.TreeHash of the %d leaf hashes is %s, the checkpoint says %s", cp.size, b64(th), b64(cp.root))
+		// tlog.TileHashReader let a bad tile through (see cmdProve).
+		return "", r.notes, fmt.Errorf("tlog.TreeHash of the %d leaf hashes read through tlog.TileHashReader is %s, the checkpoint says %s%s",
+			cp.size, b64(th), b64(cp.root), diagnose(cp, dir))
 	}
 	// Every hash tile of the tree, compared with what tlog computes from the leaves.
 	for _, t := range hashTilesForSize(cp.size) {
@@ -618,9 +636,20 @@ func cmdProve(vkeyFile, cpFile, dir, indexArg string) (string, []string, error) 
 	if err != nil {
 		return "", nil, err
 	}
-	p, err := tlog.ProveRecord(cp.size, index, tlog.TileHashReader(cp.tree(), r))
+	hr := tlog.TileHashReader(cp.tree(), r)
+	p, err := tlog.ProveRecord(cp.size, index, hr)
 	if err != nil {
 		return "", r.notes, fmt.Errorf("tlog.ProveRecord(%d, %d): %v", cp.size, index, err)
+	}
+	// x/mod 0.7.0's TileHashReader does not authenticate every tile it reads (its loop over
+	// the tiles to check against their parents starts at len(stx), the number of subtree
+	// indexes, not the number of tiles they need), so the proof is checked before it is printed.
+	leaf, err := hr.ReadHashes([]int64{tlog.StoredHashIndex(0, index)})
+	if err != nil {
+		return "", r.notes, fmt.Errorf("leaf hash %d: %v", index, err)
+	}
+	if err := tlog.CheckRecord(p, cp.size, cp.root, index, leaf[0]); err != nil {
+		return "", r.notes, fmt.Errorf("the proof tlog.ProveRecord(%d, %d) computed from the tiles does not verify against the checkpoint (tlog.CheckRecord: %v): the tiles are corrupt", cp.size, index, err)
 	}
 	return formatHashes(p), r.notes, nil
 }
@@ -644,9 +673,19 @@ func cmdProveTree(vkeyFile, cpFile, dir, oldArg string) (string, []string, error
 	if err != nil {
 		return "", nil, err
 	}
-	p, err := tlog.ProveTree(cp.size, old, tlog.TileHashReader(cp.tree(), r))
+	hr := tlog.TileHashReader(cp.tree(), r)
+	p, err := tlog.ProveTree(cp.size, old, hr)
 	if err != nil {
 		return "", r.notes, fmt.Errorf("tlog.ProveTree(%d, %d): %v", cp.size, old, err)
+	}
+	// As in cmdProve, the proof is checked (it ties the old root read from the tiles to the
+	// signed one) before it is printed.
+	oldRoot, err := tlog.TreeHash(old, hr)
+	if err != nil {
+		return "", r.notes, fmt.Errorf("tlog.TreeHash(%d): %v", old, err)
+	}
+	if err := tlog.CheckTree(p, cp.size, cp.root, old, oldRoot); err != nil {
+		return "", r.notes, fmt.Errorf("the proof tlog.ProveTree(%d, %d) computed from the tiles does not verify against the checkpoint (tlog.CheckTree: %v): the tiles are corrupt", cp.size, old, err)
 	}
 	return formatHashes(p), r.notes, nil
 }

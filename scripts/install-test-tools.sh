@@ -3,7 +3,11 @@
 #   ffmpeg and ffprobe                 for the MP4 and codec checks;
 #   radosgw, ceph-mon, ceph-osd        a single-node Ceph RADOS Gateway (a real S3 server with
 #                                      enforced Object Lock) for plugins/storage-s3, started and
-#                                      stopped by scripts/ceph-rgw.sh.
+#                                      stopped by scripts/ceph-rgw.sh;
+#   golang-go, golang-golang-x-mod-dev Go and golang.org/x/mod (sumdb/note, sumdb/tlog), with which
+#                                      the ledger tests check checkpoints, proofs and tiles
+#                                      (ledger/src/test/go/tlogcheck);
+#   poppler-utils                      pdftotext, for the ledger report tests.
 set -euo pipefail
 
 as_root() {
@@ -20,6 +24,14 @@ fi
 if ! command -v radosgw >/dev/null || ! command -v ceph-mon >/dev/null || ! command -v ceph-osd >/dev/null; then
   packages+=(radosgw ceph-mon ceph-osd)
   reasons+=("radosgw ceph-mon ceph-osd (the S3 server of the storage-s3 tests, ~75 MB)")
+fi
+if ! command -v go >/dev/null || [ ! -d /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog ]; then
+  packages+=(golang-go golang-golang-x-mod-dev)
+  reasons+=("golang-go golang-golang-x-mod-dev (the Go cross-check of the ledger, ~330 MB)")
+fi
+if ! command -v pdftotext >/dev/null; then
+  packages+=(poppler-utils)
+  reasons+=("poppler-utils (pdftotext, for the ledger report tests)")
 fi
 if [ ${#packages[@]} -gt 0 ]; then
   for r in "${reasons[@]}"; do echo "installing: $r" >&2; done

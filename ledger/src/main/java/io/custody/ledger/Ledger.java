@@ -56,6 +56,8 @@ public final class Ledger {
   private Checkpoint head;
   private TreeState state;
   private boolean failed;
+  /** Tiles of this instance's updates whose writing failed, to write again (lock held). */
+  private final ConcurrentLinkedQueue<List<TreeState.Tile>> unfinished = new ConcurrentLinkedQueue<>();
 
   private record Pending(List<byte[]> entries, CompletableFuture<Long> done) {}
 
@@ -194,12 +196,16 @@ public final class Ledger {
     // it is free and their append is still queued.
     while (!mine.done().isDone()) {
       if (lock.tryLock()) {
+        Runnable tiles = null;
         try {
           if (!mine.done().isDone()) {
-            commit(drain());
+            tiles = commit(drain());
           }
         } finally {
           lock.unlock();
+        }
+        if (tiles != null) {
+          tiles.run(); // outside the lock: the next update's compare-and-swap need not wait for them
         }
       } else {
         try {
@@ -237,9 +243,25 @@ public final class Ledger {
     return batch;
   }
 
-  /** One tree update for the batch, retried on top of whoever wins the sequence number. */
-  private void commit(List<Pending> batch) {
+  /**
+   * One tree update for the batch, retried on top of whoever wins the sequence number. Returns what
+   * is left to do once the update is in (its record created): write its tiles, then complete the
+   * batch; null when the batch is already completed (or failed).
+   */
+  private Runnable commit(List<Pending> batch) {
     try {
+      List<List<TreeState.Tile>> earlier = new ArrayList<>();
+      for (List<TreeState.Tile> t = unfinished.poll(); t != null; t = unfinished.poll()) {
+        earlier.add(t);
+      }
+      for (List<TreeState.Tile> t : earlier) {
+        try {
+          writeTiles(t);
+        } catch (IOException e) {
+          unfinished.addAll(earlier.subList(earlier.indexOf(t), earlier.size()));
+          throw e;
+        }
+      }
       List<byte[]> entries = new ArrayList<>();
       batch.forEach(p -> entries.addAll(p.entries()));
       boolean mustSync = state == null || failed;
@@ -249,7 +271,7 @@ public final class Ledger {
           if (landed >= 0) { // an earlier attempt of these very entries did land (its reply was lost)
             complete(batch, landed);
             failed = false;
-            return;
+            return null;
           }
         }
         mustSync = true;
@@ -270,17 +292,26 @@ public final class Ledger {
           }
           continue;
         }
-        writeTiles(tiles);
         long first = state.size();
         seq++;
         head = cp;
         state = next;
-        complete(batch, first);
-        return;
+        return () -> {
+          try {
+            writeTiles(tiles);
+          } catch (IOException | RuntimeException e) {
+            // The entries are in, under the signed checkpoint of the record; the tiles, a function
+            // of the records, are written again by this instance's next update, or by whoever
+            // opens the log next.
+            unfinished.add(tiles);
+          }
+          complete(batch, first);
+        };
       }
     } catch (IOException | RuntimeException e) {
       failed = true; // the next commit looks at the store first: this one may have landed
       batch.forEach(p -> p.done().completeExceptionally(e));
+      return null;
     }
   }
 

@@ -41,6 +41,8 @@ public final class Ledger {
   private static final int MAX_RECORD = 64 << 20;
   /** Entries per tree update, at most (a batch beyond is split). */
   private static final int MAX_BATCH = 4096;
+  /** Updates read one by one to catch up before jumping to the newest through its tiles. */
+  private static final int CATCH_UP = 16;
   /** The ledger public key as written at creation (PEM), for reading history without the key file. */
   public static final String PUBLIC_KEY = "ledger.pub";
 
@@ -147,7 +149,10 @@ public final class Ledger {
     return publicKey;
   }
 
-  /** The latest checkpoint in the store (signature and tiles checked). */
+  /**
+   * The newest checkpoint in the store (signature and tiles checked). Opened with the public key
+   * only, the newest whose tiles are all written (an appender may still be writing the very newest).
+   */
   public Checkpoint checkpoint() throws IOException {
     lock.lock();
     try {
@@ -156,6 +161,25 @@ public final class Ledger {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The number of tree updates so far (update records after the empty tree's). */
+  public long updates() throws IOException {
+    lock.lock();
+    try {
+      sync();
+      return seq;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The checkpoint signed by update {@code n} (1 to {@link #updates()}; 0 is the empty tree): every
+   * tree size the log had, for auditors who missed one.
+   */
+  public Checkpoint checkpointOfUpdate(long n) throws IOException {
+    return Checkpoint.parse(readRecord(n).checkpointNote(), publicKey);
   }
 
   /**
@@ -345,10 +369,16 @@ public final class Ledger {
       load();
     }
     long landed = -1;
-    while (exists(TilePaths.update(seq + 1))) {
+    for (int steps = 0; exists(TilePaths.update(seq + 1)); steps++) {
+      if (steps == CATCH_UP) { // far behind (appenders are quicker than reading their records): jump
+        load();
+        continue;
+      }
       UpdateRecord r = readRecord(seq + 1);
       long first = state.size();
-      apply(seq + 1, r);
+      if (!apply(seq + 1, r)) {
+        break; // a reader stops at the newest update whose tiles are all written
+      }
       if (!mine.isEmpty() && sameEntries(r.entries(), mine)) {
         landed = first;
       }
@@ -382,8 +412,8 @@ public final class Ledger {
         seq = s;
         head = cp;
         state = loaded;
-        for (long n = s + 1; n <= newest; n++) {
-          apply(n, readRecord(n));
+        for (long n = s + 1; n <= newest && apply(n, readRecord(n)); n++) {
+          // rolled forward (an appender), or not (a reader: stops at the newest complete update)
         }
         return;
       }
@@ -433,7 +463,12 @@ public final class Ledger {
   }
 
   /** Applies update {@code n} (another appender's, or one whose writer died) on top of {@link #state}. */
-  private void apply(long n, UpdateRecord r) throws IOException {
+  /**
+   * Applies update {@code n} on top of {@link #state}: true if applied. An appender completes the
+   * tiles of an update whose writer stopped before them (or is still writing them: the same bytes);
+   * a reader, which may not write, leaves such an update for later and returns false.
+   */
+  private boolean apply(long n, UpdateRecord r) throws IOException {
     Checkpoint cp = Checkpoint.parse(r.checkpointNote(), publicKey);
     TreeState next = state.copy();
     List<TreeState.Tile> tiles = new ArrayList<>();
@@ -446,11 +481,15 @@ public final class Ledger {
           + " to its signed checkpoint (custody ledger verify locates the damage)");
     }
     if (!tiles.isEmpty() && !exists(tiles.get(tiles.size() - 1).key())) {
+      if (key == null) {
+        return false;
+      }
       writeTiles(tiles); // its writer stopped before the tiles: complete them (same bytes)
     }
     seq = n;
     head = cp;
     state = next;
+    return true;
   }
 
   /**

@@ -92,7 +92,7 @@ class LedgerProcessesIT {
     for (int w = 0; w < 4; w++) {
       Path log = tmp.resolve("w" + w + ".out");
       logs.add(log);
-      ps.add(appender(uri, "w" + w, 500, 4, env, log));
+      ps.add(appender(uri, "w" + w, 500, 16, env, log));
     }
     for (int w = 0; w < 4; w++) {
       assertThat(ps.get(w).waitFor(8, TimeUnit.MINUTES)).isTrue();

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 /** {@code custody ledger ...}: the chain-of-custody ledger (docs/LEDGER.md). */
 @Command(name = "ledger", mixinStandardHelpOptions = true,
     description = "The chain-of-custody ledger: a signed, append-only Merkle log of every event about the evidence.",
-    subcommands = {LedgerCommand.Init.class, LedgerCommand.Verify.class, LedgerCommand.Show.class,
+    subcommands = {LedgerCommand.Init.class, LedgerReportCommand.class, LedgerCommand.Verify.class, LedgerCommand.Show.class,
         LedgerCommand.Prove.class, LedgerCommand.CheckProof.class, LedgerCommand.CheckpointCmd.class,
         LedgerCommand.Timestamp.class})
 final class LedgerCommand {

@@ -369,9 +369,12 @@ public final class Ledger {
       load();
     }
     long landed = -1;
-    for (int steps = 0; exists(TilePaths.update(seq + 1)); steps++) {
-      if (steps == CATCH_UP) { // far behind (appenders are quicker than reading their records): jump
-        load();
+    for (int steps = 1; exists(TilePaths.update(seq + 1)); steps++) {
+      if (steps % CATCH_UP == 0) {
+        if (key == null) {
+          break; // a reader does not chase busy appenders: this checkpoint is recent enough
+        }
+        load(); // far behind (appenders are quicker than reading their records): jump
         continue;
       }
       UpdateRecord r = readRecord(seq + 1);

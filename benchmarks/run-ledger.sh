@@ -40,6 +40,7 @@ set +a
 scripts/ceph-rgw.sh bucket "$CEPH" ledger-plain >/dev/null
 scripts/ceph-rgw.sh bucket "$CEPH" ledger-locked object-lock >/dev/null
 for bucket in ledger-plain ledger-locked; do
+  bench ops "s3://$bucket/ops?endpoint=$AWS_ENDPOINT_URL_S3"
   for w in 1 4; do
     echo "bucket $bucket:"
     bench append "s3://$bucket/w$w?endpoint=$AWS_ENDPOINT_URL_S3" "$w" 16 "$seconds"

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * over a real store: {@code benchmarks/run-ledger.sh} runs it.
  *
  * <ul>
+ *   <li>{@code ops URI}: what one request costs on the store (creates, HEADs, reads of small objects).
  *   <li>{@code append URI WRITERS IN_FLIGHT SECONDS}: a new log at URI; WRITERS ledger instances
  *       (each with its own store client, as separate back-office nodes would be), each appending
  *       from IN_FLIGHT threads, one entry per call; 3 s of warm-up, then entries acknowledged per
@@ -52,7 +53,40 @@ public final class LedgerBenchmark {
     switch (args[0]) {
       case "append" -> append(URI.create(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
       case "proofs" -> proofs(Paths.get(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]));
+      case "ops" -> ops(URI.create(args[1]));
       default -> throw new IllegalArgumentException("append URI WRITERS IN_FLIGHT SECONDS | proofs DIR ENTRIES SECONDS");
+    }
+  }
+
+  /** What one store request costs: 30 conditional creates of 300 bytes, HEADs (of those and of absent keys), reads. */
+  static void ops(URI uri) throws Exception {
+    try (BlobStore s = Storage.open(uri)) {
+      byte[] b = new byte[300];
+      int n = 30;
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        try (io.custody.storage.BlobWriter w = s.create("ops/" + i, io.custody.storage.CreateOptions.defaults())) {
+          w.write(b, 0, b.length);
+          w.commit();
+        }
+      }
+      long t1 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        s.stat("ops/" + i);
+      }
+      long t2 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        s.stat("absent/" + i);
+      }
+      long t3 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        try (java.io.InputStream in = s.read("ops/" + i)) {
+          in.readAllBytes();
+        }
+      }
+      long t4 = System.nanoTime();
+      System.out.printf(Locale.ROOT, "requests on %s: create %.1f ms, HEAD %.1f ms, HEAD of an absent key %.1f ms, read %.1f ms%n",
+          uri.getScheme() + "://" + uri.getHost(), (t1 - t0) / 1e6 / n, (t2 - t1) / 1e6 / n, (t3 - t2) / 1e6 / n, (t4 - t3) / 1e6 / n);
     }
   }
 

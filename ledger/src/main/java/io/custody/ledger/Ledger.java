@@ -30,9 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * docs/LEDGER.md} §4).
  *
  * <p>An append that fails with an {@link IOException} may still have landed (the store took the
- * update, but its reply was lost). Appending the same entries again (the same {@link LedgerEntry}
- * objects, so the same bytes) returns their index instead of adding them twice, when they are among
- * the updates this instance has not yet seen.
+ * update, but its reply was lost). The next append through the same instance first reads the
+ * updates it has not yet seen and remembers their entries (the newest 65,536); appending the same
+ * entries again (the same {@link LedgerEntry} objects, so the same bytes) then returns the index
+ * where they landed instead of adding them twice.
  *
  * <p>Thread-safe.
  */
@@ -43,6 +44,8 @@ public final class Ledger {
   private static final int MAX_BATCH = 4096;
   /** Updates read one by one to catch up before jumping to the newest through its tiles. */
   private static final int CATCH_UP = 16;
+  /** Entries remembered where a retried append may have landed. */
+  private static final int LANDED = 65_536;
   /** The ledger public key as written at creation (PEM), for reading history without the key file. */
   public static final String PUBLIC_KEY = "ledger.pub";
 
@@ -58,6 +61,18 @@ public final class Ledger {
   private Checkpoint head;
   private TreeState state;
   private boolean failed;
+  /**
+   * Entries of the updates read after a failed attempt, by index: where a retried append may have
+   * landed. The newest {@value #LANDED} only.
+   */
+  private final Map<java.nio.ByteBuffer, Long> landed = new java.util.LinkedHashMap<>() {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<java.nio.ByteBuffer, Long> eldest) {
+      return size() > LANDED;
+    }
+  };
   /** Tiles of this instance's updates whose writing failed, to write again (lock held). */
   private final ConcurrentLinkedQueue<List<TreeState.Tile>> unfinished = new ConcurrentLinkedQueue<>();
 
@@ -222,8 +237,9 @@ public final class Ledger {
       if (lock.tryLock()) {
         Runnable tiles = null;
         try {
-          if (!mine.done().isDone()) {
-            tiles = commit(drain());
+          List<Pending> batch = mine.done().isDone() ? List.of() : drain();
+          if (!batch.isEmpty()) {
+            tiles = commit(batch);
           }
         } finally {
           lock.unlock();
@@ -291,14 +307,27 @@ public final class Ledger {
       boolean mustSync = state == null || failed;
       for (int attempt = 0; ; attempt++) {
         if (mustSync) {
-          long landed = sync(entries);
-          if (landed >= 0) { // an earlier attempt of these very entries did land (its reply was lost)
-            complete(batch, landed);
-            failed = false;
-            return null;
-          }
+          sync(failed ? landed : null);
+          failed = false;
         }
         mustSync = true;
+        if (!landed.isEmpty()) {
+          // An earlier attempt failed, and may have landed (its reply lost): appends whose entries
+          // are in the updates seen since are done, at the index they landed at.
+          for (Pending p : batch) {
+            long at = landedAt(p.entries(), landed);
+            if (at >= 0) {
+              p.done().complete(at);
+            }
+          }
+          if (batch.removeIf(p -> p.done().isDone())) {
+            entries.clear();
+            batch.forEach(p -> entries.addAll(p.entries()));
+            if (batch.isEmpty()) {
+              return null;
+            }
+          }
+        }
         TreeState next = state.copy();
         List<TreeState.Tile> tiles = new ArrayList<>();
         for (byte[] e : entries) {
@@ -332,7 +361,7 @@ public final class Ledger {
           complete(batch, first);
         };
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
       failed = true; // the next commit looks at the store first: this one may have landed
       batch.forEach(p -> p.done().completeExceptionally(e));
       return null;
@@ -357,18 +386,17 @@ public final class Ledger {
 
   /** Brings {@link #state} to the newest update in the store, completing any unfinished one. */
   private void sync() throws IOException {
-    sync(List.of());
+    sync(null);
   }
 
   /**
-   * As {@link #sync()}; returns the first index of a newly seen update that appends exactly {@code
-   * mine} (an append retried after its reply was lost), else -1.
+   * As {@link #sync()}; when {@code seen} is not null, records there the index of every entry of the
+   * updates newly seen.
    */
-  private long sync(List<byte[]> mine) throws IOException {
+  private void sync(Map<java.nio.ByteBuffer, Long> seen) throws IOException {
     if (state == null) {
       load();
     }
-    long landed = -1;
     for (int steps = 1; exists(TilePaths.update(seq + 1)); steps++) {
       if (steps % CATCH_UP == 0) {
         if (key == null) {
@@ -382,23 +410,26 @@ public final class Ledger {
       if (!apply(seq + 1, r)) {
         break; // a reader stops at the newest update whose tiles are all written
       }
-      if (!mine.isEmpty() && sameEntries(r.entries(), mine)) {
-        landed = first;
+      if (seen != null) {
+        for (int i = 0; i < r.entries().size(); i++) {
+          seen.put(java.nio.ByteBuffer.wrap(r.entries().get(i)), first + i);
+        }
       }
     }
-    return landed;
   }
 
-  private static boolean sameEntries(List<byte[]> a, List<byte[]> b) {
-    if (a.size() != b.size()) {
-      return false;
+  /** Where {@code entries} landed, contiguously, among {@code seen}; -1 if they did not. */
+  private static long landedAt(List<byte[]> entries, Map<java.nio.ByteBuffer, Long> seen) {
+    Long first = seen.get(java.nio.ByteBuffer.wrap(entries.get(0)));
+    if (first == null) {
+      return -1;
     }
-    for (int i = 0; i < a.size(); i++) {
-      if (!Arrays.equals(a.get(i), b.get(i))) {
-        return false;
+    for (int i = 1; i < entries.size(); i++) {
+      if (!Long.valueOf(first + i).equals(seen.get(java.nio.ByteBuffer.wrap(entries.get(i))))) {
+        return -1;
       }
     }
-    return true;
+    return first;
   }
 
   /** First use: the newest update whose tiles are complete, then every later one rolled forward. */

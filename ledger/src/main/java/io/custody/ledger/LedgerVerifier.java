@@ -77,6 +77,7 @@ public final class LedgerVerifier {
       problems.add(fork(since.get()));
     }
     Set<String> expected = new HashSet<>();
+    java.util.ArrayDeque<java.util.concurrent.Future<List<Problem>>> pending = new java.util.ArrayDeque<>();
     expected.add(TilePaths.update(0));
     long seq = 0;
     while (true) {
@@ -95,7 +96,7 @@ public final class LedgerVerifier {
           throw new LedgerFormatException("a checkpoint of another log: " + cp.origin());
         }
       } catch (LedgerFormatException e) {
-        problems.add(new Problem(Kind.CHECKPOINT_INVALID, k, OptionalLong.of(state.size()), e.getMessage()));
+        pending.add(done(new Problem(Kind.CHECKPOINT_INVALID, k, OptionalLong.of(state.size()), e.getMessage())));
         break;
       }
       TreeState next = state.copy();
@@ -105,34 +106,41 @@ public final class LedgerVerifier {
         try {
           LedgerEntry.parse(e);
         } catch (LedgerFormatException bad) {
-          problems.add(new Problem(Kind.ENTRY_MALFORMED, k, OptionalLong.of(index), bad.getMessage()));
+          pending.add(done(new Problem(Kind.ENTRY_MALFORMED, k, OptionalLong.of(index), bad.getMessage())));
         }
         next.append(e, tiles);
         if (!sinceChecked && next.size() == since.get().size()) {
           sinceChecked = true;
           if (!Arrays.equals(next.root(), since.get().rootHash())) {
-            problems.add(fork(since.get()));
+            pending.add(done(fork(since.get())));
           }
         }
       }
       next.partials(tiles);
       if (cp.size() != next.size() || !Arrays.equals(cp.rootHash(), next.root())) {
-        problems.add(new Problem(Kind.UPDATE_MISMATCH, k, OptionalLong.of(state.size()), "entries "
+        pending.add(done(new Problem(Kind.UPDATE_MISMATCH, k, OptionalLong.of(state.size()), "entries "
             + state.size() + " to " + (next.size() - 1) + " do not give the update's signed checkpoint (size "
-            + cp.size() + ")" + locate(r.entries(), state.size())));
+            + cp.size() + ")" + locate(r.entries(), state.size()))));
         break;
       }
       for (TreeState.Tile t : tiles) {
         expected.add(t.key());
-        compare(t, cp.size());
+        long size = cp.size();
+        pending.add(READERS.submit(() -> compare(t, size)));
+      }
+      if (pending.size() > 512) {
+        collect(pending, 256);
       }
       expected.add(TilePaths.timestamp(seq));
       if (tsa != null) {
-        checkTimestamp(seq, cp);
+        long n = seq;
+        Checkpoint c = cp;
+        pending.add(READERS.submit(() -> checkTimestamp(n, c)));
       }
       state = next;
       head = cp;
     }
+    collect(pending, pending.size());
     if (!sinceChecked) {
       problems.add(new Problem(Kind.FORK, "checkpoint", OptionalLong.empty(), "the log has " + state.size()
           + " entries, fewer than the " + since.get().size() + " of the earlier checkpoint: entries removed, or a fork"));
@@ -145,28 +153,61 @@ public final class LedgerVerifier {
         break;
       }
     }
+    timestamps.sort(java.util.Comparator.comparingLong(t -> t.checkpoint().size()));
     return new LedgerReport(origin, state.size(), Optional.of(head), problems, timestamps);
   }
 
-  private void checkTimestamp(long seq, Checkpoint cp) throws IOException {
+  private List<Problem> checkTimestamp(long seq, Checkpoint cp) throws IOException {
     String k = TilePaths.timestamp(seq);
     byte[] token;
     try {
       token = Ledger.read(store, k, TimestampAuthority.MAX_RESPONSE_BYTES);
     } catch (NoSuchObjectException e) {
-      return; // not every checkpoint is time-stamped
+      return List.of(); // not every checkpoint is time-stamped
     }
     try {
-      timestamps.add(new Ledger.TimestampedCheckpoint(cp,
-          TimestampAuthority.verify(token, cp.toNote().getBytes(java.nio.charset.StandardCharsets.UTF_8), tsa)));
+      Ledger.TimestampedCheckpoint t = new Ledger.TimestampedCheckpoint(cp,
+          TimestampAuthority.verify(token, cp.toNote().getBytes(java.nio.charset.StandardCharsets.UTF_8), tsa));
+      synchronized (timestamps) {
+        timestamps.add(t);
+      }
+      return List.of();
     } catch (TimestampException e) {
-      problems.add(new Problem(Kind.TIMESTAMP_INVALID, k, OptionalLong.of(cp.size()), e.getMessage()));
+      return List.of(new Problem(Kind.TIMESTAMP_INVALID, k, OptionalLong.of(cp.size()), e.getMessage()));
     }
+  }
+
+  private static java.util.concurrent.Future<List<Problem>> done(Problem p) {
+    return java.util.concurrent.CompletableFuture.completedFuture(List.of(p));
   }
 
   private static Problem fork(Checkpoint since) {
     return new Problem(Kind.FORK, "checkpoint", OptionalLong.of(since.size()), "the log does not extend the earlier "
         + since + ": at that size its root differs (a fork, or history rewritten)");
+  }
+
+  /** Tiles are read and compared 16 at a time: on a remote store each read is a round trip. */
+  private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors.newFixedThreadPool(16, r -> {
+    Thread t = new Thread(r, "custody-ledger-verify");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** Adds the problems of the first {@code n} comparisons, in the order they were started. */
+  private void collect(java.util.ArrayDeque<java.util.concurrent.Future<List<Problem>>> pending, int n) throws IOException {
+    for (int i = 0; i < n; i++) {
+      try {
+        problems.addAll(pending.poll().get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while verifying the ledger");
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw new IOException(io.getMessage(), io);
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
   }
 
   /** Names the entries of a mismatching update whose leaf hash differs from the level-0 tiles. */
@@ -194,17 +235,19 @@ public final class LedgerVerifier {
     }
   }
 
-  private void compare(TreeState.Tile t, long size) throws IOException {
+  /** What is wrong with the stored copy of {@code t} (nothing: an empty list). */
+  private List<Problem> compare(TreeState.Tile t, long size) throws IOException {
+    List<Problem> problems = new ArrayList<>();
     byte[] stored;
     try {
       stored = Ledger.read(store, t.key(), 1 << 24);
     } catch (NoSuchObjectException e) {
       problems.add(new Problem(Kind.TILE_MISSING, t.key(), OptionalLong.empty(), "missing (the log at size " + size
           + " needs it)"));
-      return;
+      return problems;
     }
     if (Arrays.equals(stored, t.bytes())) {
-      return;
+      return problems;
     }
     if (t.key().startsWith("tile/entries/")) {
       long first = bundleIndex(t.key()) * TilePaths.WIDTH;
@@ -214,7 +257,7 @@ public final class LedgerVerifier {
         got = Bundles.decode(stored, want.size());
       } catch (LedgerFormatException e) {
         problems.add(new Problem(Kind.ENTRY_CHANGED, t.key(), OptionalLong.of(first), "the bundle is damaged: " + e.getMessage()));
-        return;
+        return problems;
       }
       for (int i = 0; i < want.size(); i++) {
         if (!Arrays.equals(want.get(i), got.get(i))) {
@@ -222,7 +265,7 @@ public final class LedgerVerifier {
               "the entry differs from the one the signed log holds"));
         }
       }
-      return;
+      return problems;
     }
     int at = 0;
     while (at < Math.min(stored.length, t.bytes().length) && stored[at] == t.bytes()[at]) {
@@ -230,6 +273,7 @@ public final class LedgerVerifier {
     }
     problems.add(new Problem(Kind.TILE_CHANGED, t.key(), OptionalLong.empty(), "differs from the signed log from byte " + at
         + (t.key().startsWith("tile/0/") ? " (the leaf hash of entry " + (bundleIndex(t.key()) * TilePaths.WIDTH + at / Merkle.HASH) + ")" : "")));
+    return problems;
   }
 
   private static long bundleIndex(String key) {

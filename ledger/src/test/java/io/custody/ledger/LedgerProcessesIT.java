@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Appenders in separate processes: four at once on {@code file:} and on the real Ceph gateway,
- * twenty killed with SIGKILL mid-append, and a gateway restarted under them. Every acknowledged
+ * Appenders in separate processes: four at once on {@code file:} and on the real Ceph gateway (a
+ * plain bucket, and a versioned one with Object Lock), twenty killed with SIGKILL mid-append, and a
+ * gateway restarted under them (tagged slow: left out on JDK 25). Every acknowledged
  * entry must be in the log exactly once, at the index it was acknowledged with, and the log must
  * verify.
  */
@@ -86,21 +87,25 @@ class LedgerProcessesIT {
   }
 
   void fourWriters(String uri, BlobStore store, Map<String, String> env) throws Exception {
+    fourWriters(uri, store, env, 500);
+  }
+
+  void fourWriters(String uri, BlobStore store, Map<String, String> env, int each) throws Exception {
     Ledger.create(store, "test.example/ledger", KEY);
     List<Process> ps = new ArrayList<>();
     List<Path> logs = new ArrayList<>();
     for (int w = 0; w < 4; w++) {
       Path log = tmp.resolve("w" + w + ".out");
       logs.add(log);
-      ps.add(appender(uri, "w" + w, 500, 16, env, log));
+      ps.add(appender(uri, "w" + w, each, 16, env, log));
     }
     for (int w = 0; w < 4; w++) {
       assertThat(ps.get(w).waitFor(8, TimeUnit.MINUTES)).isTrue();
       assertThat(ps.get(w).exitValue()).as(Files.readString(logs.get(w).resolveSibling("w" + w + ".out.err"))).isZero();
     }
     Map<String, Long> acks = acks(logs);
-    assertThat(acks).hasSize(2000);
-    checkLog(store, acks, 2000);
+    assertThat(acks).hasSize(4 * each);
+    checkLog(store, acks, 4L * each);
   }
 
   @Test
@@ -121,12 +126,28 @@ class LedgerProcessesIT {
   }
 
   @Test
+  @Tag("slow")
+  @Timeout(value = 10, unit = TimeUnit.MINUTES)
+  void fourProcessesAppendToALogOnTheGateway() throws Exception {
+    CephRgw rgw = CephRgw.shared();
+    String uri = "s3://" + CephRgw.PLAIN + "/ledger-" + UUID.randomUUID() + "?endpoint=" + rgw.endpoint;
+    try (BlobStore store = s3(rgw, uri)) {
+      fourWriters(uri, store, s3env(rgw));
+    }
+  }
+
+  /**
+   * RGW's versioned buckets (any with Object Lock) ignore If-None-Match: the plugin's conditional
+   * create takes the oldest version instead, so losers of the race for an update record must lose
+   * there too. Fewer entries: every request costs more on such a bucket (benchmarks/README.md).
+   */
+  @Test
   @Timeout(value = 10, unit = TimeUnit.MINUTES)
   void fourProcessesAppendToALogInAVersionedObjectLockBucketOnTheGateway() throws Exception {
     CephRgw rgw = CephRgw.shared();
     String uri = "s3://" + CephRgw.LOCKED + "/ledger-" + UUID.randomUUID() + "?endpoint=" + rgw.endpoint;
     try (BlobStore store = s3(rgw, uri)) {
-      fourWriters(uri, store, s3env(rgw));
+      fourWriters(uri, store, s3env(rgw), 60);
     }
   }
 
@@ -180,7 +201,7 @@ class LedgerProcessesIT {
       for (int w = 0; w < 2; w++) {
         Path log = tmp.resolve("r" + w + ".out");
         logs.add(log);
-        ps.add(appender(uri, "r" + w, 300, 2, s3env(rgw), log));
+        ps.add(appender(uri, "r" + w, 150, 2, s3env(rgw), log));
       }
       Thread.sleep(3000);
       rgw.restart();
@@ -189,9 +210,9 @@ class LedgerProcessesIT {
         assertThat(p.exitValue()).isZero();
       }
       Map<String, Long> acks = acks(logs);
-      assertThat(acks).hasSize(600);
+      assertThat(acks).hasSize(300);
       try (BlobStore store = s3(rgw, uri)) {
-        checkLog(store, acks, 600);
+        checkLog(store, acks, 300);
       }
     } finally {
       rgw.stop();

@@ -1,0 +1,167 @@
+package io.custody.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.custody.storage.BlobInfo;
+import io.custody.storage.BlobStore;
+import io.custody.storage.BlobWriter;
+import io.custody.storage.Capabilities;
+import io.custody.storage.CreateOptions;
+import io.custody.storage.Page;
+import io.custody.storage.Retention;
+import io.custody.storage.memory.MemoryBlobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An update record the store took but whose reply was lost: appending the same entries again
+ * returns where they landed, and adds nothing twice, also when the retry shares its update with
+ * other appends.
+ */
+class LostReplyTest {
+  /** A store whose next {@code lose} commits of update records succeed but throw. */
+  static final class LosingStore implements BlobStore {
+    final BlobStore d = new MemoryBlobStore(URI.create("mem:lost-" + System.nanoTime()));
+    final AtomicInteger lose = new AtomicInteger();
+
+    @Override
+    public URI uri() {
+      return d.uri();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+      return d.capabilities();
+    }
+
+    @Override
+    public BlobWriter create(String key, CreateOptions options) throws IOException {
+      BlobWriter w = d.create(key, options);
+      return new BlobWriter() {
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+          return w.write(src);
+        }
+
+        @Override
+        public long size() {
+          return w.size();
+        }
+
+        @Override
+        public BlobInfo commit() throws IOException {
+          BlobInfo info = w.commit();
+          if (key.startsWith("log/") && lose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IOException("connection reset (the store took it)");
+          }
+          return info;
+        }
+
+        @Override
+        public void abort() throws IOException {
+          w.abort();
+        }
+
+        @Override
+        public boolean isOpen() {
+          return w.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+          w.close();
+        }
+      };
+    }
+
+    @Override
+    public InputStream read(String key, long offset, long length) throws IOException {
+      return d.read(key, offset, length);
+    }
+
+    @Override
+    public Optional<BlobInfo> stat(String key) throws IOException {
+      return d.stat(key);
+    }
+
+    @Override
+    public Page list(String prefix, Optional<String> token, int maxItems) throws IOException {
+      return d.list(prefix, token, maxItems);
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+      d.delete(key);
+    }
+
+    @Override
+    public void protect(String key, Optional<Retention> retention, boolean legalHold) throws IOException {
+      d.protect(key, retention, legalHold);
+    }
+
+    @Override
+    public void close() throws IOException {
+      d.close();
+    }
+  }
+
+  @Test
+  void aRetriedAppendThatHadLandedIsNotAppendedTwice() throws Exception {
+    LosingStore store = new LosingStore();
+    Ledger ledger = Ledger.create(store, LedgerTest.ORIGIN, LedgerTest.KEY);
+    ledger.append(LedgerTest.note("before"));
+    LedgerEntry e = LedgerTest.note("lost reply");
+    store.lose.set(1);
+    assertThatThrownBy(() -> ledger.append(e)).hasMessageContaining("connection reset");
+    assertThat(ledger.append(e)).isEqualTo(1);
+    assertThat(ledger.append(LedgerTest.note("after"))).isEqualTo(2);
+    assertThat(ledger.checkpoint().size()).isEqualTo(3);
+  }
+
+  @Test
+  void retriesSharingAnUpdateWithOtherAppendsAreFoundOneByOne() throws Exception {
+    LosingStore store = new LosingStore();
+    Ledger.create(store, LedgerTest.ORIGIN, LedgerTest.KEY);
+    Ledger ledger = Ledger.open(store, LedgerTest.KEY);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<Long>> acks = new ArrayList<>();
+    store.lose.set(5);
+    for (int t = 0; t < 8; t++) {
+      int thread = t;
+      acks.add(pool.submit(() -> {
+        long last = -1;
+        for (int i = 0; i < 25; i++) {
+          LedgerEntry e = LedgerTest.note("t" + thread + "-" + i);
+          while (true) {
+            try {
+              last = ledger.append(e);
+              break;
+            } catch (IOException lost) {
+              // retry the same entry
+            }
+          }
+        }
+        return last;
+      }));
+    }
+    for (Future<Long> f : acks) {
+      f.get();
+    }
+    pool.shutdown();
+    Checkpoint head = Ledger.open(store, LedgerTest.KEY.publicKey()).checkpoint();
+    assertThat(head.size()).isEqualTo(200);
+    assertThat(ledger.entries(0, 200, head).stream().map(x -> x.details().get("text")).distinct().count()).isEqualTo(200);
+    assertThat(store.lose.get()).as("every lost reply was used").isZero();
+  }
+}

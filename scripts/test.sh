@@ -31,6 +31,10 @@ run_on "default JDK ($(java -version 2>&1 | head -1))" ""
 echo "=== benchmark smoke run ==="
 benchmarks/run.sh smoke
 java -cp benchmarks/target/benchmarks.jar io.custody.benchmarks.StreamScale --seconds 2 4
+ledger_smoke=$(mktemp -d)
+java -cp benchmarks/target/benchmarks.jar io.custody.benchmarks.LedgerBenchmark append "file:$ledger_smoke/a" 1 4 1
+java -cp benchmarks/target/benchmarks.jar io.custody.benchmarks.LedgerBenchmark proofs "$ledger_smoke/p" 5000 1
+rm -rf "$ledger_smoke"
 
 if [ "${CUSTODY_JDKS:-17,25}" != "17" ]; then
   jdk25=$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1 || true)

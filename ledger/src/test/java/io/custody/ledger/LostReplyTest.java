@@ -4,20 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.custody.storage.BlobInfo;
-import io.custody.storage.BlobStore;
 import io.custody.storage.BlobWriter;
-import io.custody.storage.Capabilities;
 import io.custody.storage.CreateOptions;
-import io.custody.storage.Page;
-import io.custody.storage.Retention;
 import io.custody.storage.memory.MemoryBlobStore;
+import io.custody.storage.tck.ForwardingBlobStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,23 +26,16 @@ import org.junit.jupiter.api.Test;
  */
 class LostReplyTest {
   /** A store whose next {@code lose} commits of update records succeed but throw. */
-  static final class LosingStore implements BlobStore {
-    final BlobStore d = new MemoryBlobStore(URI.create("mem:lost-" + System.nanoTime()));
+  static final class LosingStore extends ForwardingBlobStore {
     final AtomicInteger lose = new AtomicInteger();
 
-    @Override
-    public URI uri() {
-      return d.uri();
-    }
-
-    @Override
-    public Capabilities capabilities() {
-      return d.capabilities();
+    LosingStore() {
+      super(new MemoryBlobStore(URI.create("mem:lost-" + System.nanoTime())));
     }
 
     @Override
     public BlobWriter create(String key, CreateOptions options) throws IOException {
-      BlobWriter w = d.create(key, options);
+      BlobWriter w = super.create(key, options);
       return new BlobWriter() {
         @Override
         public int write(ByteBuffer src) throws IOException {
@@ -83,36 +71,6 @@ class LostReplyTest {
           w.close();
         }
       };
-    }
-
-    @Override
-    public InputStream read(String key, long offset, long length) throws IOException {
-      return d.read(key, offset, length);
-    }
-
-    @Override
-    public Optional<BlobInfo> stat(String key) throws IOException {
-      return d.stat(key);
-    }
-
-    @Override
-    public Page list(String prefix, Optional<String> token, int maxItems) throws IOException {
-      return d.list(prefix, token, maxItems);
-    }
-
-    @Override
-    public void delete(String key) throws IOException {
-      d.delete(key);
-    }
-
-    @Override
-    public void protect(String key, Optional<Retention> retention, boolean legalHold) throws IOException {
-      d.protect(key, retention, legalHold);
-    }
-
-    @Override
-    public void close() throws IOException {
-      d.close();
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.custody.storage.BlobInfo;
 import io.custody.storage.BlobStore;
+import io.custody.storage.tck.ForwardingBlobStore;
 import io.custody.storage.BlobWriter;
 import io.custody.storage.CreateOptions;
 import io.custody.storage.Page;

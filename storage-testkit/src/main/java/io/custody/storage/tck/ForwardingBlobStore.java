@@ -1,4 +1,4 @@
-package io.custody.upload;
+package io.custody.storage.tck;
 
 import io.custody.storage.BlobInfo;
 import io.custody.storage.BlobStore;
@@ -13,11 +13,15 @@ import java.net.URI;
 import java.util.Iterator;
 import java.util.Optional;
 
-/** A store that passes every call to another: tests override what they watch. */
-class ForwardingBlobStore implements BlobStore {
+/**
+ * A store that passes every call to another: tests override what they watch or break (a lost
+ * reply, a failing write, a slow read).
+ */
+public class ForwardingBlobStore implements BlobStore {
   private final BlobStore store;
 
-  ForwardingBlobStore(BlobStore store) {
+  /** Forwards to {@code store}. */
+  public ForwardingBlobStore(BlobStore store) {
     this.store = store;
   }
 

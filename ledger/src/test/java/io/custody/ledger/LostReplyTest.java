@@ -8,9 +8,9 @@ import io.custody.storage.BlobWriter;
 import io.custody.storage.CreateOptions;
 import io.custody.storage.memory.MemoryBlobStore;
 import io.custody.storage.tck.ForwardingBlobStore;
+import io.custody.storage.tck.ForwardingBlobWriter;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -35,40 +35,14 @@ class LostReplyTest {
 
     @Override
     public BlobWriter create(String key, CreateOptions options) throws IOException {
-      BlobWriter w = super.create(key, options);
-      return new BlobWriter() {
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-          return w.write(src);
-        }
-
-        @Override
-        public long size() {
-          return w.size();
-        }
-
+      return new ForwardingBlobWriter(super.create(key, options)) {
         @Override
         public BlobInfo commit() throws IOException {
-          BlobInfo info = w.commit();
+          BlobInfo info = super.commit();
           if (key.startsWith("log/") && lose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new IOException("connection reset (the store took it)");
           }
           return info;
-        }
-
-        @Override
-        public void abort() throws IOException {
-          w.abort();
-        }
-
-        @Override
-        public boolean isOpen() {
-          return w.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-          w.close();
         }
       };
     }

@@ -8,6 +8,7 @@ import io.custody.storage.CreateOptions;
 import io.custody.storage.Page;
 import io.custody.storage.Retention;
 import io.custody.storage.StorageException;
+import io.custody.storage.tck.ForwardingBlobWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -57,8 +58,7 @@ final class FaultyBlobStore implements BlobStore {
   @Override
   public BlobWriter create(String key, CreateOptions options) throws IOException {
     checkAlive();
-    BlobWriter w = store.create(key, options);
-    return new BlobWriter() {
+    return new ForwardingBlobWriter(store.create(key, options)) {
       @Override
       public int write(ByteBuffer src) throws IOException {
         checkAlive();
@@ -66,19 +66,14 @@ final class FaultyBlobStore implements BlobStore {
           faults.incrementAndGet();
           throw new StorageException("connection reset by peer", null, true);
         }
-        return w.write(src);
-      }
-
-      @Override
-      public long size() {
-        return w.size();
+        return super.write(src);
       }
 
       @Override
       public BlobInfo commit() throws IOException {
         checkAlive();
         BlobInfo before = store.stat(key).orElse(null);
-        BlobInfo info = w.commit();
+        BlobInfo info = super.commit();
         if (before == null) {
           created.incrementAndGet();
         }
@@ -87,21 +82,6 @@ final class FaultyBlobStore implements BlobStore {
           throw new StorageException("read timed out waiting for the commit's answer", null, true);
         }
         return info;
-      }
-
-      @Override
-      public void abort() throws IOException {
-        w.abort();
-      }
-
-      @Override
-      public boolean isOpen() {
-        return w.isOpen();
-      }
-
-      @Override
-      public void close() throws IOException {
-        w.close();
       }
     };
   }

@@ -96,6 +96,7 @@ public final class LedgerBenchmark {
       Ledger.create(first, "bench.example/ledger", key);
     }
     List<BlobStore> stores = new ArrayList<>();
+    List<Ledger> ledgers = new ArrayList<>();
     AtomicLong acked = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> threads = new ArrayList<>();
@@ -104,6 +105,7 @@ public final class LedgerBenchmark {
       BlobStore store = Storage.open(uri);
       stores.add(store);
       Ledger ledger = Ledger.open(store, key);
+      ledgers.add(ledger);
       for (int t = 0; t < inFlight; t++) {
         String name = "node-" + w;
         long base = (long) (w * inFlight + t) << 32;
@@ -135,6 +137,9 @@ public final class LedgerBenchmark {
     stop.set(true);
     for (Thread th : threads) {
       th.join(120_000);
+    }
+    for (Ledger l : ledgers) {
+      l.close(); // the tiles of the last updates (written in the background, at most 64 updates behind)
     }
     Checkpoint c1;
     try (BlobStore s = Storage.open(uri)) {

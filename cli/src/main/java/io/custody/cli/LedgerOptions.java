@@ -57,7 +57,11 @@ final class LedgerOptions {
 
     @Override
     public void close() throws IOException {
-      store.close();
+      try {
+        ledger.close();
+      } finally {
+        store.close();
+      }
     }
   }
 

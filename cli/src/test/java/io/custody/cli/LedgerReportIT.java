@@ -101,6 +101,7 @@ class LedgerReportIT {
           .detail("text", "not about it").build());
       l.append(LedgerEntry.builder(EntryType.NOTE).actor("Sgt Zo\u00eb \u0141ukasz").recording(id)
           .detail("text", "seal intact").build());
+      l.close();
     }
     ok("verify", "--device-pub", devicePub, "--ledger", ledger, "--ledger-key", ledgerKey, "--actor", "verifier-bot",
         "--reason", "case 42", remote + "#" + id);

@@ -37,7 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe.
  */
-public final class Ledger {
+public final class Ledger implements AutoCloseable {
   /** Update records larger than this are refused as damaged. */
   private static final int MAX_RECORD = 64 << 20;
   /** Entries per tree update, at most (a batch beyond is split). */
@@ -46,6 +46,8 @@ public final class Ledger {
   private static final int CATCH_UP = 16;
   /** Entries remembered where a retried append may have landed. */
   private static final int LANDED = 65_536;
+  /** Updates whose tiles may be in the background at once. */
+  private static final int MAX_TILE_UPDATES = 64;
   /** The ledger public key as written at creation (PEM), for reading history without the key file. */
   public static final String PUBLIC_KEY = "ledger.pub";
 
@@ -75,6 +77,9 @@ public final class Ledger {
   };
   /** Tiles of this instance's updates whose writing failed, to write again (lock held). */
   private final ConcurrentLinkedQueue<List<TreeState.Tile>> unfinished = new ConcurrentLinkedQueue<>();
+  /** The tile writes in the background, one update after another (guarded by lock), and the slots that bound them. */
+  private volatile CompletableFuture<Void> tileChain = CompletableFuture.completedFuture(null);
+  private final java.util.concurrent.Semaphore tileSlots = new java.util.concurrent.Semaphore(MAX_TILE_UPDATES);
 
   private record Pending(List<byte[]> entries, CompletableFuture<Long> done) {}
 
@@ -169,6 +174,7 @@ public final class Ledger {
    * only, the newest whose tiles are all written (an appender may still be writing the very newest).
    */
   public Checkpoint checkpoint() throws IOException {
+    flush();
     lock.lock();
     try {
       sync();
@@ -176,6 +182,37 @@ public final class Ledger {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Waits until the tiles of every update this instance made are in the store (an append returns
+   * once its entry is under a signed checkpoint in the store; its update's tiles follow in the
+   * background). Call it before the process ends, or use the log's tiles from elsewhere.
+   *
+   * @throws IOException if tiles still cannot be written
+   */
+  public void flush() throws IOException {
+    tileChain.join(); // never fails: a failed write is queued in unfinished
+    if (!unfinished.isEmpty()) {
+      lock.lock();
+      try {
+        for (List<TreeState.Tile> t = unfinished.peek(); t != null; t = unfinished.peek()) {
+          writeTiles(t);
+          unfinished.poll();
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /**
+   * {@link #flush()}: the tiles of this instance's updates are in the store. The store stays open
+   * (it is the caller's).
+   */
+  @Override
+  public void close() throws IOException {
+    flush();
   }
 
   /** The number of tree updates so far (update records after the empty tree's). */
@@ -198,7 +235,8 @@ public final class Ledger {
   }
 
   /**
-   * Appends one entry and returns its index, once it is under a signed checkpoint in the store.
+   * Appends one entry and returns its index, once it is under a signed checkpoint in the store
+   * (the update record; its tiles follow in the background, see {@link #flush()}).
    *
    * @throws IllegalStateException if this ledger was opened without the signing key
    */
@@ -235,17 +273,13 @@ public final class Ledger {
     // it is free and their append is still queued.
     while (!mine.done().isDone()) {
       if (lock.tryLock()) {
-        Runnable tiles = null;
         try {
           List<Pending> batch = mine.done().isDone() ? List.of() : drain();
           if (!batch.isEmpty()) {
-            tiles = commit(batch);
+            commit(batch);
           }
         } finally {
           lock.unlock();
-        }
-        if (tiles != null) {
-          tiles.run(); // outside the lock: the next update's compare-and-swap need not wait for them
         }
       } else {
         try {
@@ -284,22 +318,16 @@ public final class Ledger {
   }
 
   /**
-   * One tree update for the batch, retried on top of whoever wins the sequence number. Returns what
-   * is left to do once the update is in (its record created): write its tiles, then complete the
-   * batch; null when the batch is already completed (or failed).
+   * One tree update for the batch, retried on top of whoever wins the sequence number; completes
+   * the batch once its record is created, and queues its tiles.
    */
-  private Runnable commit(List<Pending> batch) {
+  private void commit(List<Pending> batch) {
     try {
-      List<List<TreeState.Tile>> earlier = new ArrayList<>();
-      for (List<TreeState.Tile> t = unfinished.poll(); t != null; t = unfinished.poll()) {
-        earlier.add(t);
-      }
-      for (List<TreeState.Tile> t : earlier) {
-        try {
+      if (!unfinished.isEmpty()) { // tiles that failed before: in order, before anything new
+        tileChain.join();
+        for (List<TreeState.Tile> t = unfinished.peek(); t != null; t = unfinished.peek()) {
           writeTiles(t);
-        } catch (IOException e) {
-          unfinished.addAll(earlier.subList(earlier.indexOf(t), earlier.size()));
-          throw e;
+          unfinished.poll();
         }
       }
       List<byte[]> entries = new ArrayList<>();
@@ -324,7 +352,7 @@ public final class Ledger {
             entries.clear();
             batch.forEach(p -> entries.addAll(p.entries()));
             if (batch.isEmpty()) {
-              return null;
+              return;
             }
           }
         }
@@ -349,22 +377,31 @@ public final class Ledger {
         seq++;
         head = cp;
         state = next;
-        return () -> {
+        complete(batch, first);
+        // The appends are done: their entries are under a signed checkpoint in the store. The
+        // update's tiles follow in the background, in update order (so an update whose tiles are
+        // all written has every earlier one's too), at most MAX_TILE_UPDATES updates behind;
+        // flush() waits for them.
+        tileSlots.acquireUninterruptibly();
+        tileChain = tileChain.thenRunAsync(() -> {
           try {
-            writeTiles(tiles);
+            if (unfinished.isEmpty()) {
+              writeTiles(tiles);
+              return;
+            }
           } catch (IOException | RuntimeException e) {
-            // The entries are in, under the signed checkpoint of the record; the tiles, a function
-            // of the records, are written again by this instance's next update, or by whoever
-            // opens the log next.
-            unfinished.add(tiles);
+            // written again, in order, by flush() or this instance's next update, or by
+            // whoever opens the log next (the tiles are a function of the records)
+          } finally {
+            tileSlots.release();
           }
-          complete(batch, first);
-        };
+          unfinished.add(tiles);
+        }, TILE_WRITERS);
+        return;
       }
     } catch (IOException | RuntimeException | Error e) {
       failed = true; // the next commit looks at the store first: this one may have landed
       batch.forEach(p -> p.done().completeExceptionally(e));
-      return null;
     }
   }
 
@@ -602,6 +639,7 @@ public final class Ledger {
    * @return the checkpoint and the authority's time
    */
   public TimestampedCheckpoint timestampNewest(TimestampAuthority tsa) throws IOException, TimestampException {
+    flush();
     long n;
     Checkpoint cp;
     lock.lock();
@@ -639,6 +677,7 @@ public final class Ledger {
 
   /** The entries {@code [from, to)} of the tree under {@code at}. */
   public List<LedgerEntry> entries(long from, long to, Checkpoint at) throws IOException {
+    flush();
     if (from < 0 || to > at.size() || from > to) {
       throw new IndexOutOfBoundsException("entries [" + from + ", " + to + ") of a tree of " + at.size());
     }
@@ -662,6 +701,7 @@ public final class Ledger {
 
   /** Proves entry {@code index} under checkpoint {@code at} (checked before it is returned). */
   public InclusionProof proveInclusion(long index, Checkpoint at) throws IOException {
+    flush();
     if (index < 0 || index >= at.size()) {
       throw new IndexOutOfBoundsException("entry " + index + " of a tree of " + at.size());
     }
@@ -674,6 +714,7 @@ public final class Ledger {
 
   /** Proves that {@code newer} extends {@code older} (checked before it is returned). */
   public ConsistencyProof proveConsistency(Checkpoint older, Checkpoint newer) throws IOException {
+    flush();
     if (older.size() > newer.size()) {
       throw new IllegalArgumentException("the older checkpoint is the larger tree");
     }

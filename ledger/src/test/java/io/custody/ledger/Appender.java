@@ -55,6 +55,7 @@ public final class Appender {
       }
       pool.shutdown();
       pool.awaitTermination(1, TimeUnit.MINUTES);
+      ledger.close();
     }
   }
 

@@ -36,6 +36,7 @@ class LedgerTamperTest {
         early = ledger.checkpoint();
       }
     }
+    ledger.close();
   }
 
   LedgerReport verify() throws IOException {

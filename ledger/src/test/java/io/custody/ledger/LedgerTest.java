@@ -116,8 +116,10 @@ class LedgerTest {
     int each = 150;
     ExecutorService pool = Executors.newFixedThreadPool(writers * 2);
     List<Future<List<Long>>> results = new ArrayList<>();
+    List<Ledger> instances = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
       Ledger instance = Ledger.open(store, KEY); // one instance per "process"
+      instances.add(instance);
       for (int t = 0; t < 2; t++) {
         int writer = w * 2 + t;
         results.add(pool.submit(() -> {
@@ -134,6 +136,9 @@ class LedgerTest {
       indexes.addAll(f.get());
     }
     pool.shutdown();
+    for (Ledger instance : instances) {
+      instance.close();
+    }
     int total = writers * 2 * each;
     assertThat(indexes).hasSize(total);
     Ledger reader = Ledger.open(store, KEY.publicKey());

@@ -91,6 +91,7 @@ class LostReplyTest {
       f.get();
     }
     pool.shutdown();
+    ledger.close();
     Checkpoint head = Ledger.open(store, LedgerTest.KEY.publicKey()).checkpoint();
     assertThat(head.size()).isEqualTo(200);
     assertThat(ledger.entries(0, 200, head).stream().map(x -> x.details().get("text")).distinct().count()).isEqualTo(200);

@@ -81,6 +81,12 @@ public final class Ledger implements AutoCloseable {
   private volatile CompletableFuture<Void> tileChain = CompletableFuture.completedFuture(null);
   private final java.util.concurrent.Semaphore tileSlots = new java.util.concurrent.Semaphore(MAX_TILE_UPDATES);
 
+  /** The sequence number whose record the store refused, and since when (guarded by lock). */
+  private long refusedAt = -1;
+  private long refusedSince;
+  /** How long a refused sequence number may stay without a record before appends fail. */
+  java.time.Duration refusalLimit = java.time.Duration.ofSeconds(60);
+
   private record Pending(List<byte[]> entries, CompletableFuture<Long> done) {}
 
   private Ledger(BlobStore store, LedgerPublicKey publicKey, LedgerKey key, String origin) {
@@ -368,8 +374,19 @@ public final class Ledger implements AutoCloseable {
         try {
           write(store, TilePaths.update(seq + 1), new UpdateRecord(entries, cp.toNote()).encode());
         } catch (ObjectExistsException lost) {
+          // Another appender took this sequence number: catch up and retry on top. But a store may
+          // also refuse a key that holds no record (an S3 claim for other bytes whose writer
+          // died): refused for refusalLimit with no record appearing, the append fails.
+          long now = System.nanoTime();
+          if (refusedAt != seq + 1) {
+            refusedAt = seq + 1;
+            refusedSince = now;
+          } else if (now - refusedSince > refusalLimit.toNanos() && !exists(TilePaths.update(seq + 1))) {
+            throw new IOException("the store refuses update record " + TilePaths.update(seq + 1) + " but has held none"
+                + " for " + refusalLimit.toSeconds() + " s: " + lost.getMessage(), lost);
+          }
           if (attempt > 0) {
-            backOff(attempt); // contended: another appender took this sequence number
+            backOff(attempt);
           }
           continue;
         }

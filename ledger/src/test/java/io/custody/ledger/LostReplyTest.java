@@ -97,4 +97,33 @@ class LostReplyTest {
     assertThat(ledger.entries(0, 200, head).stream().map(x -> x.details().get("text")).distinct().count()).isEqualTo(200);
     assertThat(store.lose.get()).as("every lost reply was used").isZero();
   }
+
+  /**
+   * A store that refuses an update record's key without ever holding a record there (an S3 claim
+   * left by a writer that died): the append fails after the refusal limit, naming the key and the
+   * store's reason, rather than retrying forever; once the key is free, appends go on.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aSequenceNumberTheStoreKeepsRefusingFailsTheAppendInsteadOfHangingIt() throws Exception {
+    AtomicInteger refusing = new AtomicInteger(1);
+    ForwardingBlobStore store = new ForwardingBlobStore(new MemoryBlobStore(URI.create("mem:refusing-" + System.nanoTime()))) {
+      @Override
+      public BlobWriter create(String key, CreateOptions options) throws IOException {
+        if (key.equals(TilePaths.update(2)) && refusing.get() == 1) {
+          throw new io.custody.storage.ObjectExistsException(key, "'" + key + "' is claimed for other bytes");
+        }
+        return super.create(key, options);
+      }
+    };
+    Ledger ledger = Ledger.create(store, LedgerTest.ORIGIN, LedgerTest.KEY);
+    ledger.refusalLimit = java.time.Duration.ofMillis(300);
+    ledger.append(LedgerTest.note("first"));
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> ledger.append(LedgerTest.note("second"))).isInstanceOf(IOException.class)
+        .hasMessageContaining("refuses update record " + TilePaths.update(2)).hasMessageContaining("claimed for other bytes");
+    assertThat(System.nanoTime() - start).as("failed soon after the limit").isLessThan(10_000_000_000L);
+    refusing.set(0);
+    assertThat(ledger.append(LedgerTest.note("second"))).isEqualTo(1);
+  }
 }

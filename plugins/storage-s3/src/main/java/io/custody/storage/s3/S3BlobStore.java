@@ -97,6 +97,10 @@ public final class S3BlobStore implements BlobStore {
   /** User-metadata names of a claim's size and upload. */
   static final String SIZE_NAME = "custody-size";
   static final String UPLOAD_NAME = "custody-upload";
+  /** User-metadata name of where, in a claim's body, the claimed bytes begin (claims that carry them). */
+  static final String BYTES_AT_NAME = "custody-bytes-at";
+  /** A single put of at most this many bytes carries them in its claim. */
+  public static final int CLAIM_CARRIES_AT_MOST = 1 << 20;
   /**
    * How the name of a claim starts: the claim of {@code dir/name} is {@code dir/.custody-claim.name}
    * (a segment starting with '.' is never a key, see {@link Keys#check}).
@@ -332,9 +336,11 @@ public final class S3BlobStore implements BlobStore {
    * @param size their size
    * @param upload the multipart upload id of the claiming writer, or {@code single-put}
    * @param claimed when the claim was written (the server's Last-Modified)
+   * @param carriesBytes whether the claim carries the claimed bytes (a single put of at most
+   *     {@value #CLAIM_CARRIES_AT_MOST} bytes): whoever finds it stale completes the object from it
    */
   public record Claim(String key, String claimKey, Optional<Sha256> sha256, long size, String upload,
-      Instant claimed) {
+      Instant claimed, boolean carriesBytes) {
     /** The claimed SHA-256 as hex, or {@code ?}, for messages. */
     String sha256Text() {
       return sha256.map(Sha256::hex).orElse("?");
@@ -384,30 +390,38 @@ public final class S3BlobStore implements BlobStore {
     } catch (IllegalArgumentException e) {
       sha = Optional.empty();
     }
-    return Optional.of(new Claim(key, ck, sha, size, m.getOrDefault(UPLOAD_NAME, "?"), h.lastModified()));
+    return Optional.of(new Claim(key, ck, sha, size, m.getOrDefault(UPLOAD_NAME, "?"), h.lastModified(),
+        m.containsKey(BYTES_AT_NAME)));
   }
 
   /**
    * Writes the claim of {@code key} with {@code If-None-Match: *}: true if this call created it,
-   * false if the key was claimed already (412, or 409 for a concurrent conditional write).
+   * false if the key was claimed already (412, or 409 for a concurrent conditional write). {@code
+   * bytes}, when present, are the object's whole bytes: the claim carries them, after its readable
+   * text.
    */
-  boolean putClaim(String key, Sha256 sha256, long size, String upload) throws IOException {
+  boolean putClaim(String key, Sha256 sha256, long size, String upload, Optional<byte[]> bytes) throws IOException {
     String ck = claimKey(key);
-    byte[] body = ("custody claim: only these bytes may be stored under s3://" + bucket + "/" + prefix + key + "\n"
+    byte[] text = ("custody claim: only these bytes may be stored under s3://" + bucket + "/" + prefix + key + "\n"
         + "size: " + size + "\nsha256: " + sha256.hex() + "\nupload: " + upload + "\n"
-        + "It stays while the object exists (delete() removes both). See docs/PLUGINS-S3.md.\n")
+        + "It stays while the object exists (delete() removes both). See docs/PLUGINS-S3.md.\n"
+        + (bytes.isPresent() ? "The bytes follow (whoever finds this claim stale completes the object from them):\n" : ""))
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    String md5;
-    try {
-      md5 = java.util.Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(body));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    byte[] body = text;
+    Map<String, String> meta = new java.util.HashMap<>(Map.of(SHA256_NAME, sha256.hex(), SIZE_NAME, Long.toString(size),
+        UPLOAD_NAME, upload));
+    if (bytes.isPresent()) {
+      body = java.util.Arrays.copyOf(text, text.length + bytes.get().length);
+      System.arraycopy(bytes.get(), 0, body, text.length, bytes.get().length);
+      meta.put(BYTES_AT_NAME, Integer.toString(text.length));
     }
+    byte[] b = body;
+    String md5 = java.util.Base64.getEncoder().encodeToString(md5(b));
     try {
-      s3.putObject(b -> b.bucket(bucket).key(ck).ifNoneMatch("*").contentType("text/plain; charset=utf-8")
-          .contentLength((long) body.length).contentMD5(md5)
-          .metadata(Map.of(SHA256_NAME, sha256.hex(), SIZE_NAME, Long.toString(size), UPLOAD_NAME, upload)),
-          software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
+      s3.putObject(r -> r.bucket(bucket).key(ck).ifNoneMatch("*")
+          .contentType(bytes.isPresent() ? "application/octet-stream" : "text/plain; charset=utf-8")
+          .contentLength((long) b.length).contentMD5(md5).metadata(meta),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(b));
       return true;
     } catch (SdkException e) {
       if (Errors.status(e) == 412 || Errors.status(e) == 409) {
@@ -415,6 +429,72 @@ public final class S3BlobStore implements BlobStore {
       }
       throw Errors.map(e, ck, "claiming '" + key + "' with");
     }
+  }
+
+  private static Sha256 sha256(byte[] b) {
+    try {
+      return Sha256.of(MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] md5(byte[] b) {
+    try {
+      return MessageDigest.getInstance("MD5").digest(b);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Completes the object of a stale claim that carries its bytes: the claimed bytes (checked against
+   * the claim's size and SHA-256) are put under the key with {@code If-None-Match: *}. The claim
+   * admits only them, so this is the commit its writer did not finish (or is finishing: then one of
+   * the two puts gets 412, and the key holds the same bytes either way). False if the claim is gone
+   * or its bytes do not match it.
+   */
+  boolean completeFromClaim(Claim claim) throws IOException {
+    byte[] body;
+    Map<String, String> meta;
+    try (software.amazon.awssdk.core.ResponseInputStream<software.amazon.awssdk.services.s3.model.GetObjectResponse> in =
+        s3.getObject(r -> r.bucket(bucket).key(claim.claimKey()))) {
+      meta = in.response().metadata();
+      body = in.readNBytes(CLAIM_CARRIES_AT_MOST + 4096 + 1);
+    } catch (SdkException e) {
+      if (Errors.status(e) == 404) {
+        return false;
+      }
+      throw Errors.map(e, claim.claimKey(), "reading the claim");
+    }
+    int at;
+    try {
+      at = Integer.parseInt(meta.getOrDefault(BYTES_AT_NAME, "-1"));
+    } catch (NumberFormatException e) {
+      at = -1;
+    }
+    byte[] bytes = at < 0 || at > body.length ? new byte[0] : java.util.Arrays.copyOfRange(body, at, body.length);
+    if (at < 0 || bytes.length != claim.size() || !claim.sha256().equals(Optional.of(sha256(bytes)))) {
+      LOG.log(System.Logger.Level.WARNING, "the claim {0} does not carry the bytes it names: left as it is",
+          claim.claimKey());
+      return false;
+    }
+    String full = prefix + claim.key();
+    byte[] b = bytes;
+    try {
+      s3.putObject(r -> r.bucket(bucket).key(full).ifNoneMatch("*").contentType("application/octet-stream")
+          .contentLength((long) b.length).contentMD5(java.util.Base64.getEncoder().encodeToString(md5(b)))
+          .metadata(Map.of(SHA256_NAME, claim.sha256().get().hex())),
+          b.length == 0 ? software.amazon.awssdk.core.sync.RequestBody.empty()
+              : software.amazon.awssdk.core.sync.RequestBody.fromBytes(b));
+    } catch (SdkException e) {
+      if (Errors.status(e) != 412 && Errors.status(e) != 409) {
+        throw Errors.map(e, claim.key(), "completing from its claim");
+      }
+    }
+    LOG.log(System.Logger.Level.WARNING, "completed {0} from the stale claim {1} ({2} bytes, SHA-256 {3})",
+        claim.key(), claim.claimKey(), claim.size(), claim.sha256Text());
+    return true;
   }
 
   /** For messages: whether the multipart upload named by a claim is still pending. */

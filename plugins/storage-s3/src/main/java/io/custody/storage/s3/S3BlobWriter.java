@@ -92,6 +92,23 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     afterClaim = r;
   }
 
+  /**
+   * The object's bytes, for its claim to carry: present while they fit one PutObject and at most
+   * {@link S3BlobStore#CLAIM_CARRIES_AT_MOST} bytes.
+   */
+  Optional<byte[]> claimableBytes() {
+    if (uploadId != null || len > S3BlobStore.CLAIM_CARRIES_AT_MOST) {
+      return Optional.empty();
+    }
+    byte[] b = new byte[len];
+    for (int i = 0, at = 0; at < len; i++) {
+      int n = Math.min(len - at, buf.get(i).length);
+      System.arraycopy(buf.get(i), 0, b, at, n);
+      at += n;
+    }
+    return Optional.of(b);
+  }
+
   /** The key being written. */
   String key() {
     return key;

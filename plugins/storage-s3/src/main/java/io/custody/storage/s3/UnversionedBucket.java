@@ -73,7 +73,7 @@ final class UnversionedBucket implements CreateIfAbsent {
     String key = writer.key();
     String upload = writer.uploadId().orElse("single-put");
     for (int attempt = 1; ; attempt++) {
-      if (store.putClaim(key, sha256, size, upload)) {
+      if (store.putClaim(key, sha256, size, upload, writer.claimableBytes())) {
         return Optional.empty();
       }
       Optional<S3BlobStore.Claim> found = store.claim(key);
@@ -85,6 +85,16 @@ final class UnversionedBucket implements CreateIfAbsent {
         }
         if (c.sha256().equals(Optional.of(sha256)) && c.size() == size) {
           return Optional.empty(); // the same bytes: whoever completes, the key holds them
+        }
+        if (c.carriesBytes() && store.completeFromClaim(c)) {
+          // A writer of other bytes claimed the key and did not commit (died, or is committing):
+          // its commit is done from the claim, and this writer is refused as after any lost race.
+          Optional<S3BlobStore.Located> now = locate(key);
+          if (now.isPresent()) {
+            writer.abortQuietly();
+            return Optional.of(CreateIfAbsent.sameOrRefuse(key, now.get().info(), sha256, size,
+                " (committed from the claim of a writer that had not finished)"));
+          }
         }
         writer.abortQuietly();
         throw new ObjectExistsException(key, "'" + key + "' is claimed for other bytes (" + c.size()

@@ -296,6 +296,38 @@ class S3ClaimIT {
     assertThat(pendingUploads(resumed)).isEmpty();
   }
 
+  /**
+   * A small object's claim carries its bytes: a writer of other bytes that finds it stale completes
+   * the dead writer's commit from it (the only bytes the claim admits) and is refused as after a
+   * lost race, so a key is never blocked by a dead single put (the custody ledger's sequence numbers
+   * depend on it). A claim whose carried bytes do not match it is left alone, refused as before.
+   */
+  @Test
+  void aStaleClaimOfASinglePutIsCompletedFromTheBytesItCarries() throws Exception {
+    byte[] dead = bytes(3000, 21);
+    byte[] mine = bytes(2000, 22);
+    String key = prefix + "log/007";
+    dieAfterClaiming(key, dead, false);
+    assertThat(store.claim(key).orElseThrow().carriesBytes()).isTrue();
+    assertThatThrownBy(() -> put(store, key, mine)).isInstanceOf(ObjectExistsException.class)
+        .hasMessageContaining("committed from the claim");
+    assertThat(read(key)).isEqualTo(dead);
+    assertThat(store.stat(key).orElseThrow().sha256()).isEqualTo(sha256(dead));
+    assertThat(put(store, key, dead).sha256()).isEqualTo(sha256(dead)); // the same bytes: returned
+    // A claim of other bytes whose carried bytes were changed: not trusted, the key stays blocked.
+    String other = prefix + "log/008";
+    dieAfterClaiming(other, dead, false);
+    S3BlobStore.Claim c = store.claim(other).orElseThrow();
+    byte[] body = raw.getObjectAsBytes(b -> b.bucket(CephRgw.PLAIN).key(c.claimKey())).asByteArray();
+    body[body.length - 1] ^= 1;
+    var head = raw.headObject(b -> b.bucket(CephRgw.PLAIN).key(c.claimKey()));
+    raw.putObject(b -> b.bucket(CephRgw.PLAIN).key(c.claimKey()).metadata(head.metadata()),
+        software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
+    assertThatThrownBy(() -> put(store, other, mine)).isInstanceOf(ObjectExistsException.class)
+        .hasMessageContaining("is claimed for other bytes");
+    assertThat(store.stat(other)).isEmpty();
+  }
+
   @Test
   void aStaleClaimOfOtherBytesIsRefusedUntilReleased() throws Exception {
     byte[] dead = large(8);

@@ -64,8 +64,14 @@ public final class Ledger implements AutoCloseable {
   private TreeState state;
   private boolean failed;
   /**
-   * Entries of the updates read after a failed attempt, by index: where a retried append may have
-   * landed. The newest {@value #LANDED} only.
+   * The highest sequence number at which an attempt of this instance that failed may yet land (-1:
+   * none): its reply lost, or, on an S3 bucket without versioning, its claim completed later by
+   * another appender (docs/PLUGINS-S3.md). Guarded by lock.
+   */
+  private long uncertain = -1;
+  /**
+   * Entries of the updates up to {@link #uncertain} read since, by index: where a retried append
+   * may have landed. The newest {@value #LANDED} only.
    */
   private final Map<java.nio.ByteBuffer, Long> landed = new java.util.LinkedHashMap<>() {
     private static final long serialVersionUID = 1L;
@@ -341,7 +347,7 @@ public final class Ledger implements AutoCloseable {
       boolean mustSync = state == null || failed;
       for (int attempt = 0; ; attempt++) {
         if (mustSync) {
-          sync(failed ? landed : null);
+          sync(landed);
           failed = false;
         }
         mustSync = true;
@@ -418,6 +424,7 @@ public final class Ledger implements AutoCloseable {
       }
     } catch (IOException | RuntimeException | Error e) {
       failed = true; // the next commit looks at the store first: this one may have landed
+      uncertain = Math.max(uncertain, seq + 1);
       batch.forEach(p -> p.done().completeExceptionally(e));
     }
   }
@@ -445,14 +452,14 @@ public final class Ledger implements AutoCloseable {
 
   /**
    * As {@link #sync()}; when {@code seen} is not null, records there the index of every entry of the
-   * updates newly seen.
+   * updates newly seen up to {@link #uncertain} (and reads those one by one, never jumping past them).
    */
   private void sync(Map<java.nio.ByteBuffer, Long> seen) throws IOException {
     if (state == null) {
       load();
     }
     for (int steps = 1; exists(TilePaths.update(seq + 1)); steps++) {
-      if (steps % CATCH_UP == 0) {
+      if (steps % CATCH_UP == 0 && (seen == null || seq >= uncertain)) {
         if (key == null) {
           break; // a reader does not chase busy appenders: this checkpoint is recent enough
         }
@@ -464,7 +471,7 @@ public final class Ledger implements AutoCloseable {
       if (!apply(seq + 1, r)) {
         break; // a reader stops at the newest update whose tiles are all written
       }
-      if (seen != null) {
+      if (seen != null && seq <= uncertain) {
         for (int i = 0; i < r.entries().size(); i++) {
           seen.put(java.nio.ByteBuffer.wrap(r.entries().get(i)), first + i);
         }

@@ -126,4 +126,62 @@ class LostReplyTest {
     refusing.set(0);
     assertThat(ledger.append(LedgerTest.note("second"))).isEqualTo(1);
   }
+
+  /**
+   * An attempt that failed before its record landed, whose record another appender completes later
+   * (an S3 claim carries the failed attempt's bytes, docs/PLUGINS-S3.md): the retry, refused at that
+   * sequence number, finds its entry there instead of appending it again.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aFailedAttemptCompletedLaterFromItsClaimIsFoundNotAppendedTwice() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean failNext = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.Map<String, byte[]> claims = new java.util.concurrent.ConcurrentHashMap<>();
+    MemoryBlobStore inner = new MemoryBlobStore(URI.create("mem:claims-" + System.nanoTime()));
+    ForwardingBlobStore store = new ForwardingBlobStore(inner) {
+      @Override
+      public BlobWriter create(String key, CreateOptions options) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        return new ForwardingBlobWriter(super.create(key, options)) {
+          @Override
+          public int write(java.nio.ByteBuffer src) throws IOException {
+            java.nio.ByteBuffer copy = src.duplicate();
+            byte[] b = new byte[copy.remaining()];
+            copy.get(b);
+            bytes.write(b, 0, b.length);
+            return super.write(src);
+          }
+
+          @Override
+          public BlobInfo commit() throws IOException {
+            if (key.startsWith("log/") && failNext.getAndSet(false)) {
+              claims.put(key, bytes.toByteArray()); // claimed, then the connection broke
+              abort();
+              throw new IOException("connection reset (claimed, not committed)");
+            }
+            byte[] claimed = claims.remove(key);
+            if (claimed != null && !java.util.Arrays.equals(claimed, bytes.toByteArray())) {
+              abort();
+              Ledger.write(inner, key, claimed); // completed from the claim by this writer
+              throw new io.custody.storage.ObjectExistsException(key, "'" + key + "' already holds different bytes");
+            }
+            return super.commit();
+          }
+        };
+      }
+    };
+    Ledger ledger = Ledger.create(store, LedgerTest.ORIGIN, LedgerTest.KEY);
+    ledger.append(LedgerTest.note("before"));
+    LedgerEntry e = LedgerTest.note("claimed");
+    failNext.set(true);
+    assertThatThrownBy(() -> ledger.append(e)).hasMessageContaining("connection reset");
+    // Another append comes first, with other bytes than the claim's: it completes the claimed
+    // record, loses that sequence number and goes after it; the retry then finds its entry.
+    assertThat(ledger.append(LedgerTest.note("other"))).isEqualTo(2);
+    assertThat(ledger.append(e)).isEqualTo(1);
+    ledger.close();
+    Checkpoint head = Ledger.open(store, LedgerTest.KEY.publicKey()).checkpoint();
+    assertThat(ledger.entries(0, head.size(), head).stream().map(x -> x.details().get("text")))
+        .containsExactly("before", "claimed", "other");
+  }
 }

@@ -53,14 +53,36 @@ import picocli.CommandLine.Spec;
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--key", required = true, paramLabel = "FILE", description = "A recipient's X25519 private key (PEM).")
+  @Option(names = "--key", paramLabel = "FILE", description = "A recipient's X25519 private key (PEM): of the"
+      + " recording, or of the package (not needed for a package with open keys).")
   Path key;
 
   @Option(names = "--device-pub", required = true, paramLabel = "FILE", description = "The device's Ed25519 public key (PEM).")
   Path devicePub;
 
-  @Option(names = "-o", required = true, paramLabel = "OUT.mp4", description = "The MP4 to write.")
+  @Option(names = "-o", paramLabel = "OUT.mp4", description = "The MP4 to write.")
   Path output;
+
+  @Option(names = "--from", paramLabel = "T", description = "Export only the fragments from the one that holds T"
+      + " (or the keyframe before it): an ISO 8601 time with its offset (2026-12-04T12:00:05Z) or seconds from"
+      + " the recording's start (90.5). With --to.")
+  String from;
+
+  @Option(names = "--to", paramLabel = "T", description = "... to the one that holds T. With --from.")
+  String to;
+
+  @Option(names = "--package", paramLabel = "OUT.cpkg", description = "Write a disclosure package of the span"
+      + " (--from, --to) instead of an MP4: its records, proven by the device's signatures, and the keys of only"
+      + " the segments it touches, for --to-recipient (or --open). custody verify checks it; custody export"
+      + " PACKAGE.cpkg decrypts it.")
+  Path packagePath;
+
+  @Option(names = "--to-recipient", paramLabel = "FILE", description = "The disclosure recipient's X25519 public"
+      + " key (PEM): only its private key opens the package.")
+  Path toRecipient;
+
+  @Option(names = "--open", description = "Put the package's content keys in clear (a public release).")
+  boolean open;
 
   @Option(names = "--per-segment",
       description = "One MP4 per segment (OUT-00000.mp4, OUT-00001.mp4, ...) instead of one for the recording.")
@@ -77,7 +99,8 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--requester", paramLabel = "NAME", description = "Who asked for it (recorded in the ledger).")
   String requester;
 
-  @Parameters(paramLabel = "URI", description = "STORE#RECORDING_ID (or a store holding one recording).")
+  @Parameters(paramLabel = "URI", description = "STORE#RECORDING_ID (or a store holding one recording), or a"
+      + " disclosure package (PACKAGE.cpkg) to decrypt.")
   String uri;
 
   /** The ledger to record EXPORTED in, open from the start (null without --ledger). */
@@ -89,6 +112,36 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
+    if ((from == null) != (to == null)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--from and --to go together");
+    }
+    if (packagePath != null) {
+      if (from == null || output != null || perSegment || force) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--package takes --from and --to, and no -o, --per-segment or --force");
+      }
+      if ((toRecipient == null) == !open) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--package needs exactly one of --to-recipient FILE and --open");
+      }
+    } else if (toRecipient != null || open) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--to-recipient and --open go with --package");
+    } else if (output == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-o OUT.mp4 (or --package OUT.cpkg) is required");
+    }
+    if (Excerpts.isPackage(uri)) {
+      if (from != null || packagePath != null || perSegment || force) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "a package is exported whole: no --from, --to, --package, --per-segment or --force");
+      }
+      return withLedger(err, () -> excerpts().exportPackage(Path.of(uri), output));
+    }
+    if (key == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--key FILE is required");
+    }
+    if (from != null) {
+      return withLedger(err, () -> excerpts().exportSpan(uri, from, to, packagePath, output));
+    }
     Path temp = null;
     try {
       RecipientPrivateKey recipient = RecipientPrivateKey.fromPem(Files.readString(key));
@@ -152,6 +205,37 @@ final class ExportCommand implements Callable<Integer> {
       }
     }
     return Main.BAD_INPUT;
+  }
+
+  /** The work of an excerpt or package export, with the ledger open. */
+  private interface Work {
+    int run() throws IOException, DecryptionException;
+  }
+
+  private int withLedger(PrintWriter err, Work work) {
+    try {
+      ledger = ledgerOptions.open(spec);
+      return work.run();
+    } catch (KeyFormatException e) {
+      err.println("custody export: bad key file: " + e.getMessage());
+    } catch (DecryptionException e) {
+      err.println("custody export: cannot decrypt: " + e.getMessage());
+    } catch (IOException | IllegalArgumentException e) {
+      err.println("custody export: " + e.getMessage());
+    } finally {
+      if (ledger != null) {
+        try {
+          ledger.close();
+        } catch (IOException e) {
+          err.println("custody export: closing the ledger's store: " + e.getMessage());
+        }
+      }
+    }
+    return Main.BAD_INPUT;
+  }
+
+  private Excerpts excerpts() {
+    return new Excerpts(spec, key, devicePub, toRecipient, ledger, ledgerOptions.actor, purpose, requester);
   }
 
   private void printExported(String recording, int segments, String note) {
@@ -242,7 +326,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public void media(byte[] b, int offset, int length) throws IOException {
       if (init != null) { // this segment's first media bytes
-        byte[] descriptions = sampleDescriptions(init);
+        byte[] descriptions = io.custody.seal.Exporter.sampleDescriptions(init);
         if (started == 0 || perSegment || !Arrays.equals(descriptions, currentDescriptions)) {
           Path file = perSegment ? sibling(output, String.format(Locale.ROOT, "-%05d.mp4", segment))
               : started == 0 ? output : sibling(output, "-" + (started + 1) + ".mp4");
@@ -292,7 +376,7 @@ final class ExportCommand implements Callable<Integer> {
             skipped.add(segment.getFileName() + ": the whole segment (" + e.getMessage() + ")");
             continue;
           }
-          byte[] descriptions = sampleDescriptions(init);
+          byte[] descriptions = io.custody.seal.Exporter.sampleDescriptions(init);
           if (out == null || perSegment || !Arrays.equals(descriptions, currentDescriptions)) {
             if (out != null) {
               out.close();
@@ -406,22 +490,6 @@ final class ExportCommand implements Callable<Integer> {
     try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(segment), 1 << 16)) {
       return io.custody.seal.SegmentLayout.read(in).manifest().map(m -> Json.parse(m.json())).orElse(null);
     }
-  }
-
-  /** The concatenated {@code stsd} boxes of an init segment: what decoders need to be the same. */
-  static byte[] sampleDescriptions(byte[] init) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (int i = 4; i + 4 <= init.length; i++) {
-      if (init[i] == 's' && init[i + 1] == 't' && init[i + 2] == 's' && init[i + 3] == 'd') {
-        int size = ((init[i - 4] & 0xff) << 24) | ((init[i - 3] & 0xff) << 16) | ((init[i - 2] & 0xff) << 8)
-            | (init[i - 1] & 0xff);
-        if (size >= 8 && i - 4 + size <= init.length) {
-          out.write(init, i - 4, size);
-          i += size - 5;
-        }
-      }
-    }
-    return out.toByteArray();
   }
 
   private static Path part(Path p) {

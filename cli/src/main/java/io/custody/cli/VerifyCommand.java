@@ -74,6 +74,12 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       DevicePublicKey key = DevicePublicKey.fromPem(Files.readString(devicePub));
+      if (Excerpts.isPackage(uri)) {
+        if (ledgerOptions.ledger != null) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--ledger records recordings, not packages");
+        }
+        return verifyPackage(Path.of(uri), key, out);
+      }
       StoreRef ref = StoreRef.parse(uri);
       int n = jobs != null ? jobs
           : ref.directory().isPresent() ? Runtime.getRuntime().availableProcessors() : REMOTE_JOBS;
@@ -260,5 +266,52 @@ final class VerifyCommand implements Callable<Integer> {
             l.streamTime().toNanos() / 1e9);
       }
     }
+  }
+
+  /** A disclosure package: what it proves, or where it fails. */
+  private int verifyPackage(Path pkg, DevicePublicKey key, PrintWriter out) throws IOException {
+    io.custody.seal.PackageReport r = new io.custody.seal.PackageVerifier(key).verify(pkg);
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("package", pkg.toString());
+      m.put("ok", r.ok());
+      m.put("problem", r.problem().map(Object::toString).orElse(null));
+      m.put("recording_id", r.recordingId());
+      m.put("device_id", r.deviceId());
+      m.put("operator_id", r.operatorId());
+      m.put("device_key_id", r.deviceKeyId());
+      List<Object> pieces = new ArrayList<>();
+      for (io.custody.seal.PackageReport.Piece p : r.pieces()) {
+        Map<String, Object> pm = new LinkedHashMap<>();
+        pm.put("segment_index", (long) p.segmentIndex());
+        pm.put("first_fragment", (long) p.firstFragment());
+        pm.put("last_fragment", (long) p.lastFragment());
+        pm.put("starts_segment", p.startsSegment());
+        pm.put("ends_segment", p.endsSegment());
+        pieces.add(pm);
+      }
+      m.put("pieces", pieces);
+      m.put("from", r.from().map(io.custody.seal.PackageReport::time).orElse(null));
+      m.put("to", r.to().map(io.custody.seal.PackageReport::time).orElse(null));
+      m.put("from_seconds", r.fromSeconds().map(java.math.BigDecimal::toPlainString).orElse(null));
+      m.put("to_seconds", r.toSeconds().map(java.math.BigDecimal::toPlainString).orElse(null));
+      m.put("starts_recording", r.startsRecording());
+      m.put("ends_recording", r.endsRecording());
+      m.put("recipient_key_id", r.recipientKeyId().orElse(null));
+      m.put("description", r.description());
+      out.println(Json.write(m));
+    } else {
+      out.println(pkg + ":");
+      r.summary().forEach(line -> out.println("  " + line));
+      if (r.ok()) {
+        Object by = r.description().get("exported_by");
+        Object asked = r.description().get("requested");
+        out.println("  stated by the exporter (not proven): exported at " + r.description().get("exported_at")
+            + (by != null ? " by " + by : "") + (asked instanceof Map<?, ?> a ? "; asked for " + a.get("from") + " to "
+                + a.get("to") : ""));
+      }
+    }
+    out.flush();
+    return r.ok() ? Main.OK : Main.BAD_INPUT;
   }
 }

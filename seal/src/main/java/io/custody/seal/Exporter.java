@@ -125,4 +125,24 @@ public final class Exporter {
         .put("manifest", Json.parse(m.json()))
         .toString();
   }
+
+  /**
+   * The concatenated {@code stsd} boxes of an init part ({@code ftyp} + {@code moov}): what a
+   * decoder needs to be the same for fragments to follow one another in one MP4. Segments of a
+   * recording whose init parts give the same bytes here can be joined (docs/FORMAT.md).
+   */
+  public static byte[] sampleDescriptions(byte[] init) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (int i = 4; i + 4 <= init.length; i++) {
+      if (init[i] == 's' && init[i + 1] == 't' && init[i + 2] == 's' && init[i + 3] == 'd') {
+        int size = ((init[i - 4] & 0xff) << 24) | ((init[i - 3] & 0xff) << 16) | ((init[i - 2] & 0xff) << 8)
+            | (init[i - 1] & 0xff);
+        if (size >= 8 && i - 4 + size <= init.length) {
+          out.write(init, i - 4, size);
+          i += size - 5;
+        }
+      }
+    }
+    return out.toByteArray();
+  }
 }

@@ -41,7 +41,37 @@ final class RecordCipher {
    *     unwrap, or the content key fails the header's key commitment
    */
   static RecordCipher open(RecipientPrivateKey key, SegmentHeader h) throws DecryptionException {
+    byte[] contentKey = contentKey(key, h);
+    try {
+      return open(contentKey, h);
+    } finally {
+      Arrays.fill(contentKey, (byte) 0);
+    }
+  }
+
+  /**
+   * The record cipher of {@code h} under a content key already unwrapped (a disclosure package's),
+   * checked against the header's key commitment.
+   *
+   * @throws DecryptionException KEY_COMMITMENT_MISMATCH if it is not the key the header commits to
+   */
+  static RecordCipher open(byte[] contentKey, SegmentHeader h) throws DecryptionException {
     JitWarmUp.done();
+    byte[] salt = salt(h.recordingIdBytes(), h.segmentIndex());
+    if (contentKey.length != 32
+        || !MessageDigest.isEqual(Hkdf.sha256(contentKey, salt, COMMITMENT_INFO, 32), h.keyCommitment())) {
+      throw new DecryptionException(DecryptionException.Reason.KEY_COMMITMENT_MISMATCH,
+          "the content key does not match the header's key commitment");
+    }
+    return new RecordCipher(new SecretKeySpec(Hkdf.sha256(contentKey, salt, RECORD_KEY_INFO, 32), "AES"),
+        h.noncePrefix());
+  }
+
+  /**
+   * Unwraps the content key that {@code h} holds for {@code key}, checked against the header's key
+   * commitment. The caller clears it after use.
+   */
+  static byte[] contentKey(RecipientPrivateKey key, SegmentHeader h) throws DecryptionException {
     byte[] keyId = key.publicKey().keyId();
     SegmentHeader.Recipient entry = null;
     for (SegmentHeader.Recipient r : h.recipients()) {
@@ -60,17 +90,13 @@ final class RecordCipher {
       throw new DecryptionException(DecryptionException.Reason.KEY_UNWRAP_FAILED,
           "the content key does not unwrap with key " + key.publicKey().keyIdHex(), e);
     }
-    try {
-      byte[] salt = salt(h.recordingIdBytes(), h.segmentIndex());
-      if (!MessageDigest.isEqual(Hkdf.sha256(contentKey, salt, COMMITMENT_INFO, 32), h.keyCommitment())) {
-        throw new DecryptionException(DecryptionException.Reason.KEY_COMMITMENT_MISMATCH,
-            "the unwrapped content key does not match the header's key commitment");
-      }
-      return new RecordCipher(new SecretKeySpec(Hkdf.sha256(contentKey, salt, RECORD_KEY_INFO, 32), "AES"),
-          h.noncePrefix());
-    } finally {
+    byte[] salt = salt(h.recordingIdBytes(), h.segmentIndex());
+    if (!MessageDigest.isEqual(Hkdf.sha256(contentKey, salt, COMMITMENT_INFO, 32), h.keyCommitment())) {
       Arrays.fill(contentKey, (byte) 0);
+      throw new DecryptionException(DecryptionException.Reason.KEY_COMMITMENT_MISMATCH,
+          "the unwrapped content key does not match the header's key commitment");
     }
+    return contentKey;
   }
 
   /**

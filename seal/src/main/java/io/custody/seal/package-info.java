@@ -17,6 +17,11 @@
  *       the structure with no key at all.
  *   <li>Reading (a recipient): {@link io.custody.seal.SegmentReader} decrypts, {@link
  *       io.custody.seal.Exporter} writes a playable MP4 and its chain-of-custody JSON.
+ *   <li>Disclosing (a recipient of the force's evidence): {@link io.custody.seal.ExcerptWriter}
+ *       writes a disclosure package (FORMAT.md §12) of the fragments that cover a span ({@link
+ *       io.custody.seal.ExcerptBound}), with the keys of only the segments it touches, for one
+ *       recipient; {@link io.custody.seal.PackageVerifier} checks it with the device's public key
+ *       ({@link io.custody.seal.PackageReport}) and decrypts it for its recipient.
  *   <li>Repairing (the device, after a power cut): {@link io.custody.seal.Recovery}.
  * </ul>
  *
@@ -25,7 +30,8 @@
  * <ul>
  *   <li>The byte format is {@code docs/FORMAT.md}, version 1, and does not change without a new
  *       version: the test vectors in {@code docs/test-vectors} must still match byte for byte.
- *       Each layout is written down once, package-private: the constants in {@code SealFormat},
+ *       Each layout is written down once, package-private: the constants in {@code SealFormat}
+ *       (and a package's in {@code PackageFormat}),
  *       the FRAGMENT_INFO body in {@code FragmentInfoRecord}, the signed messages and the
  *       manifest's members in {@code Manifests}.
  *   <li>Nothing unsealed is ever written: a writer's only output is the signed header, records and

@@ -1,0 +1,268 @@
+package io.custody.cli;
+
+import io.custody.crypto.DevicePublicKey;
+import io.custody.crypto.RecipientPrivateKey;
+import io.custody.crypto.RecipientPublicKey;
+import io.custody.json.Json;
+import io.custody.ledger.EntryType;
+import io.custody.ledger.LedgerEntry;
+import io.custody.seal.DecryptionException;
+import io.custody.seal.ExcerptBound;
+import io.custody.seal.ExcerptWriter;
+import io.custody.seal.PackageReport;
+import io.custody.seal.PackageVerificationException;
+import io.custody.seal.PackageVerifier;
+import io.custody.seal.SegmentDecryptor;
+import io.custody.storage.BlobStore;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code custody export --from --to}: an excerpt of a recording as an MP4, or as a disclosure
+ * package ({@code --package}); and {@code custody export PACKAGE.cpkg}: a package decrypted to an
+ * MP4. An excerpt MP4 is made through a package with open keys in a temporary file, so the MP4 and
+ * a recipient's are made and proven by the same code.
+ */
+final class Excerpts {
+  private final CommandSpec spec;
+  private final Path key;
+  private final Path devicePub;
+  private final Path toRecipient;
+  private final LedgerOptions.Open ledger;
+  private final String actor;
+  private final String purpose;
+  private final String requester;
+
+  Excerpts(CommandSpec spec, Path key, Path devicePub, Path toRecipient, LedgerOptions.Open ledger, String actor,
+      String purpose, String requester) {
+    this.spec = spec;
+    this.key = key;
+    this.devicePub = devicePub;
+    this.toRecipient = toRecipient;
+    this.ledger = ledger;
+    this.actor = actor;
+    this.purpose = purpose;
+    this.requester = requester;
+  }
+
+  /** Whether {@code uri} names a disclosure package: a file that starts with its magic. */
+  static boolean isPackage(String uri) {
+    Path p = Path.of(uri.startsWith("file:") ? uri.substring(5) : uri);
+    if (uri.contains("#") || !Files.isRegularFile(p)) {
+      return false;
+    }
+    try (InputStream in = Files.newInputStream(p)) {
+      return new String(in.readNBytes(8), StandardCharsets.US_ASCII).equals("CSTDYPKG");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The span of a recording as a package (to {@code packagePath}) or as an MP4 (to {@code output}). */
+  int exportSpan(String uri, String from, String to, Path packagePath, Path output)
+      throws IOException, DecryptionException {
+    ExcerptBound f = ExcerptBound.parse(from);
+    ExcerptBound t = ExcerptBound.parse(to);
+    RecipientPrivateKey source = RecipientPrivateKey.fromPem(Files.readString(key));
+    DevicePublicKey device = DevicePublicKey.fromPem(Files.readString(devicePub));
+    StoreRef ref = StoreRef.parse(uri);
+    ExcerptWriter.Builder b = ExcerptWriter.builder(source, device).exportedBy(actor);
+    RecipientPublicKey recipient = null;
+    if (packagePath != null && toRecipient != null) {
+      recipient = RecipientPublicKey.fromPem(Files.readString(toRecipient));
+      b.toRecipient(recipient);
+    } else {
+      b.openKeys();
+    }
+    ExcerptWriter writer = b.build();
+    Path target = packagePath != null ? packagePath : output.resolveSibling("." + output.getFileName() + ".cpkg");
+    try {
+      ExcerptWriter.Result r;
+      String recording;
+      try (BlobStore store = ref.open()) {
+        Map<String, List<String>> byRecording = ref.segments(store);
+        if (byRecording.size() != 1) {
+          throw new IllegalArgumentException(byRecording.isEmpty() ? "no recording at " + ref
+              : byRecording.size() + " recordings at " + ref + "; name one as STORE#ID");
+        }
+        recording = byRecording.keySet().iterator().next();
+        r = writer.write(store, byRecording.get(recording), f, t, target);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (packagePath != null) {
+        if (ledger != null) {
+          PackageReport rep = r.report();
+          LedgerEntry.Builder e = ledger.entry(EntryType.DISCLOSED, recording)
+              .detail("recipient", recipient == null ? "open" : recipient.keyIdHex())
+              .detail("range", span(rep))
+              .detail("package_sha256", r.sha256())
+              .detail("requested", f + "/" + t);
+          withPurpose(e);
+          long index = ledger.append(List.of(e.build()));
+          spec.commandLine().getErr().printf(Locale.ROOT, "ledger: DISCLOSED recorded as entry %d%n", index);
+        }
+        out.printf(Locale.ROOT, "wrote %s (%d bytes, SHA-256 %s; %d bytes read from the store)%n", packagePath,
+            r.bytes(), r.sha256(), r.bytesRead());
+        r.report().summary().forEach(out::println);
+        out.flush();
+        return Main.OK;
+      }
+      Map<String, Object> extra = new LinkedHashMap<>();
+      Map<String, Object> requested = new LinkedHashMap<>();
+      requested.put("from", f.toString());
+      requested.put("to", t.toString());
+      extra.put("requested", requested);
+      extra.put("bytes_read_from_store", r.bytesRead());
+      return decryptToMp4(target, Optional.empty(), output, extra, recording);
+    } finally {
+      if (packagePath == null) {
+        Files.deleteIfExists(target);
+      }
+    }
+  }
+
+  /** A package decrypted to an MP4, with the recipient's key (or none, for open keys). */
+  int exportPackage(Path pkg, Path output) throws IOException, DecryptionException {
+    Optional<RecipientPrivateKey> k = key == null ? Optional.empty()
+        : Optional.of(RecipientPrivateKey.fromPem(Files.readString(key)));
+    return decryptToMp4(pkg, k, output, Map.of("package_sha256", sha256(pkg)), null);
+  }
+
+  private int decryptToMp4(Path pkg, Optional<RecipientPrivateKey> k, Path output, Map<String, Object> extra,
+      String recording) throws IOException, DecryptionException {
+    DevicePublicKey device = DevicePublicKey.fromPem(Files.readString(devicePub));
+    Path part = output.resolveSibling("." + output.getFileName() + ".part");
+    Path json = sibling(output);
+    Path jsonPart = json.resolveSibling("." + json.getFileName() + ".part");
+    MessageDigest sha = sha256();
+    try {
+      PackageReport report;
+      try (InputStream in = Files.newInputStream(pkg);
+          OutputStream o = new BufferedOutputStream(Files.newOutputStream(part), 1 << 16)) {
+        report = new PackageVerifier(device).decrypt(in, k, new SegmentDecryptor.Sink() {
+          @Override
+          public void init(byte[] b, int offset, int length) throws IOException {
+            media(b, offset, length);
+          }
+
+          @Override
+          public void media(byte[] b, int offset, int length) throws IOException {
+            sha.update(b, offset, length);
+            o.write(b, offset, length);
+          }
+        });
+      }
+      if (!report.ok()) {
+        throw new PackageVerificationException(report);
+      }
+      String mp4Sha = HexFormat.of().formatHex(sha.digest());
+      Map<String, Object> custody = new LinkedHashMap<>();
+      custody.put("format", "custody-excerpt-export/1");
+      custody.put("recording_id", report.recordingId());
+      custody.put("exported_at", PackageReport.time(Instant.now()));
+      custody.put("device_id", report.deviceId());
+      custody.put("operator_id", report.operatorId());
+      custody.put("device_key_id", report.deviceKeyId());
+      custody.putAll(extra);
+      Map<String, Object> covered = new LinkedHashMap<>();
+      covered.put("from", PackageReport.time(report.from().orElseThrow()));
+      covered.put("to", PackageReport.time(report.to().orElseThrow()));
+      covered.put("from_seconds", report.fromSeconds().orElseThrow().toPlainString());
+      covered.put("to_seconds", report.toSeconds().orElseThrow().toPlainString());
+      custody.put("covered", covered);
+      if (!extra.containsKey("requested") && report.description().get("requested") != null) {
+        custody.put("requested", report.description().get("requested"));
+      }
+      List<Object> pieces = new ArrayList<>();
+      for (PackageReport.Piece p : report.pieces()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("segment_index", (long) p.segmentIndex());
+        m.put("first_fragment", (long) p.firstFragment());
+        m.put("last_fragment", (long) p.lastFragment());
+        pieces.add(m);
+      }
+      custody.put("pieces", pieces);
+      custody.put("starts_recording", report.startsRecording());
+      custody.put("ends_recording", report.endsRecording());
+      custody.put("mp4_sha256", mp4Sha);
+      String text = Json.write(custody) + "\n";
+      Files.writeString(jsonPart, text, StandardCharsets.UTF_8);
+      if (ledger != null) {
+        LedgerEntry.Builder e = ledger.entry(EntryType.EXPORTED, recording != null ? recording : report.recordingId())
+            .detail("export_sha256", mp4Sha).detail("range", span(report))
+            .detail("device_key_id", report.deviceKeyId());
+        withPurpose(e);
+        long index = ledger.append(List.of(e.build()));
+        spec.commandLine().getErr().printf(Locale.ROOT, "ledger: EXPORTED recorded as entry %d%n", index);
+      }
+      Files.move(part, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(jsonPart, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(Locale.ROOT, "exported %s of recording %s to %s%n", String.join(", then ",
+          report.pieces().stream().map(Object::toString).toList()), report.recordingId(), output);
+      out.printf(Locale.ROOT, "span: %s to %s%n", covered.get("from"), covered.get("to"));
+      out.flush();
+      return Main.OK;
+    } finally {
+      Files.deleteIfExists(part);
+      Files.deleteIfExists(jsonPart);
+    }
+  }
+
+  private void withPurpose(LedgerEntry.Builder e) {
+    if (purpose != null) {
+      e.detail("purpose", purpose);
+    }
+    if (requester != null) {
+      e.detail("requester", requester);
+    }
+  }
+
+  /** The proven span as an ISO 8601 interval. */
+  private static String span(PackageReport r) {
+    return PackageReport.time(r.from().orElseThrow()) + "/" + PackageReport.time(r.to().orElseThrow());
+  }
+
+  private static Path sibling(Path mp4) {
+    String name = mp4.getFileName().toString();
+    String base = name.endsWith(".mp4") ? name.substring(0, name.length() - 4) : name;
+    return mp4.resolveSibling(base + ".json");
+  }
+
+  private static String sha256(Path p) throws IOException {
+    MessageDigest sha = sha256();
+    try (InputStream in = Files.newInputStream(p)) {
+      byte[] b = new byte[1 << 16];
+      for (int n; (n = in.read(b)) > 0; ) {
+        sha.update(b, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

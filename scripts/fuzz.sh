@@ -20,6 +20,8 @@ verify    seal       io.custody.seal.SealedSegmentFuzzTest        verify
 decrypt   seal       io.custody.seal.SealedSegmentFuzzTest        decryptUnverified
 recover   seal       io.custody.seal.SealedSegmentFuzzTest        recover
 manifest  seal       io.custody.seal.ManifestFuzzTest             parseManifest
+package   seal       io.custody.seal.PackageFuzzTest              verify
+package-decrypt seal io.custody.seal.PackageFuzzTest              decrypt
 json      json       io.custody.json.JsonFuzzTest                 parse
 keys      crypto     io.custody.crypto.KeyPemFuzzTest             readPem
 metadata  cli        io.custody.cli.MetadataFileFuzzTest          read

@@ -157,18 +157,7 @@ final class Excerpts {
       PackageReport report;
       try (InputStream in = Files.newInputStream(pkg);
           OutputStream o = new BufferedOutputStream(Files.newOutputStream(part), 1 << 16)) {
-        report = new PackageVerifier(device).decrypt(in, k, new SegmentDecryptor.Sink() {
-          @Override
-          public void init(byte[] b, int offset, int length) throws IOException {
-            media(b, offset, length);
-          }
-
-          @Override
-          public void media(byte[] b, int offset, int length) throws IOException {
-            sha.update(b, offset, length);
-            o.write(b, offset, length);
-          }
-        });
+        report = new PackageVerifier(device).decrypt(in, k, SegmentDecryptor.Sink.writingTo(o, sha));
       }
       if (!report.ok()) {
         throw new PackageVerificationException(report);

@@ -142,6 +142,12 @@ final class ExportCommand implements Callable<Integer> {
     if (from != null) {
       return withLedger(err, () -> excerpts().exportSpan(uri, from, to, packagePath, output));
     }
+    return withLedger(err, this::exportRecording);
+  }
+
+  /** A whole recording (or each segment) as MP4s, with the ledger open. */
+  private int exportRecording() throws IOException, DecryptionException {
+    PrintWriter err = spec.commandLine().getErr();
     Path temp = null;
     try {
       RecipientPrivateKey recipient = RecipientPrivateKey.fromPem(Files.readString(key));
@@ -149,7 +155,6 @@ final class ExportCommand implements Callable<Integer> {
       deviceKeyId = device.keyIdHex();
       recipientKeyId = recipient.publicKey().keyIdHex();
       StoreRef ref = StoreRef.parse(uri);
-      ledger = ledgerOptions.open(spec);
       List<Path> segments = new ArrayList<>();
       String recording;
       try (BlobStore store = ref.open()) {
@@ -188,30 +193,17 @@ final class ExportCommand implements Callable<Integer> {
       printExported(recording, segments.size(), report.ok() ? "" : ", NOT VERIFIED, " + skipped.size()
           + " part(s) left out");
       return Main.OK;
-    } catch (KeyFormatException e) {
-      err.println("custody export: bad key file: " + e.getMessage());
-    } catch (DecryptionException e) {
-      err.println("custody export: cannot decrypt with " + key + ": " + e.getMessage());
-    } catch (IOException | IllegalArgumentException e) {
-      err.println("custody export: " + e.getMessage());
     } finally {
       deleteTree(temp);
-      if (ledger != null) {
-        try {
-          ledger.close();
-        } catch (IOException e) {
-          err.println("custody export: closing the ledger's store: " + e.getMessage());
-        }
-      }
     }
-    return Main.BAD_INPUT;
   }
 
-  /** The work of an excerpt or package export, with the ledger open. */
+  /** The work of an export, with the ledger open. */
   private interface Work {
     int run() throws IOException, DecryptionException;
   }
 
+  /** Runs {@code work} with the ledger open (when --ledger is given); errors become one line on stderr. */
   private int withLedger(PrintWriter err, Work work) {
     try {
       ledger = ledgerOptions.open(spec);
@@ -219,7 +211,7 @@ final class ExportCommand implements Callable<Integer> {
     } catch (KeyFormatException e) {
       err.println("custody export: bad key file: " + e.getMessage());
     } catch (DecryptionException e) {
-      err.println("custody export: cannot decrypt: " + e.getMessage());
+      err.println("custody export: cannot decrypt" + (key != null ? " with " + key : "") + ": " + e.getMessage());
     } catch (IOException | IllegalArgumentException e) {
       err.println("custody export: " + e.getMessage());
     } finally {

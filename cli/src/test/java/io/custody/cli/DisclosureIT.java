@@ -170,6 +170,17 @@ class DisclosureIT {
     assertThat(wrong.exit()).isEqualTo(Main.BAD_INPUT);
     assertThat(wrong.err()).contains("not for key");
     assertThat(dir.resolve("wrong.mp4")).doesNotExist();
+    // Open keys (a public release): anyone exports it, with no key.
+    Path open = dir.resolve("open.cpkg");
+    EvidenceCommandsIT.Result o = export("--from", "58.5", "--to", "60", "--package", open.toString(), "--open", ref);
+    assertThat(o.exit()).as(o.err()).isZero();
+    EvidenceCommandsIT.Result ov = verify(open);
+    assertThat(ov.out()).contains("keys: open").contains("ends the recording").contains("fragments 18 to 19 of segment 2");
+    Path openMp4 = dir.resolve("open.mp4");
+    EvidenceCommandsIT.Result ox = run("export", "--device-pub", keys.resolve("device.pub").toString(), "-o",
+        openMp4.toString(), open.toString());
+    assertThat(ox.exit()).as(ox.err()).isZero();
+    assertThat(EvidenceCommandsIT.frameMd5(openMp4)).isEqualTo(whole.subList(58 * FPS, 60 * FPS));
     // Parsed here: every record it holds whole belongs to the span's fragments, INIT, or the
     // records that close a piece; every other record is only a hash.
     Pkg p = Pkg.parse(Files.readAllBytes(pkg));

@@ -63,18 +63,7 @@ public final class Exporter {
       // One pass: verified and decrypted as it is read, written under a temporary name.
       try (InputStream in = Files.newInputStream(sealed);
           OutputStream out = new BufferedOutputStream(Files.newOutputStream(mp4Part), 1 << 16)) {
-        report = new SegmentDecryptor(key, device).decrypt(in, new SegmentDecryptor.Sink() {
-          @Override
-          public void init(byte[] b, int offset, int length) throws IOException {
-            media(b, offset, length);
-          }
-
-          @Override
-          public void media(byte[] b, int offset, int length) throws IOException {
-            sha.update(b, offset, length);
-            out.write(b, offset, length);
-          }
-        });
+        report = new SegmentDecryptor(key, device).decrypt(in, SegmentDecryptor.Sink.writingTo(out, sha));
       }
       if (report.status() != VerificationReport.Status.COMPLETE) {
         throw new VerificationFailedException(report);

@@ -31,7 +31,7 @@ final class PackageFormat {
   /** Largest wrapped key accepted. */
   static final int MAX_WRAPPED = 1024;
   /** Positions (records, included or omitted) one piece may have. */
-  static final int MAX_POSITIONS = 1 << 22;
+  static final int MAX_POSITIONS = 1 << 20;
 
   static byte[] wrapInfo(byte[] recordingId, int segmentIndex) {
     byte[] info = new byte[WRAP_INFO_PREFIX.length + 16 + 4];

@@ -216,6 +216,25 @@ public final class PackageVerifier {
       }
     }
 
+    /**
+     * Reads {@code length} bytes into {@code buf}, growing it (doubling) only as the bytes arrive:
+     * a length field is a claim, and may not size an allocation before the input has shown it.
+     */
+    private byte[] readBody(byte[] buf, int length) throws IOException {
+      int filled = 0;
+      while (filled < length) {
+        if (filled == buf.length) {
+          buf = Arrays.copyOf(buf, (int) Math.min(length, 2L * buf.length + 4096));
+        }
+        int r = in.read(buf, filled, Math.min(length, buf.length) - filled);
+        if (r < 0) {
+          throw new EOFException();
+        }
+        filled += r;
+      }
+      return buf;
+    }
+
     private byte[] readExactly(int n) throws IOException {
       byte[] b = in.readNBytes(n);
       if (b.length < n) {
@@ -415,10 +434,7 @@ public final class PackageVerifier {
         if ((p == 0) != (kind == KIND_INIT)) {
           throw refuse(p, "order", p == 0 ? "the first record is not INIT" : "a second INIT record");
         }
-        if (body.length < length) {
-          body = new byte[(int) Math.min(max, Math.max(length, 2L * body.length))];
-        }
-        in.readFully(body, 0, (int) length);
+        body = readBody(body, (int) length);
         int n = (int) length;
         kinds[p] = (byte) kind;
         lengths[p] = n;

@@ -37,6 +37,25 @@ public final class SegmentDecryptor {
 
     /** The next bytes of the media part (the fragments: {@code prft}, {@code moof}, {@code mdat}), in order. */
     void media(byte[] b, int offset, int length) throws IOException;
+
+    /**
+     * A sink that writes the init part and then the media to {@code out}, one MP4, and gives
+     * {@code digest} the same bytes.
+     */
+    static Sink writingTo(java.io.OutputStream out, java.security.MessageDigest digest) {
+      return new Sink() {
+        @Override
+        public void init(byte[] b, int offset, int length) throws IOException {
+          media(b, offset, length);
+        }
+
+        @Override
+        public void media(byte[] b, int offset, int length) throws IOException {
+          digest.update(b, offset, length);
+          out.write(b, offset, length);
+        }
+      };
+    }
   }
 
   /**

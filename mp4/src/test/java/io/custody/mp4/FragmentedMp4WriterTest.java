@@ -142,6 +142,33 @@ class FragmentedMp4WriterTest {
   }
 
   @Test
+  void aLaterSegmentNumbersItsFragmentsOnFromThePreviousOne() throws IOException {
+    MemorySink first = new MemorySink();
+    FragmentedMp4Writer a = builder().open(first);
+    for (int i = 0; i < 8; i++) {
+      a.addVideo(sample(i, 50 + i), 0, 50 + i, i * 3000L, 0, i % 4 == 0);
+    }
+    MemorySink second = new MemorySink();
+    FragmentedMp4Writer b = builder().open(second);
+    assertThatThrownBy(() -> b.continueNumberingAfter(a)).isInstanceOf(IllegalStateException.class);
+    a.finish(24_000);
+    b.continueNumberingAfter(a);
+    for (int i = 8; i < 12; i++) {
+      b.addVideo(sample(i, 50 + i), 0, 50 + i, i * 3000L, 0, i % 4 == 0);
+    }
+    b.finish(36_000);
+    assertThat(first.fragments).extracting(FragmentInfo::sequenceNumber).containsExactly(1L, 2L);
+    assertThat(second.fragments).extracting(FragmentInfo::sequenceNumber).containsExactly(3L);
+    byte[] bytes = second.toByteArray();
+    List<Mp4Boxes.Box> top = Mp4Boxes.children(bytes, 0, bytes.length);
+    assertThat(Mp4Boxes.u32(bytes, top.get(3).body() + 12)).isEqualTo(3); // mfhd
+    assertThat(b.fragmentsWritten()).isEqualTo(1);
+    assertThat(second.end.fragmentCount()).isEqualTo(1);
+    assertThat(b.lastSequenceNumber()).isEqualTo(3);
+    assertThatThrownBy(() -> b.continueNumberingAfter(a)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void fragmentLayoutAndTiming() throws IOException {
     MemorySink sink = new MemorySink();
     FragmentedMp4Writer w = builder()

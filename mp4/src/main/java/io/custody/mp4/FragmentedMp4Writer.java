@@ -701,7 +701,7 @@ public final class FragmentedMp4Writer {
 
   private void writePrft(long mediaTime, Instant wallClock) {
     long seconds = wallClock.getEpochSecond() + NTP_EPOCH_TO_UNIX_SECONDS;
-    long fraction = ((long) wallClock.getNano() << 32) / 1_000_000_000L;
+    long fraction = ntpFraction(wallClock.getNano());
     // Version 1: 64-bit media_time. Flags 0: the time the sample was input to the encoder, the
     // closest of the defined associations to a camera's capture time.
     header.startFull("prft", 1, 0)
@@ -709,6 +709,15 @@ public final class FragmentedMp4Writer {
         .u64((seconds << 32) | fraction)
         .u64(mediaTime)
         .end();
+  }
+
+  /**
+   * The 32-bit NTP fraction of {@code nanos}, rounded up, so that the time read back and rounded
+   * down, to the nanosecond or to the millisecond, is the wall clock's (the sealer's FRAGMENT_INFO
+   * states it in milliseconds).
+   */
+  static long ntpFraction(int nanos) {
+    return (((long) nanos << 32) + 999_999_999L) / 1_000_000_000L;
   }
 
   private void writeTraf(Track t) {

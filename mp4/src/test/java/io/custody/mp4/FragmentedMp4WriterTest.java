@@ -142,6 +142,18 @@ class FragmentedMp4WriterTest {
   }
 
   @Test
+  void prftFractionsReadBackRoundedDownGiveTheNanosecondAndTheMillisecond() {
+    java.util.Random random = new java.util.Random(17);
+    for (int i = 0; i < 200_000; i++) {
+      int nanos = i < 1000 ? i * 1_000_000 : i < 2000 ? 999_999_999 - (i - 1000) : random.nextInt(1_000_000_000);
+      long fraction = FragmentedMp4Writer.ntpFraction(nanos);
+      assertThat(fraction).isLessThan(1L << 32);
+      assertThat((fraction * 1_000_000_000L) >>> 32).as("nanos %d", nanos).isEqualTo(nanos);
+      assertThat((fraction * 1000L) >>> 32).as("nanos %d", nanos).isEqualTo(nanos / 1_000_000);
+    }
+  }
+
+  @Test
   void aLaterSegmentNumbersItsFragmentsOnFromThePreviousOne() throws IOException {
     MemorySink first = new MemorySink();
     FragmentedMp4Writer a = builder().open(first);
@@ -204,8 +216,11 @@ class FragmentedMp4WriterTest {
     assertThat(mediaTime).isEqualTo(12_000 + 3000);
     Instant expected = START.plusNanos(mediaTime * 1_000_000_000L / 90_000);
     assertThat(ntp >>> 32).isEqualTo(expected.getEpochSecond() + 2_208_988_800L);
-    assertThat(Math.abs((ntp & 0xffffffffL) - ((long) expected.getNano() << 32) / 1_000_000_000L))
-        .isLessThanOrEqualTo(1);
+    // The fraction is rounded up: read back and rounded down, it gives the nanosecond and the
+    // millisecond of the wall clock (FORMAT.md §3.3).
+    long fraction = ntp & 0xffffffffL;
+    assertThat((fraction * 1_000_000_000L) >>> 32).isEqualTo(expected.getNano());
+    assertThat((fraction * 1000L) >>> 32).isEqualTo(expected.getNano() / 1_000_000);
     assertThat(sink.fragments.get(1).wallClock()).isEqualTo(expected);
 
     List<Mp4Boxes.Sample> samples = Mp4Boxes.samples(b);

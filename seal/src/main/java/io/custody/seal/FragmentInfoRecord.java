@@ -82,7 +82,7 @@ record FragmentInfoRecord(int index, int firstSeq, long plaintextOffset, long pl
     m.put("video_timescale", videoTimescale);
     m.put("video_samples", videoSamples);
     m.put("starts_with_sync", startsWithSync);
-    m.put("wall_clock", Instant.ofEpochMilli(wallClockMillis).toString());
+    m.put("wall_clock", Manifests.timestamp(Instant.ofEpochMilli(wallClockMillis)));
     m.put("chain_sha256", chainAfter);
     return m;
   }

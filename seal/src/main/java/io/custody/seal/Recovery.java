@@ -188,7 +188,7 @@ public final class Recovery {
     }
     Instant start = Instant.ofEpochMilli(header.createdMillis());
     Instant end = videoTimescale > 0
-        ? start.plusNanos(videoDuration * 1_000_000_000L / videoTimescale)
+        ? Manifests.end(start, videoDuration, videoTimescale)
         : lastWallClock >= 0 ? Instant.ofEpochMilli(lastWallClock) : start;
     String previousHeader = (String) context.get("previous_header_sha256");
     @SuppressWarnings("unchecked")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.custody.mp4.Trigger;
 import io.custody.testing.Clips;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,22 +19,22 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A recording's segments joined as docs/FORMAT.md §8.1 says (the first whole, then the fragments of
  * the others) are one fragmented MP4: the {@code mfhd} sequence numbers go on across segment
- * boundaries as the video {@code tfdt}s do.
+ * boundaries as the video {@code tfdt}s do. (JoinedRecordingIT decodes the joined file.)
  */
 class JoinedRecordingTest {
   @TempDir Path dir;
 
-  @Test
-  void fragmentNumbersAndDecodeTimesGoOnAcrossSegments() throws Exception {
+  /** Records the Baseline clip in two-second segments (two one-second GOPs, two fragments each). */
+  static List<Path> record(Path dir) throws IOException {
     FileSegmentOutput output = new FileSegmentOutput(dir);
-    List<SegmentSummary> segments = new ArrayList<>();
+    List<Path> segments = new ArrayList<>();
     Recorder r = Recorder.builder(output)
-        .segmentDuration(Duration.ofSeconds(2)) // two one-second GOPs, two fragments, a segment
+        .segmentDuration(Duration.ofSeconds(2))
         .streamStart(Instant.parse("2026-11-25T10:00:00Z"))
         .listener(new RecorderListener() {
           @Override
           public void segmentClosed(SegmentSummary s) {
-            segments.add(s);
+            segments.add(output.pathOf(s.descriptor()));
           }
         })
         .build();
@@ -41,15 +42,25 @@ class JoinedRecordingTest {
     byte[] clip = Clips.bytes("bwc-720p30-baseline.h264");
     r.feedAnnexB(clip, 0, clip.length);
     r.close();
-    assertThat(segments).hasSizeGreaterThan(1);
+    return segments;
+  }
 
+  /** The segments joined: the first whole, then the fragments of the others. */
+  static byte[] join(List<Path> segments) throws IOException {
     ByteArrayOutputStream joined = new ByteArrayOutputStream();
-    for (SegmentSummary s : segments) {
-      byte[] b = Files.readAllBytes(output.pathOf(s.descriptor()));
+    for (Path segment : segments) {
+      byte[] b = Files.readAllBytes(segment);
       int from = joined.size() == 0 ? 0 : initLength(b);
       joined.write(b, from, b.length - from);
     }
-    ByteBuffer b = ByteBuffer.wrap(joined.toByteArray());
+    return joined.toByteArray();
+  }
+
+  @Test
+  void fragmentNumbersAndDecodeTimesGoOnAcrossSegments() throws Exception {
+    List<Path> segments = record(dir);
+    assertThat(segments).hasSizeGreaterThan(1);
+    ByteBuffer b = ByteBuffer.wrap(join(segments));
     List<Long> sequence = new ArrayList<>();
     List<Long> videoDecodeTimes = new ArrayList<>();
     for (int at = 0; at < b.limit(); at += b.getInt(at)) {

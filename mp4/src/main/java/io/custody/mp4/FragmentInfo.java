@@ -7,7 +7,9 @@ import java.util.List;
  * What one fragment ({@code prft} + {@code moof} + {@code mdat}) holds, handed to the {@link
  * FragmentSink} with its bytes.
  *
- * @param sequenceNumber the {@code mfhd} sequence number, from 1 within the segment
+ * @param sequenceNumber the {@code mfhd} sequence number: from 1 in a recording's first segment, and
+ *     in each later segment on from the previous segment's last (see {@link
+ *     FragmentedMp4Writer#continueNumberingAfter})
  * @param tracks one span per track that has samples in the fragment, video first
  * @param startsWithSync whether the first video sample is a sync sample (false only when the
  *     writer had to cut inside a GOP to respect its size limit)

@@ -23,7 +23,7 @@ import java.util.Objects;
  * <p>Layout: {@code ftyp} and {@code moov} (one {@code trak} per track with empty sample tables,
  * {@code mvex}/{@code trex}) go to the sink when the writer opens. Then every fragment is {@code
  * prft} (wall-clock time of the fragment's first video sample), {@code moof} ({@code mfhd}
- * sequence number from 1; one {@code traf} per track with samples: {@code tfhd} with
+ * sequence number from 1, or on from the previous segment's, see {@link #continueNumberingAfter}; one {@code traf} per track with samples: {@code tfhd} with
  * default-base-is-moof, {@code tfdt} version 1, one {@code trun} whose data offset points into
  * the {@code mdat}) and one {@code mdat} holding the video samples, then the audio samples, then
  * the metadata samples. Video {@code trun}s are version 1: per-sample duration, size, flags and
@@ -126,7 +126,10 @@ public final class FragmentedMp4Writer {
   private Instant wallClockAnchor;
   private long anchorMediaTime;
 
+  // mfhd sequence number of the last fragment written: the one before the first (0 unless
+  // continueNumberingAfter says otherwise) while none is.
   private long sequenceNumber;
+  private long fragmentCount;
   private long bytesWritten;
   private long metadataSamplesMoved;
   // Parameter sets last checked against the track's, by identity, to skip repeated comparisons.
@@ -388,7 +391,7 @@ public final class FragmentedMp4Writer {
         spans.add(new TrackSpan(t.id, t.kind, t.timescale, base,
             t.samplesWritten == 0 ? 0 : t.endTime - base, t.samplesWritten, t.bytesWritten));
       }
-      sink.end(new SegmentInfo(sequenceNumber, bytesWritten, spans), lastInRecording);
+      sink.end(new SegmentInfo(fragmentCount, bytesWritten, spans), lastInRecording);
     } catch (RuntimeException | IOException | Error e) {
       failed = true;
       throw e;
@@ -457,7 +460,31 @@ public final class FragmentedMp4Writer {
 
   /** Fragments written so far. */
   public long fragmentsWritten() {
+    return fragmentCount;
+  }
+
+  /** The {@code mfhd} sequence number of the last fragment written (of the one before the first while none is). */
+  public long lastSequenceNumber() {
     return sequenceNumber;
+  }
+
+  /**
+   * Numbers this segment's fragments on from {@code previous}'s: its first {@code mfhd} sequence
+   * number is {@code previous}'s last plus one, so that the segments of a recording joined into one
+   * file (the first whole, then the fragments of the others) number their fragments 1, 2, 3, …
+   * across segment boundaries, as their {@code tfdt}s continue. Called before this writer writes
+   * its first fragment, once {@code previous} has finished.
+   *
+   * @throws IllegalStateException if this writer has written a fragment or {@code previous} has not finished
+   */
+  public void continueNumberingAfter(FragmentedMp4Writer previous) {
+    if (fragmentCount > 0) {
+      throw new IllegalStateException("this writer has written fragments already");
+    }
+    if (!previous.finished) {
+      throw new IllegalStateException("the previous segment's writer has not finished");
+    }
+    sequenceNumber = previous.sequenceNumber;
   }
 
   /** Bytes handed to the sink so far. */
@@ -607,6 +634,7 @@ public final class FragmentedMp4Writer {
       payload = Math.addExact(payload, Math.toIntExact(t.emitBytes));
     }
     sequenceNumber++;
+    fragmentCount++;
     Instant wallClock = null;
     header.reset();
     if (video.emit > 0) {
@@ -673,7 +701,7 @@ public final class FragmentedMp4Writer {
 
   private void writePrft(long mediaTime, Instant wallClock) {
     long seconds = wallClock.getEpochSecond() + NTP_EPOCH_TO_UNIX_SECONDS;
-    long fraction = ((long) wallClock.getNano() << 32) / 1_000_000_000L;
+    long fraction = ntpFraction(wallClock.getNano());
     // Version 1: 64-bit media_time. Flags 0: the time the sample was input to the encoder, the
     // closest of the defined associations to a camera's capture time.
     header.startFull("prft", 1, 0)
@@ -681,6 +709,15 @@ public final class FragmentedMp4Writer {
         .u64((seconds << 32) | fraction)
         .u64(mediaTime)
         .end();
+  }
+
+  /**
+   * The 32-bit NTP fraction of {@code nanos}, rounded up, so that the time read back and rounded
+   * down, to the nanosecond or to the millisecond, is the wall clock's (the sealer's FRAGMENT_INFO
+   * states it in milliseconds).
+   */
+  static long ntpFraction(int nanos) {
+    return (((long) nanos << 32) + 999_999_999L) / 1_000_000_000L;
   }
 
   private void writeTraf(Track t) {

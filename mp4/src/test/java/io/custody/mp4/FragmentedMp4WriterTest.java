@@ -142,6 +142,45 @@ class FragmentedMp4WriterTest {
   }
 
   @Test
+  void prftFractionsReadBackRoundedDownGiveTheNanosecondAndTheMillisecond() {
+    java.util.Random random = new java.util.Random(17);
+    for (int i = 0; i < 200_000; i++) {
+      int nanos = i < 1000 ? i * 1_000_000 : i < 2000 ? 999_999_999 - (i - 1000) : random.nextInt(1_000_000_000);
+      long fraction = FragmentedMp4Writer.ntpFraction(nanos);
+      assertThat(fraction).isLessThan(1L << 32);
+      assertThat((fraction * 1_000_000_000L) >>> 32).as("nanos %d", nanos).isEqualTo(nanos);
+      assertThat((fraction * 1000L) >>> 32).as("nanos %d", nanos).isEqualTo(nanos / 1_000_000);
+    }
+  }
+
+  @Test
+  void aLaterSegmentNumbersItsFragmentsOnFromThePreviousOne() throws IOException {
+    MemorySink first = new MemorySink();
+    FragmentedMp4Writer a = builder().open(first);
+    for (int i = 0; i < 8; i++) {
+      a.addVideo(sample(i, 50 + i), 0, 50 + i, i * 3000L, 0, i % 4 == 0);
+    }
+    MemorySink second = new MemorySink();
+    FragmentedMp4Writer b = builder().open(second);
+    assertThatThrownBy(() -> b.continueNumberingAfter(a)).isInstanceOf(IllegalStateException.class);
+    a.finish(24_000);
+    b.continueNumberingAfter(a);
+    for (int i = 8; i < 12; i++) {
+      b.addVideo(sample(i, 50 + i), 0, 50 + i, i * 3000L, 0, i % 4 == 0);
+    }
+    b.finish(36_000);
+    assertThat(first.fragments).extracting(FragmentInfo::sequenceNumber).containsExactly(1L, 2L);
+    assertThat(second.fragments).extracting(FragmentInfo::sequenceNumber).containsExactly(3L);
+    byte[] bytes = second.toByteArray();
+    List<Mp4Boxes.Box> top = Mp4Boxes.children(bytes, 0, bytes.length);
+    assertThat(Mp4Boxes.u32(bytes, top.get(3).body() + 12)).isEqualTo(3); // mfhd
+    assertThat(b.fragmentsWritten()).isEqualTo(1);
+    assertThat(second.end.fragmentCount()).isEqualTo(1);
+    assertThat(b.lastSequenceNumber()).isEqualTo(3);
+    assertThatThrownBy(() -> b.continueNumberingAfter(a)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void fragmentLayoutAndTiming() throws IOException {
     MemorySink sink = new MemorySink();
     FragmentedMp4Writer w = builder()
@@ -177,8 +216,11 @@ class FragmentedMp4WriterTest {
     assertThat(mediaTime).isEqualTo(12_000 + 3000);
     Instant expected = START.plusNanos(mediaTime * 1_000_000_000L / 90_000);
     assertThat(ntp >>> 32).isEqualTo(expected.getEpochSecond() + 2_208_988_800L);
-    assertThat(Math.abs((ntp & 0xffffffffL) - ((long) expected.getNano() << 32) / 1_000_000_000L))
-        .isLessThanOrEqualTo(1);
+    // The fraction is rounded up: read back and rounded down, it gives the nanosecond and the
+    // millisecond of the wall clock (FORMAT.md §3.3).
+    long fraction = ntp & 0xffffffffL;
+    assertThat((fraction * 1_000_000_000L) >>> 32).isEqualTo(expected.getNano());
+    assertThat((fraction * 1000L) >>> 32).isEqualTo(expected.getNano() / 1_000_000);
     assertThat(sink.fragments.get(1).wallClock()).isEqualTo(expected);
 
     List<Mp4Boxes.Sample> samples = Mp4Boxes.samples(b);

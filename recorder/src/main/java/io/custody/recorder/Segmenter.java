@@ -208,6 +208,7 @@ final class Segmenter {
         abort(oldSink, e);
         throw e;
       }
+      writer.continueNumberingAfter(oldWriter); // one fragment numbering over the recording
       shared.finishedWriter = oldWriter;
       shared.segmentsWritten++;
       options.listener().segmentClosed(new SegmentSummary(oldSegment, oldSink.info, oldFrames, false));

@@ -109,7 +109,7 @@ class TestVectorsTest {
     return out;
   }
 
-  /** Record key, commitment and the chain after every record of {@code sealed}. */
+  /** Record key, commitment, the chain after every record of {@code sealed}, and its manifest. */
   static String expected(byte[] sealed) throws IOException {
     byte[] recordingId = uuidBytes(RECORDING_ID);
     byte[] salt = salt(recordingId, 0);
@@ -118,9 +118,13 @@ class TestVectorsTest {
     List<Object> chains = new ArrayList<>();
     chains.add(HEX.formatHex(r.chain));
     List<Object> kinds = new ArrayList<>();
+    Object manifest = null;
     while (r.next()) {
       chains.add(HEX.formatHex(r.chain));
       kinds.add(kindName(r.kind));
+      if (r.kind == KIND_MANIFEST) {
+        manifest = Json.parse(java.util.Arrays.copyOf(r.body, r.bodyLength - SIGNATURE));
+      }
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("recording_id", RECORDING_ID);
@@ -132,6 +136,7 @@ class TestVectorsTest {
     m.put("hpke_info", HEX.formatHex(wrapInfo(recordingId, 0)));
     m.put("record_kinds", kinds);
     m.put("chain_after_header_and_each_record", chains);
+    m.put("manifest", manifest);
     return Json.write(m) + "\n";
   }
 

@@ -53,6 +53,14 @@ record FragmentInfoRecord(int index, int firstSeq, long plaintextOffset, long pl
     putLong(b, at + 41, info.wallClock().toEpochMilli());
   }
 
+  /**
+   * Whether the {@code length} bytes at {@code b[off]} can be a FRAGMENT_INFO body: {@link
+   * SealFormat#FRAGMENT_INFO_LENGTH} bytes whose {@code starts_with_sync} is 0 or 1.
+   */
+  static boolean wellFormed(byte[] b, int off, int length) {
+    return length == SealFormat.FRAGMENT_INFO_LENGTH && (b[off + 40] & 0xff) <= 1;
+  }
+
   /** Reads the body at {@code b[off]}. */
   static FragmentInfoRecord decode(byte[] b, int off) {
     return new FragmentInfoRecord(getInt(b, off), getInt(b, off + 4), getLong(b, off + 8),
@@ -82,7 +90,7 @@ record FragmentInfoRecord(int index, int firstSeq, long plaintextOffset, long pl
     m.put("video_timescale", videoTimescale);
     m.put("video_samples", videoSamples);
     m.put("starts_with_sync", startsWithSync);
-    m.put("wall_clock", Instant.ofEpochMilli(wallClockMillis).toString());
+    m.put("wall_clock", Manifests.timestamp(Instant.ofEpochMilli(wallClockMillis)));
     m.put("chain_sha256", chainAfter);
     return m;
   }

@@ -7,6 +7,9 @@ import io.custody.mp4.SegmentDescriptor;
 import io.custody.json.Json;
 import io.custody.mp4.TrackSpan;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -161,8 +164,8 @@ final class Manifests {
           .put("device_key_id", deviceKeyId)
           .put("trigger", trigger)
           .put("recipients", recipients)
-          .put("start", start.toString())
-          .put("end", end.toString())
+          .put("start", timestamp(start))
+          .put("end", timestamp(end))
           .put("records", (long) records)
           .put("chain_sha256", chain)
           .put("fragments", fragments)
@@ -177,6 +180,26 @@ final class Manifests {
           .putIfPresent("frames_lost", framesLost)
           .toString();
     }
+  }
+
+  /** ISO 8601 UTC with exactly three fraction digits, e.g. {@code 2026-01-02T03:04:05.678Z}. */
+  private static final DateTimeFormatter MILLIS = new DateTimeFormatterBuilder().appendInstant(3)
+      .toFormatter(Locale.ROOT);
+
+  /**
+   * A manifest time (§6): {@code t} rounded down to the millisecond, in UTC with exactly three
+   * fraction digits, whatever the default locale and time zone.
+   */
+  static String timestamp(Instant t) {
+    return MILLIS.format(t.truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  /**
+   * The manifest's {@code end}: {@code start} plus {@code duration} ticks of {@code timescale},
+   * rounded down to the millisecond.
+   */
+  static Instant end(Instant start, long duration, long timescale) {
+    return start.truncatedTo(ChronoUnit.MILLIS).plusMillis(Math.multiplyExact(duration, 1000L) / timescale);
   }
 
   /** The descriptor's losses as JSON entries, or null when there are none (the member is left out). */

@@ -132,7 +132,7 @@ public final class Recovery {
           FragmentInfoRecord info = FragmentInfoRecord.decode(r.body, 0);
           // Unsigned after the last checkpoint: kept only if it states the records before it (as
           // Verifier checks); one that does not is altered, not cut short, so it is refused.
-          if (r.bodyLength != FRAGMENT_INFO_LENGTH || firstSeq < 0
+          if (!FragmentInfoRecord.wellFormed(r.body, 0, r.bodyLength) || firstSeq < 0
               || !info.describes(fragments.size(), firstSeq, fragmentOffset, plaintext - fragmentOffset)) {
             throw new VerificationFailedException(new VerificationReport(VerificationReport.Status.FAILED,
                 Optional.of(new VerificationReport.Problem("fragment-info", r.seq, r.recordOffset,
@@ -188,7 +188,7 @@ public final class Recovery {
     }
     Instant start = Instant.ofEpochMilli(header.createdMillis());
     Instant end = videoTimescale > 0
-        ? start.plusNanos(videoDuration * 1_000_000_000L / videoTimescale)
+        ? Manifests.end(start, videoDuration, videoTimescale)
         : lastWallClock >= 0 ? Instant.ofEpochMilli(lastWallClock) : start;
     String previousHeader = (String) context.get("previous_header_sha256");
     @SuppressWarnings("unchecked")

@@ -408,7 +408,7 @@ public final class SealedSegmentWriter implements FragmentSink {
   }
 
   private String manifest(SegmentInfo info) {
-    Instant start = descriptor.wallClockStart();
+    Instant start = Instant.ofEpochMilli(header.createdMillis());
     Instant end = lastWallClock != null ? lastWallClock : start;
     TrackSpan video = null;
     for (TrackSpan t : info.tracks()) {
@@ -417,7 +417,7 @@ public final class SealedSegmentWriter implements FragmentSink {
       }
     }
     if (video != null && video.timescale() > 0) {
-      end = start.plusNanos(video.duration() * 1_000_000_000L / video.timescale());
+      end = Manifests.end(start, video.duration(), video.timescale());
     }
     return new Manifests.Fields()
         .descriptor(descriptor)

@@ -5,6 +5,7 @@ import static io.custody.seal.SealFormat.*;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The header of a sealed segment (docs/FORMAT.md §3.1): who sealed it, for whom, and the values
@@ -242,5 +243,56 @@ public final class SegmentHeader {
    */
   public String descriptorJson() {
     return new String(descriptor, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Byte offset of the descriptor in the header. */
+  int descriptorOffset() {
+    return bytes.length - SIGNATURE - descriptor.length;
+  }
+
+  /**
+   * The descriptor's members, checked as FORMAT.md §3.1 types them: a JSON object with {@code
+   * device_id} and {@code operator_id} strings, {@code trigger} an object of strings {@code source}
+   * and {@code detail}, {@code previous_recording_id} and {@code previous_header_sha256} strings or
+   * null, and {@code frames_lost}, when present, an array of loss objects (§6).
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> descriptorMembers() {
+    Object v = io.custody.json.Json.parse(descriptor); // strict UTF-8 and JSON
+    if (!(v instanceof Map)) {
+      throw new IllegalArgumentException("the descriptor is not a JSON object");
+    }
+    Map<String, Object> d = (Map<String, Object>) v;
+    member(d, "device_id", String.class, false);
+    member(d, "operator_id", String.class, false);
+    Map<?, ?> trigger = member(d, "trigger", Map.class, false);
+    member(trigger, "source", String.class, false);
+    member(trigger, "detail", String.class, false);
+    member(d, "previous_recording_id", String.class, true);
+    member(d, "previous_header_sha256", String.class, true);
+    if (d.containsKey("frames_lost")) {
+      for (Object loss : member(d, "frames_lost", List.class, false)) {
+        if (!(loss instanceof Map<?, ?> l)) {
+          throw new IllegalArgumentException("a descriptor frames_lost entry is not an object");
+        }
+        member(l, "recording_id", String.class, false);
+        member(l, "segment_index", Long.class, false);
+        member(l, "reason", String.class, false);
+        member(l, "frames", Long.class, false);
+        member(l, "stream_time_ms", Long.class, false);
+      }
+    }
+    return d;
+  }
+
+  private static <T> T member(Map<?, ?> m, String name, Class<T> type, boolean nullable) {
+    Object v = m.get(name);
+    if (type.isInstance(v) || (nullable && v == null && m.containsKey(name))) {
+      return type.cast(v);
+    }
+    throw new IllegalArgumentException("descriptor member " + name + " is missing or not a "
+        + type.getSimpleName().toLowerCase(java.util.Locale.ROOT) + (nullable ? " or null" : ""));
   }
 }

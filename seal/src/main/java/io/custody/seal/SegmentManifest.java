@@ -101,6 +101,16 @@ public final class SegmentManifest {
     }
   }
 
+  /** Whether the manifest has member {@code name} (null or not). */
+  boolean has(String name) {
+    return m.containsKey(name);
+  }
+
+  /** Member {@code name} as parsed (null when it is null or absent). */
+  Object member(String name) {
+    return m.get(name);
+  }
+
   private <T> T require(String name, Class<T> type) {
     Object v = m.get(name);
     if (!type.isInstance(v)) {

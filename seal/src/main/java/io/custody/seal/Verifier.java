@@ -14,6 +14,8 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -26,6 +28,10 @@ import java.util.Optional;
  * memory. Thread-safe (no state).
  */
 public final class Verifier {
+  /** The descriptor members the manifest repeats (FORMAT.md §3.1), which must be equal in both. */
+  private static final List<String> DESCRIPTOR_MEMBERS = List.of("device_id", "operator_id", "trigger",
+      "previous_recording_id", "previous_header_sha256", "frames_lost");
+
   /** Checkpoint signatures held back at most (an hour of 1 s fragments is 3,600). */
   private static final int MAX_UNCHECKED = 4096;
 
@@ -55,7 +61,7 @@ public final class Verifier {
   /**
    * Verifies the segments of one recording, given in any order: each must verify, all must name
    * the same recording, be numbered 0 to n−1 without gaps or repeats, name their predecessor's
-   * manifest hash, and the last must be marked last in its recording (or recovered).
+   * header hash, and the last must be marked last in its recording (or recovered).
    */
   public RecordingReport verifyRecording(List<Path> segmentFiles) throws IOException {
     List<VerificationReport> reports = new ArrayList<>();
@@ -154,6 +160,7 @@ public final class Verifier {
     private final RecordReader r;
     private final RecordListener listener;
     private SegmentHeader header;
+    private Map<String, Object> descriptor;
     private SegmentManifest manifest;
     private int records;
     private int fragments;
@@ -226,6 +233,11 @@ public final class Verifier {
       if (!signatures.verify(signed, 0, signed.length, header.bytes(), header.signatureOffset())) {
         return problem("header-signature", -1, header.signatureOffset(), "the header signature is not valid");
       }
+      try {
+        descriptor = header.descriptorMembers();
+      } catch (IllegalArgumentException e) {
+        return problem("descriptor", -1, header.descriptorOffset(), e.getMessage());
+      }
       headerVerified = true;
       if (listener != null) {
         listener.header(header);
@@ -296,7 +308,7 @@ public final class Verifier {
             }
             expectInfo = false;
             FragmentInfoRecord info = FragmentInfoRecord.decode(r.body, 0);
-            if ((r.bodyLength != FRAGMENT_INFO_LENGTH
+            if ((!FragmentInfoRecord.wellFormed(r.body, 0, r.bodyLength)
                 || !info.describes(fragments, firstSeq, fragmentOffset, fragmentLength))
                 && deferred == null) {
               // Reported after the next signature: if a record before this one was altered or
@@ -521,6 +533,17 @@ public final class Verifier {
       }
       if (m.plaintextLength() != plaintext || m.initPlaintextLength() != initLength) {
         return "the manifest's plaintext lengths do not match the records";
+      }
+      for (String name : DESCRIPTOR_MEMBERS) {
+        if (m.has(name) != descriptor.containsKey(name) || !Objects.equals(m.member(name), descriptor.get(name))) {
+          return "the manifest's " + name + " differs from the header's descriptor";
+        }
+      }
+      if (m.recovered() && m.plaintextSha256().isPresent()) {
+        return "a recovered manifest states a plaintext_sha256 (the device could not have computed it)";
+      }
+      if (m.lostBytes() < 0 || (!m.recovered() && m.lostBytes() != 0)) {
+        return "lost_bytes is " + m.lostBytes() + (m.recovered() ? "" : " in a manifest not recovered");
       }
       return null;
     }

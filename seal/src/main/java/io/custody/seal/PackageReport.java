@@ -97,7 +97,8 @@ public record PackageReport(Optional<Problem> problem, String recordingId, Strin
       span.append(span.length() == 0 ? "" : ", then ").append(p);
     }
     return List.of(
-        "recording " + recordingId + ", device " + deviceId + " (key " + deviceKeyId + "), operator " + operatorId,
+        "recording " + recordingId + ", device " + (deviceId.isEmpty() ? "(no id)" : deviceId) + " (key "
+            + deviceKeyId + "), operator " + (operatorId.isEmpty() ? "(no id)" : operatorId),
         "proven: " + span + (pieces.size() > 1 ? ", contiguous across segments" : ", contiguous"),
         "span: " + time(from.orElseThrow()) + " to " + time(to.orElseThrow()) + " ("
             + fromSeconds.orElseThrow().toPlainString() + " s to " + toSeconds.orElseThrow().toPlainString()

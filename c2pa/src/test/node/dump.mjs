@@ -139,11 +139,61 @@ if (c2pa) {
       say(`  signature: bstr ${arr[3].length}`);
       n.cose = { tag: t instanceof Tagged ? t.tag : null, protected: toJSONView(prot), unprotected_keys: [...unprot.keys()], payload: arr[2] === null ? null : arr[2].length, signature_len: arr[3].length };
     } else {
-      say(`${n.path} (cbor content ${n.size - 8} bytes, sha256 of jumb superbox used in hashed URIs):`);
+      say(`${n.path} (cbor content ${n.size - 8} bytes):`);
       say('  ' + JSON.stringify(fmtClaim(n.cbor), null, 1).replace(/\n/g, '\n  '));
     }
   }
 }
+// Independent recomputation of the two hashes a writer must get right.
+if (out.c2pa?.jumbf) {
+  const checks = [];
+  const store = out.c2pa.jumbf[0];
+  const manifests = store?.children?.filter((c) => c.box === 'jumb') ?? [];
+  for (const m of manifests) {
+    const kids = m.children.filter((c) => c.box === 'jumb');
+    const astore = kids.find((c) => c.jumd.label === 'c2pa.assertions');
+    const claim = kids.find((c) => c.jumd.label?.startsWith('c2pa.claim'));
+    const claimMap = claim?.children.find((c) => c.box === 'cbor')?.cbor;
+    if (!(claimMap instanceof Map)) continue;
+    for (const key of ['created_assertions', 'gathered_assertions', 'assertions']) {
+      for (const ref of claimMap.get(key) ?? []) {
+        const label = ref.get('url').split('/').pop();
+        const a = astore?.children.find((c) => c.box === 'jumb' && c.jumd.label === label);
+        if (!a) { checks.push(`hashed URI ${ref.get('url')}: assertion not found`); continue; }
+        const got = createHash('sha256').update(buf.subarray(a.offset + 8, a.offset + a.size)).digest();
+        checks.push(`hashed URI ${ref.get('url')}: sha256(superbox minus its 8-byte header) ${Buffer.compare(got, Buffer.from(ref.get('hash'))) === 0 ? 'MATCHES' : 'differs'}`);
+      }
+    }
+    for (const a of astore?.children ?? []) {
+      if (a.box !== 'jumb' || !a.jumd.label?.startsWith('c2pa.hash.bmff')) continue;
+      const h = a.children.find((c) => c.box === 'cbor')?.cbor;
+      if (!(h instanceof Map) || !h.get('hash')) { checks.push(`${a.jumd.label}: no flat hash (merkle?), not recomputed`); continue; }
+      const excl = h.get('exclusions') ?? [];
+      const excluded = (bx) => excl.some((e) => {
+        const xp = e.get('xpath');
+        if (xp !== '/' + bx.type) return false;
+        for (const d of e.get('data') ?? []) {
+          const off = d.get('offset'), val = Buffer.from(d.get('value'));
+          if (Buffer.compare(buf.subarray(bx.offset + off, bx.offset + off + val.length), val) !== 0) return false;
+        }
+        return true;
+      });
+      const hh = createHash(h.get('alg') ?? 'sha256');
+      for (const bx of boxes(buf, 0, buf.length)) {
+        if (excluded(bx)) continue;
+        const o = Buffer.alloc(8); o.writeBigUInt64BE(BigInt(bx.offset));
+        hh.update(o); hh.update(buf.subarray(bx.offset, bx.offset + bx.size));
+      }
+      const ok = Buffer.compare(hh.digest(), Buffer.from(h.get('hash'))) === 0;
+      checks.push(`${a.jumd.label}: hash over [u64 BE box offset || whole box] of each top-level box not excluded, in file order: ${ok ? 'MATCHES' : 'differs'}`);
+    }
+  }
+  out.checks = checks;
+  say('');
+  say('recomputed:');
+  for (const c of checks) say('  ' + c);
+}
+
 if (asJson) {
   const strip = (ns) => ns.map((n) => n.box === 'jumb' ? { ...n, children: strip(n.children) } : { ...n, cbor: n.cbor === undefined ? undefined : toJSONView(n.cbor, 40) });
   if (out.c2pa?.jumbf) out.c2pa.jumbf = strip(out.c2pa.jumbf);

@@ -5,7 +5,9 @@
 # objects) and uploaded to the Ceph S3 gateway on 127.0.0.1 (scripts/ceph-rgw.sh, memstore). Then,
 # R runs each: `custody export --from --to --package` of 10 s in the middle of the recording (as
 # `--open`), timed as a whole command, with the bytes it read from the store (it prints them);
-# beside it, the floor (the sizes of the segments the span touches) and the whole recording.
+# beside it, the floor (the sizes of the segments the span touches) and the whole recording, and
+# as the peer, `custody verify` of the one segment the span starts in (the same JVM start, store
+# client and requests to find the object, reading all of it).
 #   benchmarks/run-excerpt.sh [--runs R] [--at SECONDS]
 # Needs root and Ceph (scripts/install-test-tools.sh), ffmpeg for the clip.
 set -euo pipefail
@@ -90,5 +92,14 @@ for r in $(seq 1 "$runs"); do
   awk -v r="$r" -v ns=$((t1 - t0)) -v rb="$read_bytes" -v fl="$floor" -v all="$bytes" -v pk="$(stat -c %s "$out")" \
       'BEGIN { printf "run %d: %6.2f s; read %.2f MB (floor, the segments touched: %.2f MB; the recording: %.1f MB = %.4f%%); package %.2f MB\n",
                r, ns / 1e9, rb / 1e6, fl / 1e6, all / 1e6, 100 * rb / all, pk / 1e6 }'
+done
+# the peer: the same JVM start and store client, verifying the one segment the span starts in
+seg=$(printf %05d "$first")
+for r in $(seq 1 "$runs"); do
+  t0=$(date +%s%N)
+  custody verify --device-pub "$E/keys/device.pub" "s3://$BUCKET/evidence#$id/$seg.sealed" >/dev/null
+  t1=$(date +%s%N)
+  awk -v r="$r" -v ns=$((t1 - t0)) -v fl="$floor" \
+      'BEGIN { printf "peer %d: custody verify of segment %s alone (%.2f MB): %6.2f s\n", r, "'"$seg"'", fl / 1e6, ns / 1e9 }'
 done
 custody verify --device-pub "$E/keys/device.pub" "$E/run-1.cpkg" | sed 's/^/  /'

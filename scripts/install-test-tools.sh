@@ -7,7 +7,10 @@
 #   golang-go, golang-golang-x-mod-dev Go and golang.org/x/mod (sumdb/note, sumdb/tlog), with which
 #                                      the ledger tests check checkpoints, proofs and tiles
 #                                      (ledger/src/test/go/tlogcheck);
-#   poppler-utils                      pdftotext, for the ledger report tests.
+#   poppler-utils                      pdftotext, for the ledger report tests;
+#   nodejs, npm, @contentauth/c2pa-wasm c2pa-rs (the C2PA reference implementation) as WebAssembly,
+#                                      with which the c2pa tests check every manifest Custody
+#                                      writes (c2pa/src/test/node, pinned by its package-lock.json).
 set -euo pipefail
 
 as_root() {
@@ -33,8 +36,20 @@ if ! command -v pdftotext >/dev/null; then
   packages+=(poppler-utils)
   reasons+=("poppler-utils (pdftotext, for the ledger report tests)")
 fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+  reasons+=("nodejs npm (to run the c2pa-rs reference validator)")
+fi
 if [ ${#packages[@]} -gt 0 ]; then
   for r in "${reasons[@]}"; do echo "installing: $r" >&2; done
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+# @contentauth/c2pa-wasm, at the version c2pa/src/test/node/package-lock.json pins
+c2pa_node="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/c2pa/src/test/node"
+c2pa_want=$(node -p "require('$c2pa_node/package-lock.json').packages['node_modules/@contentauth/c2pa-wasm'].version")
+c2pa_have=$(node -p "try { require('$c2pa_node/node_modules/@contentauth/c2pa-wasm/package.json').version } catch { '' }")
+if [ "$c2pa_have" != "$c2pa_want" ]; then
+  echo "installing: @contentauth/c2pa-wasm $c2pa_want (npm ci in c2pa/src/test/node)" >&2
+  npm ci --prefix "$c2pa_node" --prefer-offline --no-audit --no-fund --loglevel=error
 fi

@@ -18,9 +18,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code custody keys init}: a device signing key pair and a recipient key pair, as PEM. */
+/**
+ * {@code custody keys init}: a device signing key pair and a recipient key pair, as PEM; {@code
+ * keys ca} and {@code keys export-cert}: the force's Content Credentials CA and export certificates.
+ */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Makes keys.",
-    subcommands = KeysCommand.Init.class)
+    subcommands = {KeysCommand.Init.class, KeysCommand.Ca.class, KeysCommand.ExportCert.class})
 final class KeysCommand {
   @Command(name = "init", mixinStandardHelpOptions = true,
       description = "Writes DIR/device.key and DIR/device.pub (Ed25519: the camera signs with it), "
@@ -74,7 +77,7 @@ final class KeysCommand {
       }
     }
 
-    private static void writePrivate(Path file, String pem) throws IOException {
+    static void writePrivate(Path file, String pem) throws IOException {
       Files.createFile(file);
       try {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
@@ -82,6 +85,83 @@ final class KeysCommand {
         // not a POSIX file system; the platform's default permissions apply
       }
       Files.writeString(file, pem, StandardOpenOption.WRITE);
+    }
+  }
+
+  @Command(name = "ca", mixinStandardHelpOptions = true,
+      description = "Makes the force's private certificate authority for Content Credentials (C2PA), for a force"
+          + " that has none: DIR/ca.pem (the root certificate: give it to whoever validates the force's exports)"
+          + " and DIR/ca.key (0600: keep it offline). ECDSA P-256. Existing files are never overwritten.",
+      exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:written", "1:a file exists or cannot be written"})
+  static final class Ca implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for ca.pem and ca.key.")
+    Path out;
+
+    @Option(names = "--name", required = true, paramLabel = "FORCE", description = "The force (the certificates' O).")
+    String name;
+
+    @Option(names = "--days", defaultValue = "3650", paramLabel = "N", description = "Validity (default ${DEFAULT-VALUE}).")
+    int days;
+
+    @Override
+    public Integer call() {
+      try {
+        io.custody.c2pa.ExportCa ca = io.custody.c2pa.ExportCa.create(name, java.time.Duration.ofDays(days),
+            java.time.Clock.systemUTC());
+        ca.save(out);
+        spec.commandLine().getOut().printf(Locale.ROOT, "CA %s written to %s (until %s)%n",
+            ca.certificate().getSubjectX500Principal().getName(), out, ca.certificate().getNotAfter().toInstant());
+        return Main.OK;
+      } catch (IOException | java.security.GeneralSecurityException e) {
+        spec.commandLine().getErr().println("custody keys ca: " + e.getMessage());
+        return Main.BAD_INPUT;
+      }
+    }
+  }
+
+  @Command(name = "export-cert", mixinStandardHelpOptions = true,
+      description = "Issues an export certificate from the CA in --ca: DIR/export.pem (the chain that signs C2PA"
+          + " manifests) and DIR/export.key (0600). ECDSA P-256, key usage digital signature, extended key usage"
+          + " document signing (1.3.6.1.5.5.7.3.36). Existing files are never overwritten.",
+      exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:written", "1:no CA, or a file exists"})
+  static final class ExportCert implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--ca", required = true, paramLabel = "DIR", description = "The CA (keys ca --out DIR).")
+    Path ca;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for export.pem and export.key.")
+    Path out;
+
+    @Option(names = "--subject", defaultValue = "Evidence export", paramLabel = "NAME",
+        description = "The certificate's common name (default: ${DEFAULT-VALUE}).")
+    String subject;
+
+    @Option(names = "--days", defaultValue = "397", paramLabel = "N", description = "Validity (default ${DEFAULT-VALUE}).")
+    int days;
+
+    @Override
+    public Integer call() {
+      try {
+        for (String n : List.of("export.pem", "export.key")) {
+          if (Files.exists(out.resolve(n))) {
+            throw new FileAlreadyExistsException(out.resolve(n) + " exists; keys are never overwritten");
+          }
+        }
+        io.custody.c2pa.SigningCredentials c = io.custody.c2pa.ExportCa.load(ca).issue(subject,
+            java.time.Duration.ofDays(days), java.time.Clock.systemUTC());
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("export.pem"), c.chainPem(), StandardOpenOption.CREATE_NEW);
+        Init.writePrivate(out.resolve("export.key"), c.keyPem());
+        spec.commandLine().getOut().printf(Locale.ROOT, "export certificate %s written to %s (until %s)%n",
+            c.certificate().getSubjectX500Principal().getName(), out, c.certificate().getNotAfter().toInstant());
+        return Main.OK;
+      } catch (IOException | java.security.GeneralSecurityException e) {
+        spec.commandLine().getErr().println("custody keys export-cert: " + e.getMessage());
+        return Main.BAD_INPUT;
+      }
     }
   }
 }

@@ -34,8 +34,10 @@ class PackageFuzzTest {
   private static final RecipientPrivateKey RECIPIENT;
 
   static {
-    try {
-      RECIPIENT = RecipientPrivateKey.fromPem(Files.readString(Paths.get("../docs/test-vectors/package/recipient.key")));
+    // the package vector's recipient (docs/test-vectors/package/recipient.key), from the classpath:
+    // the fuzzer runs from the repository's root, the tests from the module's
+    try (java.io.InputStream in = PackageFuzzTest.class.getResourceAsStream("package-recipient.key")) {
+      RECIPIENT = RecipientPrivateKey.fromPem(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -61,13 +63,14 @@ class PackageFuzzTest {
         SegmentDecryptor.Sink.writingTo(OutputStream.nullOutputStream(), sha256())));
   }
 
-  /** The committed seeds are the test vector, which still verifies. */
+  /** The committed seeds are the test vector, which still verifies, and its recipient's key. */
   @Test
   void seedsVerify() throws IOException {
     assertThat(VERIFIER.verify(Paths.get("src/test/resources/io/custody/seal/PackageFuzzTestInputs/verify/excerpt.cpkg"))
         .ok()).isTrue();
     assertThat(Files.readAllBytes(Paths.get("src/test/resources/io/custody/seal/PackageFuzzTestInputs/decrypt/excerpt.cpkg")))
         .isEqualTo(Files.readAllBytes(PackageVectorsTest.DIR.resolve("excerpt.cpkg")));
+    assertThat(RECIPIENT.publicKey().toPem()).isEqualTo(Files.readString(PackageVectorsTest.DIR.resolve("recipient.pub")));
   }
 
   private static java.security.MessageDigest sha256() {

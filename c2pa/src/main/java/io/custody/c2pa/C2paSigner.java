@@ -191,7 +191,8 @@ public final class C2paSigner {
     return new Result(label, uuid.length, HexFormat.of().formatHex(bmffHash));
   }
 
-  private static boolean excluded(Box b) {
+  /** Whether the hard binding leaves {@code b} out (the exclusions of {@link #hashAssertion}). */
+  static boolean excluded(Box b) {
     return b.c2pa() || b.type().equals("ftyp") || b.type().equals("mfra") || b.type().equals("free")
         || b.type().equals("skip");
   }
@@ -352,7 +353,7 @@ public final class C2paSigner {
     return boxes;
   }
 
-  private static void digest(FileChannel ch, long from, long length, MessageDigest sha) throws IOException {
+  static void digest(FileChannel ch, long from, long length, MessageDigest sha) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(1 << 16);
     for (long at = from, left = length; left > 0; ) {
       buf.clear().limit((int) Math.min(buf.capacity(), left));

@@ -95,6 +95,14 @@ class C2paSignerIT {
     assertThat(m.at("/assertions/c2pa.actions.v2/actions/0/action").asText()).isEqualTo("c2pa.created");
     assertThat(m.at("/assertions/io.custody.evidence/recording_id").asText())
         .isEqualTo("6f1c2d1e-0000-4000-8000-000000000001");
+    // Custody's own reader agrees.
+    C2paReader.Report own = C2paReader.read(signed, List.of(ca.certificate())).orElseThrow();
+    assertThat(own.valid()).as(own.failures().toString()).isTrue();
+    assertThat(own.trusted()).isTrue();
+    assertThat(own.label()).isEqualTo(r.label());
+    assertThat(JSON.readTree(own.assertions().get("io.custody.evidence")).get("recording_id").asText())
+        .isEqualTo("6f1c2d1e-0000-4000-8000-000000000001");
+    assertThat(C2paReader.read(clip, List.of())).isEmpty();
     // The file still plays, frame for frame.
     assertThat(frameMd5(signed)).isEqualTo(frameMd5(clip));
     assertThatThrownBy(() -> signer(export).sign(signed, dir.resolve("twice.mp4")))
@@ -114,6 +122,8 @@ class C2paSignerIT {
     JsonNode flipped = validate(write("flipped.mp4", b), dir.resolve("ca.pem"));
     assertThat(flipped.get("validation_state").asText()).isEqualTo("Invalid");
     assertThat(codes(flipped.get("failures"))).containsExactly("assertion.bmffHash.mismatch");
+    assertThat(C2paReader.read(dir.resolve("flipped.mp4"), List.of(ca.certificate())).orElseThrow().failures())
+        .containsExactly("assertion.bmffHash.mismatch");
     // the signature: its last byte sits just before the end of the manifest box
     C2paSigner.Box uuid = boxes.stream().filter(C2paSigner.Box::c2pa).findFirst().orElseThrow();
     b = good.clone();
@@ -121,12 +131,15 @@ class C2paSignerIT {
     JsonNode sig = validate(write("signature.mp4", b), dir.resolve("ca.pem"));
     assertThat(sig.get("validation_state").asText()).isEqualTo("Invalid");
     assertThat(codes(sig.get("failures"))).containsExactly("claimSignature.mismatch");
+    assertThat(C2paReader.read(dir.resolve("signature.mp4"), List.of(ca.certificate())).orElseThrow().failures())
+        .containsExactly("claimSignature.mismatch");
     // another CA: valid, but not trusted
     ExportCa other = ExportCa.create("Another Force", Duration.ofDays(30), Clock.systemUTC());
     Files.writeString(dir.resolve("other-ca.pem"), other.certificatePem());
     JsonNode untrusted = validate(signed, dir.resolve("other-ca.pem"));
     assertThat(codes(untrusted.get("failures"))).containsExactly("signingCredential.untrusted");
     assertThat(untrusted.get("validation_state").asText()).isNotEqualTo("Trusted");
+    assertThat(C2paReader.read(signed, List.of(other.certificate())).orElseThrow().trusted()).isFalse();
     // the last fragment (moof + mdat) replaced by another signed file's last fragment
     Path otherClip = dir.resolve("other-signed.mp4");
     signer(export).sign(ffmpegClip("other.mp4", "testsrc"), otherClip);
@@ -172,10 +185,19 @@ class C2paSignerIT {
     return out;
   }
 
+  /** Files c2pa-rs signed: the harness still says Trusted, and Custody's own reader reads them as intact. */
   @Test
-  void theReferenceSamplesStillValidateWithTheHarness() throws Exception {
-    JsonNode v = validate(Paths.get("src/test/resources/reference/c2pa-rs-signed-fragmented.mp4"),
-        Paths.get("src/test/resources/reference/test-ca.pem"));
-    assertThat(v.get("validation_state").asText()).isEqualTo("Trusted");
+  void theReferenceSamplesValidateWithTheHarnessAndWithCustodysReader() throws Exception {
+    java.security.cert.X509Certificate anchor = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+        .getInstance("X.509").generateCertificate(Files.newInputStream(Paths.get("src/test/resources/reference/test-ca.pem")));
+    for (String name : List.of("c2pa-rs-signed-fragmented.mp4", "c2pa-rs-signed-plain.mp4")) {
+      Path sample = Paths.get("src/test/resources/reference", name);
+      JsonNode v = validate(sample, Paths.get("src/test/resources/reference/test-ca.pem"));
+      assertThat(v.get("validation_state").asText()).isEqualTo("Trusted");
+      C2paReader.Report own = C2paReader.read(sample, List.of(anchor)).orElseThrow();
+      assertThat(own.valid()).as("%s: %s", name, own.failures()).isTrue();
+      assertThat(own.trusted()).isTrue();
+      assertThat(own.label()).isEqualTo(v.at("/active_manifest/label").asText());
+    }
   }
 }

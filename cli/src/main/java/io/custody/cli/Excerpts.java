@@ -50,9 +50,10 @@ final class Excerpts {
   private final String actor;
   private final String purpose;
   private final String requester;
+  private final io.custody.c2pa.SigningCredentials c2pa;
 
   Excerpts(CommandSpec spec, Path key, Path devicePub, Path toRecipient, LedgerOptions.Open ledger, String actor,
-      String purpose, String requester) {
+      String purpose, String requester, io.custody.c2pa.SigningCredentials c2pa) {
     this.spec = spec;
     this.key = key;
     this.devicePub = devicePub;
@@ -61,6 +62,7 @@ final class Excerpts {
     this.actor = actor;
     this.purpose = purpose;
     this.requester = requester;
+    this.c2pa = c2pa;
   }
 
   /** Whether {@code uri} names a disclosure package: a file that starts with its magic. */
@@ -78,7 +80,7 @@ final class Excerpts {
 
   /** The span of a recording as a package (to {@code packagePath}) or as an MP4 (to {@code output}). */
   int exportSpan(String uri, String from, String to, Path packagePath, Path output)
-      throws IOException, DecryptionException {
+      throws IOException, DecryptionException, java.security.GeneralSecurityException {
     ExcerptBound f = ExcerptBound.parse(from);
     ExcerptBound t = ExcerptBound.parse(to);
     RecipientPrivateKey source = RecipientPrivateKey.fromPem(Files.readString(key));
@@ -140,14 +142,14 @@ final class Excerpts {
   }
 
   /** A package decrypted to an MP4, with the recipient's key (or none, for open keys). */
-  int exportPackage(Path pkg, Path output) throws IOException, DecryptionException {
+  int exportPackage(Path pkg, Path output) throws IOException, DecryptionException, java.security.GeneralSecurityException {
     Optional<RecipientPrivateKey> k = key == null ? Optional.empty()
         : Optional.of(RecipientPrivateKey.fromPem(Files.readString(key)));
-    return decryptToMp4(pkg, k, output, Map.of("package_sha256", sha256(pkg)), null);
+    return decryptToMp4(pkg, k, output, Map.of("package_sha256", C2paOptions.sha256(pkg)), null);
   }
 
   private int decryptToMp4(Path pkg, Optional<RecipientPrivateKey> k, Path output, Map<String, Object> extra,
-      String recording) throws IOException, DecryptionException {
+      String recording) throws IOException, DecryptionException, java.security.GeneralSecurityException {
     DevicePublicKey device = DevicePublicKey.fromPem(Files.readString(devicePub));
     Path part = output.resolveSibling("." + output.getFileName() + ".part");
     Path json = sibling(output);
@@ -163,6 +165,25 @@ final class Excerpts {
         throw new PackageVerificationException(report);
       }
       String mp4Sha = HexFormat.of().formatHex(sha.digest());
+      if (c2pa != null) {
+        List<Object> segments = new ArrayList<>();
+        for (PackageReport.Piece p : report.pieces()) {
+          List<Object> fragments = new ArrayList<>();
+          for (int i = 0; i < p.fragmentChains().size(); i++) {
+            fragments.add(Map.of("index", (long) (p.firstFragment() + i), "chain_sha256", p.fragmentChains().get(i)));
+          }
+          Map<String, Object> seg = new LinkedHashMap<>();
+          seg.put("index", (long) p.segmentIndex());
+          seg.put("header_sha256", p.headerSha256());
+          seg.put("fragments", fragments);
+          segments.add(seg);
+        }
+        mp4Sha = C2paOptions.sign(c2pa, part, output.getFileName().toString(),
+            List.of(C2paOptions.created(PackageReport.time(report.from().orElseThrow()), report.deviceId()),
+                C2paOptions.exported(PackageReport.time(Instant.now()), span(report))),
+            custodyAssertion(report.recordingId(), report.deviceKeyId(), report.deviceId(), report.operatorId(),
+                segments));
+      }
       Map<String, Object> custody = new LinkedHashMap<>();
       custody.put("format", "custody-excerpt-export/1");
       custody.put("recording_id", report.recordingId());
@@ -236,15 +257,20 @@ final class Excerpts {
     return mp4.resolveSibling(base + ".json");
   }
 
-  private static String sha256(Path p) throws IOException {
-    MessageDigest sha = sha256();
-    try (InputStream in = Files.newInputStream(p)) {
-      byte[] b = new byte[1 << 16];
-      for (int n; (n = in.read(b)) > 0; ) {
-        sha.update(b, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(sha.digest());
+  /**
+   * The Custody assertion (label {@code io.custody.evidence}, docs/C2PA.md): what ties an MP4 with
+   * Content Credentials back to the sealed segments its fragments come from.
+   */
+  static Map<String, Object> custodyAssertion(String recording, String deviceKeyId, String deviceId, String operatorId,
+      List<Object> segments) {
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("format", "custody-c2pa/1");
+    a.put("recording_id", recording);
+    a.put("device_key_id", deviceKeyId);
+    a.put("device_id", deviceId);
+    a.put("operator_id", operatorId);
+    a.put("segments", segments);
+    return a;
   }
 
   private static MessageDigest sha256() {

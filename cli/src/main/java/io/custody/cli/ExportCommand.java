@@ -93,6 +93,14 @@ final class ExportCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin LedgerOptions ledgerOptions;
 
+  @picocli.CommandLine.Mixin C2paOptions c2paOptions;
+
+  /** The export certificate, with --c2pa (read before any work). */
+  private io.custody.c2pa.SigningCredentials c2pa;
+  /** The segments' reports and, per MP4 written, its segments: what each MP4's Custody assertion names. */
+  private List<VerificationReport> segmentReports = List.of();
+  private final List<List<Integer>> fileSegments = new ArrayList<>();
+
   @Option(names = "--purpose", paramLabel = "TEXT", description = "What the export is for (recorded in the ledger).")
   String purpose;
 
@@ -146,7 +154,7 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   /** A whole recording (or each segment) as MP4s, with the ledger open. */
-  private int exportRecording() throws IOException, DecryptionException {
+  private int exportRecording() throws IOException, DecryptionException, java.security.GeneralSecurityException {
     PrintWriter err = spec.commandLine().getErr();
     Path temp = null;
     try {
@@ -200,18 +208,25 @@ final class ExportCommand implements Callable<Integer> {
 
   /** The work of an export, with the ledger open. */
   private interface Work {
-    int run() throws IOException, DecryptionException;
+    int run() throws IOException, DecryptionException, java.security.GeneralSecurityException;
   }
 
   /** Runs {@code work} with the ledger open (when --ledger is given); errors become one line on stderr. */
   private int withLedger(PrintWriter err, Work work) {
     try {
+      c2pa = c2paOptions.open(spec);
+      if (c2pa != null && force) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--c2pa signs only what verifies: not with --force");
+      }
       ledger = ledgerOptions.open(spec);
       return work.run();
     } catch (KeyFormatException e) {
       err.println("custody export: bad key file: " + e.getMessage());
     } catch (DecryptionException e) {
       err.println("custody export: cannot decrypt" + (key != null ? " with " + key : "") + ": " + e.getMessage());
+    } catch (java.security.GeneralSecurityException e) {
+      err.println("custody export: C2PA: " + e.getMessage());
     } catch (IOException | IllegalArgumentException e) {
       err.println("custody export: " + e.getMessage());
     } finally {
@@ -227,7 +242,33 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   private Excerpts excerpts() {
-    return new Excerpts(spec, key, devicePub, toRecipient, ledger, ledgerOptions.actor, purpose, requester);
+    return new Excerpts(spec, key, devicePub, toRecipient, ledger, ledgerOptions.actor, purpose, requester, c2pa);
+  }
+
+  /**
+   * The Custody assertion of an MP4 holding the fragments of {@code segs}: the recording, the device
+   * key, and per segment its header's hash and each fragment's chain value, as the sealed segments'
+   * signed manifests give them (docs/C2PA.md).
+   */
+  private Map<String, Object> custodyAssertion(String recording, List<Integer> segs, List<Object> manifests) {
+    List<Object> segments = new ArrayList<>();
+    for (int s : segs) {
+      Map<?, ?> m = (Map<?, ?>) manifests.get(s);
+      List<Object> fragments = new ArrayList<>();
+      for (Object o : (List<?>) m.get("fragments")) {
+        Map<?, ?> f = (Map<?, ?>) o;
+        fragments.add(Map.of("index", f.get("index"), "chain_sha256", f.get("chain_sha256")));
+      }
+      Map<String, Object> seg = new LinkedHashMap<>();
+      seg.put("index", (long) s);
+      seg.put("header_sha256", segmentReports.get(s).header().orElseThrow().sha256Hex());
+      seg.put("manifest_chain_sha256", m.get("chain_sha256"));
+      seg.put("fragments", fragments);
+      segments.add(seg);
+    }
+    Map<?, ?> first = (Map<?, ?>) manifests.get(segs.get(0));
+    return Excerpts.custodyAssertion(recording, deviceKeyId, String.valueOf(first.get("device_id")),
+        String.valueOf(first.get("operator_id")), segments);
   }
 
   private void printExported(String recording, int segments, String note) {
@@ -244,7 +285,7 @@ final class ExportCommand implements Callable<Integer> {
    * every segment and the recording have verified.
    */
   private boolean exportVerified(BlobStore store, String recording, List<String> keys, RecipientPrivateKey recipient,
-      DevicePublicKey device) throws IOException, DecryptionException {
+      DevicePublicKey device) throws IOException, DecryptionException, java.security.GeneralSecurityException {
     SegmentDecryptor decryptor = new SegmentDecryptor(recipient, device);
     List<VerificationReport> reports = new ArrayList<>();
     List<Object> manifests = new ArrayList<>();
@@ -265,6 +306,7 @@ final class ExportCommand implements Callable<Integer> {
           return false;
         }
         reports.add(r);
+        segmentReports = reports;
         manifests.add(Json.parse(r.manifest().orElseThrow().json()));
       }
       started.addAll(files.files());
@@ -320,6 +362,7 @@ final class ExportCommand implements Callable<Integer> {
       if (init != null) { // this segment's first media bytes
         byte[] descriptions = io.custody.seal.Exporter.sampleDescriptions(init);
         if (started == 0 || perSegment || !Arrays.equals(descriptions, currentDescriptions)) {
+          fileSegments.add(new ArrayList<>());
           Path file = perSegment ? sibling(output, String.format(Locale.ROOT, "-%05d.mp4", segment))
               : started == 0 ? output : sibling(output, "-" + (started + 1) + ".mp4");
           files.start(part(file));
@@ -327,6 +370,7 @@ final class ExportCommand implements Callable<Integer> {
           currentDescriptions = descriptions;
           started++;
         }
+        fileSegments.get(fileSegments.size() - 1).add(segment);
         init = null;
       }
       files.write(b, offset, length);
@@ -339,7 +383,8 @@ final class ExportCommand implements Callable<Integer> {
    * OUT-N.mp4).
    */
   private List<String> writeMp4(String recording, List<Path> segments, RecordingReport report,
-      RecipientPrivateKey recipient, DevicePublicKey device) throws IOException, DecryptionException {
+      RecipientPrivateKey recipient, DevicePublicKey device) throws IOException, DecryptionException,
+      java.security.GeneralSecurityException {
     List<String> skipped = new ArrayList<>();
     List<Object> manifests = new ArrayList<>();
     List<Path> written = new ArrayList<>();
@@ -425,7 +470,18 @@ final class ExportCommand implements Callable<Integer> {
    * place: only now does anything look complete.
    */
   private void writeCustody(String recording, RecordingReport report, List<String> skipped, List<Path> written,
-      List<String> hashes, List<Object> manifests) throws IOException {
+      List<String> hashes, List<Object> manifests) throws IOException, java.security.GeneralSecurityException {
+    if (c2pa != null) {
+      hashes = new ArrayList<>(hashes); // the signed files' hashes replace the plain ones
+      String now = io.custody.seal.PackageReport.time(Instant.now());
+      for (int i = 0; i < written.size(); i++) {
+        List<Integer> segs = fileSegments.get(i);
+        Map<?, ?> first = (Map<?, ?>) manifests.get(segs.get(0));
+        hashes.set(i, C2paOptions.sign(c2pa, part(written.get(i)), written.get(i).getFileName().toString(),
+            List.of(C2paOptions.created(String.valueOf(first.get("start")), String.valueOf(first.get("device_id"))),
+                C2paOptions.exported(now, null)), custodyAssertion(recording, segs, manifests)));
+      }
+    }
     Map<String, Object> custody = new LinkedHashMap<>();
     custody.put("format", "custody-recording-export/1");
     custody.put("recording_id", recording);

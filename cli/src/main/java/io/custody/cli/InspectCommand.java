@@ -48,6 +48,15 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--key", paramLabel = "FILE", description = "A recipient's X25519 private key (PEM): add stream facts (needs --device-pub).")
   Path key;
 
+  @Option(names = "--c2pa", description = "Read the C2PA Content Credentials of an MP4: what they say and whether"
+      + " they hold (signature, hashed assertions, the hard binding); with --c2pa-anchors, whether the signer is"
+      + " trusted.")
+  boolean c2pa;
+
+  @Option(names = "--c2pa-anchors", paramLabel = "FILE", description = "Trusted CA certificates (PEM), e.g. the"
+      + " force's ca.pem.")
+  String c2paAnchors;
+
   @Parameters(paramLabel = "FILE|URI", description = "H.264 Annex-B file, - for standard input, a sealed segment file, or a store URI.")
   String file;
 
@@ -58,6 +67,9 @@ final class InspectCommand implements Callable<Integer> {
     if (key != null && devicePub == null) {
       err.println("custody inspect: --key needs --device-pub (only verified data is decrypted)");
       return Main.USAGE;
+    }
+    if (c2pa) {
+      return inspectC2pa(out, err);
     }
     if (SealedInspection.names(file)) {
       return new SealedInspection(out, err, json, devicePub, key).inspect(file);
@@ -143,5 +155,47 @@ final class InspectCommand implements Callable<Integer> {
 
   private static String trim(double fps) {
     return fps == Math.rint(fps) ? String.valueOf((long) fps) : String.format(java.util.Locale.ROOT, "%.3f", fps);
+  }
+
+  /** {@code --c2pa}: Custody's own reading of the file's manifest (docs/C2PA.md). */
+  private int inspectC2pa(PrintWriter out, PrintWriter err) {
+    try {
+      java.util.List<java.security.cert.X509Certificate> anchors = new java.util.ArrayList<>();
+      if (c2paAnchors != null) {
+        try (InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(c2paAnchors))) {
+          for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
+              .generateCertificates(in)) {
+            anchors.add((java.security.cert.X509Certificate) c);
+          }
+        }
+      }
+      java.util.Optional<io.custody.c2pa.C2paReader.Report> r = io.custody.c2pa.C2paReader.read(java.nio.file.Path.of(file),
+          anchors);
+      if (r.isEmpty()) {
+        err.println("custody inspect: " + file + ": no C2PA manifest");
+        return Main.BAD_INPUT;
+      }
+      io.custody.c2pa.C2paReader.Report m = r.get();
+      if (json) {
+        out.println(io.custody.c2pa.C2paReader.toJson(m));
+      } else {
+        out.println(file + ": C2PA manifest " + m.label());
+        out.println("  signed by " + m.signer().getSubjectX500Principal().getName() + " (issued by "
+            + m.signer().getIssuerX500Principal().getName() + ")"
+            + (c2paAnchors == null ? "" : m.trusted() ? ", trusted" : ", NOT trusted by " + c2paAnchors));
+        out.println("  " + (m.valid() ? "intact: signature, hashed assertions and hard binding hold"
+            : "FAILED: " + String.join(", ", m.failures())));
+        m.assertions().forEach((label, v) -> {
+          if (!label.startsWith("c2pa.hash")) {
+            out.println("  " + label + ": " + v);
+          }
+        });
+      }
+      out.flush();
+      return m.valid() && (c2paAnchors == null || m.trusted()) ? Main.OK : Main.BAD_INPUT;
+    } catch (IOException | java.security.cert.CertificateException e) {
+      err.println("custody inspect: " + file + ": " + e.getMessage());
+      return Main.BAD_INPUT;
+    }
   }
 }

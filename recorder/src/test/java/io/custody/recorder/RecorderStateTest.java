@@ -245,13 +245,16 @@ class RecorderStateTest {
   @Test
   void spilledPreEventBufferRecordsTheSameBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws IOException {
+    // one stream start for both: the trigger's marker holds its wall-clock time as text, whose
+    // length depends on the clock's fraction digits
+    java.time.Instant start = java.time.Instant.parse("2026-12-05T10:00:00.123456Z");
     Memory heap = new Memory();
-    Recorder a = recorder(heap, Duration.ofSeconds(30));
+    Recorder a = Recorder.builder(heap).preEvent(Duration.ofSeconds(30)).streamStart(start).listener(heap).build();
     feed(a, 0, 100);
     a.startRecording(Trigger.button());
     a.close();
     Memory spill = new Memory();
-    Recorder b = Recorder.builder(spill).preEventStorage(PreEventStorage.encryptedSpill(dir))
+    Recorder b = Recorder.builder(spill).preEventStorage(PreEventStorage.encryptedSpill(dir)).streamStart(start)
         .listener(spill).build();
     feed(b, 0, 100);
     b.startRecording(Trigger.button());

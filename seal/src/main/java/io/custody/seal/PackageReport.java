@@ -48,9 +48,16 @@ public record PackageReport(Optional<Problem> problem, String recordingId, Strin
    * @param lastFragment its last
    * @param startsSegment whether the run begins with the segment's first fragment
    * @param endsSegment whether it ends with the segment's last fragment (proven by its manifest)
+   * @param headerSha256 the hex SHA-256 of the segment's signed header (what the next segment names)
+   * @param fragmentChains the hex chain value just after each fragment's FRAGMENT_INFO, first to
+   *     last: what the segment's manifest lists as each fragment's {@code chain_sha256}
    */
   public record Piece(int segmentIndex, int firstFragment, int lastFragment, boolean startsSegment,
-      boolean endsSegment) {
+      boolean endsSegment, String headerSha256, List<String> fragmentChains) {
+    public Piece {
+      fragmentChains = List.copyOf(fragmentChains);
+    }
+
     @Override
     public String toString() {
       return (firstFragment == lastFragment ? "fragment " + firstFragment

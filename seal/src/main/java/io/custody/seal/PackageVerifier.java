@@ -89,7 +89,8 @@ public final class PackageVerifier {
   }
 
   /** What one piece proved. */
-  private record Proven(SegmentHeader header, Map<String, Object> descriptor, String keyId, int firstFragment,
+  private record Proven(SegmentHeader header, List<String> chains, Map<String, Object> descriptor, String keyId,
+      int firstFragment,
       int lastFragment, FragmentInfoRecord first, FragmentInfoRecord last, boolean endsSegment,
       boolean lastOfRecording) {}
 
@@ -135,7 +136,7 @@ public final class PackageVerifier {
       List<PackageReport.Piece> pieces = new ArrayList<>();
       for (Proven p : proven) {
         pieces.add(new PackageReport.Piece(p.header().segmentIndex(), p.firstFragment(), p.lastFragment(),
-            p.firstFragment() == 0, p.endsSegment()));
+            p.firstFragment() == 0, p.endsSegment(), p.header().sha256Hex(), p.chains()));
       }
       Proven a = proven.isEmpty() ? null : proven.get(0);
       Proven z = proven.isEmpty() ? null : proven.get(proven.size() - 1);
@@ -373,6 +374,7 @@ public final class PackageVerifier {
       int lastFragment = -1;
       FragmentInfoRecord first = null;
       FragmentInfoRecord last = null;
+      List<String> chains = new ArrayList<>(); // the chain after each whole FRAGMENT_INFO
       int dataFrom = -1; // the first whole DATA/DATA_END not yet claimed by a FRAGMENT_INFO
       boolean allWholeSince = false; // every position from dataFrom on is whole
       int nextTag = -1; // a tag read after a CHECKPOINT to see whether it closes the piece
@@ -500,6 +502,7 @@ public final class PackageVerifier {
           }
           lastFragment = f.index();
           last = f;
+          chains.add(hex(chain));
           dataFrom = -1;
           allWholeSince = false;
           continue;
@@ -575,7 +578,8 @@ public final class PackageVerifier {
           } else {
             throw refuse(p, "closing", "the piece ends with " + kindName(kind) + ", not with a signed record");
           }
-          proven.add(new Proven(h, descriptor, keyId, firstFragment, lastFragment, first, last, ends, lastOfRecording));
+          proven.add(new Proven(h, chains, descriptor, keyId, firstFragment, lastFragment, first, last, ends,
+              lastOfRecording));
           return;
         }
       }

@@ -1,0 +1,316 @@
+package io.custody.c2pa;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Custody's own reader of the C2PA manifest store in an ISO BMFF file: what the active manifest says
+ * (its assertions as JSON trees, its signer) and whether it holds: the claim signature over the
+ * certificate in {@code x5chain}, every assertion's hashed URI, and the {@code c2pa.hash.bmff.v3}
+ * hard binding recomputed over the file; with trust anchors, whether the signer chains to one. It
+ * reads the subset of C2PA that {@link C2paSigner} writes (a single manifest, claim v2, flat BMFF
+ * hash); anything else is reported as not checked. Thread-safe (no state).
+ */
+public final class C2paReader {
+  private C2paReader() {}
+
+  /**
+   * What a file's manifest says and whether it holds.
+   *
+   * @param label the active manifest's label
+   * @param signer the signing certificate
+   * @param assertions each assertion's content as JSON text (byte strings as hex), by label
+   * @param failures the checks that failed, as C2PA's status codes name them (empty: it holds)
+   * @param trusted whether the signer chains to one of the anchors given (false without anchors)
+   */
+  public record Report(String label, X509Certificate signer, Map<String, String> assertions, List<String> failures,
+      boolean trusted) {
+    public Report {
+      assertions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(assertions));
+      failures = List.copyOf(failures);
+    }
+
+    /** Whether the manifest is intact: signature, hashed URIs and hard binding all hold. */
+    public boolean valid() {
+      return failures.isEmpty();
+    }
+  }
+
+  /**
+   * Reads and checks the manifest of {@code file}.
+   *
+   * @return empty when the file holds no C2PA manifest
+   * @throws IOException if the file cannot be read, or its manifest store is malformed
+   */
+  public static Optional<Report> read(Path file, List<X509Certificate> anchors) throws IOException {
+    List<C2paSigner.Box> boxes = C2paSigner.boxes(file);
+    C2paSigner.Box store = null;
+    for (C2paSigner.Box b : boxes) {
+      if (b.c2pa()) {
+        if (store != null) {
+          throw new IOException("more than one C2PA manifest box");
+        }
+        store = b;
+      }
+    }
+    if (store == null) {
+      return Optional.empty();
+    }
+    if (store.size() > 64 << 20) {
+      throw new IOException("a C2PA box of " + store.size() + " bytes");
+    }
+    byte[] box = new byte[(int) store.size()];
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.wrap(box);
+      while (b.hasRemaining() && ch.read(b, store.offset() + b.position()) > 0) {
+        // reading
+      }
+      if (b.hasRemaining()) {
+        throw new IOException("the C2PA box is cut short");
+      }
+      String purpose = new String(box, 28, 9, StandardCharsets.US_ASCII);
+      if (!purpose.equals("manifest\0")) {
+        throw new IOException("a C2PA box of purpose " + purpose.trim() + ", not manifest");
+      }
+      Node root = Node.parse(box, 45, box.length);
+      Node manifest = root.only("c2ma");
+      Node assertionStore = manifest.child("c2pa.assertions");
+      byte[] claim = manifest.child("c2pa.claim.v2").cbor();
+      byte[] cose = manifest.child("c2pa.signature").cbor();
+      List<String> failures = new ArrayList<>();
+      JsonNode claimTree = Cbor.parse(claim);
+      // assertions and their hashed URIs
+      Map<String, JsonNode> assertions = new LinkedHashMap<>();
+      Map<String, String> texts = new LinkedHashMap<>();
+      MessageDigest sha = C2paSigner.sha256();
+      for (JsonNode uri : claimTree.path("created_assertions")) {
+        String url = uri.path("url").asText();
+        String label = url.substring(url.lastIndexOf('/') + 1);
+        Node a = assertionStore.child(label);
+        sha.update(box, a.start + 8, a.end - a.start - 8);
+        if (!Arrays.equals(sha.digest(), uri.path("hash").binaryValue())) {
+          failures.add("assertion.hashedURI.mismatch");
+        }
+        JsonNode content = Cbor.parse(a.cbor());
+        assertions.put(label, content);
+        texts.put(label, hexBinary(content).toString());
+      }
+      // the claim signature
+      JsonNode sign1 = Cbor.parse(cose);
+      byte[] protectedHeader = sign1.get(0).binaryValue();
+      JsonNode header = Cbor.parse(protectedHeader);
+      List<X509Certificate> chain = new ArrayList<>();
+      CertificateFactory cf = CertificateFactory.getInstance("X.509");
+      JsonNode x5 = header.get("33");
+      for (JsonNode c : x5.isArray() ? x5 : Cbor.parse(Cbor.encode(List.of(x5.binaryValue())))) {
+        chain.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(c.binaryValue())));
+      }
+      int alg = header.get("1").asInt();
+      byte[] signature = sign1.get(3).binaryValue();
+      byte[] toBeSigned = Cbor.encode(Arrays.asList("Signature1", protectedHeader, new byte[0], claim));
+      Signature v = Signature.getInstance(alg == -7 ? "SHA256withECDSA" : "Ed25519", SigningCredentials.BC);
+      v.initVerify(chain.get(0).getPublicKey());
+      v.update(toBeSigned);
+      if (!v.verify(alg == -7 ? Cose.rawToDer(signature) : signature)) {
+        failures.add("claimSignature.mismatch");
+      }
+      // the hard binding
+      JsonNode hash = assertions.get(C2paSigner.HASH_LABEL);
+      if (hash == null) {
+        failures.add("claim.hardBindings.missing");
+      } else {
+        MessageDigest bmff = C2paSigner.sha256();
+        ByteBuffer offset = ByteBuffer.allocate(8);
+        for (C2paSigner.Box x : boxes) {
+          if (C2paSigner.excluded(x)) {
+            continue;
+          }
+          offset.clear();
+          offset.putLong(x.offset()).flip();
+          bmff.update(offset);
+          C2paSigner.digest(ch, x.offset(), x.size(), bmff);
+        }
+        if (!Arrays.equals(bmff.digest(), hash.path("hash").binaryValue())) {
+          failures.add("assertion.bmffHash.mismatch");
+        }
+      }
+      return Optional.of(new Report(manifest.label, chain.get(0), texts, failures, trusted(chain, anchors)));
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new IOException("the C2PA manifest store is malformed: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean trusted(List<X509Certificate> chain, List<X509Certificate> anchors) {
+    if (anchors.isEmpty()) {
+      return false;
+    }
+    try {
+      Set<TrustAnchor> ta = new java.util.HashSet<>();
+      anchors.forEach(a -> ta.add(new TrustAnchor(a, null)));
+      PKIXParameters p = new PKIXParameters(ta);
+      p.setRevocationEnabled(false);
+      CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), p);
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  /** A JUMBF superbox: its label, its content type and its children (or its content box). */
+  private static final class Node {
+    final int start;
+    final int end;
+    final String type;
+    final String label;
+    final List<Node> children = new ArrayList<>();
+    final byte[] all;
+    int contentStart = -1;
+    int contentEnd = -1;
+
+    private Node(byte[] all, int start, int end, String type, String label) {
+      this.all = all;
+      this.start = start;
+      this.end = end;
+      this.type = type;
+      this.label = label;
+    }
+
+    static Node parse(byte[] b, int start, int end) throws IOException {
+      int size = size(b, start, end);
+      if (!box(b, start).equals("jumb")) {
+        throw new IOException("not a JUMBF superbox at " + start);
+      }
+      int at = start + 8;
+      int dSize = size(b, at, start + size);
+      if (!box(b, at).equals("jumd")) {
+        throw new IOException("a superbox without its description at " + at);
+      }
+      String type = new String(b, at + 8, 4, StandardCharsets.US_ASCII);
+      int toggles = b[at + 24] & 0xff;
+      int l = at + 25;
+      int z = l;
+      while ((toggles & 0x02) != 0 && z < at + dSize && b[z] != 0) {
+        z++;
+      }
+      String label = (toggles & 0x02) != 0 ? new String(b, l, z - l, StandardCharsets.UTF_8) : "";
+      Node n = new Node(b, start, start + size, type, label);
+      for (int c = at + dSize; c < start + size; ) {
+        int cSize = size(b, c, start + size);
+        if (box(b, c).equals("jumb")) {
+          n.children.add(parse(b, c, c + cSize));
+        } else if (box(b, c).equals("cbor")) {
+          n.contentStart = c + 8;
+          n.contentEnd = c + cSize;
+        }
+        c += cSize;
+      }
+      return n;
+    }
+
+    private static int size(byte[] b, int at, int end) throws IOException {
+      if (at + 8 > end) {
+        throw new IOException("a box header past its parent at " + at);
+      }
+      int n = ByteBuffer.wrap(b, at, 4).getInt();
+      if (n < 8 || at + (long) n > end) {
+        throw new IOException("a box of " + n + " bytes at " + at);
+      }
+      return n;
+    }
+
+    private static String box(byte[] b, int at) {
+      return new String(b, at + 4, 4, StandardCharsets.US_ASCII);
+    }
+
+    Node only(String childType) throws IOException {
+      if (children.size() != 1 || !children.get(0).type.equals(childType)) {
+        throw new IOException("expected one " + childType + " in " + label);
+      }
+      return children.get(0);
+    }
+
+    Node child(String childLabel) throws IOException {
+      for (Node c : children) {
+        if (c.label.equals(childLabel)) {
+          return c;
+        }
+      }
+      throw new IOException("no " + childLabel + " in " + label);
+    }
+
+    byte[] cbor() throws IOException {
+      if (contentStart < 0) {
+        throw new IOException(label + " holds no CBOR");
+      }
+      return Arrays.copyOfRange(all, contentStart, contentEnd);
+    }
+  }
+
+  /** The report as one JSON object (for {@code custody inspect --c2pa --json}). */
+  public static String toJson(Report r) {
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    ObjectNode o = mapper.createObjectNode();
+    o.put("label", r.label());
+    o.put("valid", r.valid());
+    o.put("trusted", r.trusted());
+    r.failures().forEach(o.putArray("failures")::add);
+    o.put("signer", r.signer().getSubjectX500Principal().getName());
+    o.put("signer_issuer", r.signer().getIssuerX500Principal().getName());
+    ObjectNode a = o.putObject("assertions");
+    try {
+      for (Map.Entry<String, String> e : r.assertions().entrySet()) {
+        a.set(e.getKey(), mapper.readTree(e.getValue()));
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return o.toString();
+  }
+
+  /** The tree with byte strings as hex text (JSON has no bytes). */
+  private static JsonNode hexBinary(JsonNode n) {
+    if (n.isBinary()) {
+      try {
+        return com.fasterxml.jackson.databind.node.TextNode.valueOf(HexFormat.of().formatHex(n.binaryValue()));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    if (n.isObject()) {
+      ObjectNode o = ((ObjectNode) n).deepCopy();
+      o.fieldNames().forEachRemaining(f -> o.set(f, hexBinary(n.get(f))));
+      return o;
+    }
+    if (n.isArray()) {
+      com.fasterxml.jackson.databind.node.ArrayNode a = ((com.fasterxml.jackson.databind.node.ArrayNode) n).deepCopy();
+      for (int i = 0; i < a.size(); i++) {
+        a.set(i, hexBinary(n.get(i)));
+      }
+      return a;
+    }
+    return n;
+  }
+}

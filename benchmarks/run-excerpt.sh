@@ -49,7 +49,7 @@ if [ ! -f "$STORE.done" ]; then
   rm -f "$E/clip-4h.h264"
   touch "$STORE.done"
 fi
-id=$(ls "$STORE")
+id=$(basename "$(find "$STORE" -name 00000.sealed -printf '%h\n' | head -1)")
 files=$(find "$STORE" -name '*.sealed' | wc -l)
 bytes=$(find "$STORE" -name '*.sealed' -printf '%s\n' | awk '{ s += $1 } END { print s }')
 echo "excerpt: recording $id: $files segments, $((bytes / 1000000)) MB" >&2
@@ -72,6 +72,8 @@ set -a
 . "$CEPH/s3.env"
 set +a
 scripts/ceph-rgw.sh bucket "$CEPH" "$BUCKET" >/dev/null 2>&1 || true
+# the gateway is new (memstore): the upload journal of an earlier run would skip every segment
+rm -rf "$STORE/custody-upload-journal"
 custody upload --progress none "file:$STORE#$id" "s3://$BUCKET/evidence" >&2
 
 # the floor: the segments the span [at, at + 10] touches (60 s segments from 0)

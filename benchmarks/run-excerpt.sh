@@ -56,22 +56,9 @@ echo "excerpt: recording $id: $files segments, $((bytes / 1000000)) MB" >&2
 
 CEPH=$E/ceph
 BUCKET=custody-excerpt
-started_gateway=0
-cleanup() {
-  if [ "$started_gateway" = 1 ]; then scripts/ceph-rgw.sh stop "$CEPH" >&2 || true; fi
-}
-trap cleanup EXIT
-if ! scripts/ceph-rgw.sh status "$CEPH" 2>/dev/null; then
-  rm -rf "$CEPH" # memstore: nothing to keep
-  CEPH_RGW_PORT=${CEPH_RGW_PORT:-17491} CEPH_MON_PORT=${CEPH_MON_PORT:-16791} \
-      scripts/ceph-rgw.sh start "$CEPH" memstore >&2
-  started_gateway=1
-fi
-set -a
-# shellcheck disable=SC1091
-. "$CEPH/s3.env"
-set +a
-scripts/ceph-rgw.sh bucket "$CEPH" "$BUCKET" >/dev/null 2>&1 || true
+. benchmarks/gateway.sh
+trap 'stop_gateway "$CEPH"' EXIT
+gateway "$CEPH" "$BUCKET" 17491 16791
 # the gateway is new (memstore): the upload journal of an earlier run would skip every segment
 rm -rf "$STORE/custody-upload-journal"
 custody upload --progress none "file:$STORE#$id" "s3://$BUCKET/evidence" >&2

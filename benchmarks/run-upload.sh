@@ -64,24 +64,14 @@ echo "upload: spool $SPOOL: $files segments, $((bytes / 1000000)) MB" >&2
 
 CEPH=$U/ceph
 BUCKET=custody-upload
-started_gateway=0
 work=$(mktemp -d)
+. benchmarks/gateway.sh
 cleanup() {
   rm -rf "$work"
-  if [ "$started_gateway" = 1 ]; then scripts/ceph-rgw.sh stop "$CEPH" >&2 || true; fi
+  stop_gateway "$CEPH"
 }
 trap cleanup EXIT
-if ! scripts/ceph-rgw.sh status "$CEPH" 2>/dev/null; then
-  rm -rf "$CEPH" # memstore: nothing to keep
-  CEPH_RGW_PORT=${CEPH_RGW_PORT:-17490} CEPH_MON_PORT=${CEPH_MON_PORT:-16790} \
-      scripts/ceph-rgw.sh start "$CEPH" memstore >&2
-  started_gateway=1
-fi
-set -a
-# shellcheck disable=SC1091
-. "$CEPH/s3.env"
-set +a
-scripts/ceph-rgw.sh bucket "$CEPH" "$BUCKET" >/dev/null 2>&1 || true
+gateway "$CEPH" "$BUCKET" 17490 16790
 # rclone's remote "s3:", from the environment (no config file). rclone 1.60 fails on AWS_CA_BUNDLE.
 export RCLONE_CONFIG_S3_TYPE=s3 RCLONE_CONFIG_S3_PROVIDER=Ceph RCLONE_CONFIG_S3_ENDPOINT="$AWS_ENDPOINT_URL_S3" \
     RCLONE_CONFIG_S3_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" RCLONE_CONFIG_S3_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" \

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,22 +45,14 @@ final class KeysCommand {
       try {
         Files.createDirectories(out);
         if (ledger) {
-          for (String name : List.of("ledger.key", "ledger.pub")) {
-            if (Files.exists(out.resolve(name))) {
-              throw new FileAlreadyExistsException(out.resolve(name) + " exists; keys are never overwritten");
-            }
-          }
+          refuseExisting(out, "ledger.key", "ledger.pub");
           LedgerKey key = LedgerKey.generate();
           writePrivate(out.resolve("ledger.key"), key.toPem());
           Files.writeString(out.resolve("ledger.pub"), key.publicKey().toPem(), StandardOpenOption.CREATE_NEW);
           spec.commandLine().getOut().printf(Locale.ROOT, "ledger key written to %s%n", out);
           return Main.OK;
         }
-        for (String name : List.of("device.key", "device.pub", "recipient.key", "recipient.pub")) {
-          if (Files.exists(out.resolve(name))) {
-            throw new FileAlreadyExistsException(out.resolve(name) + " exists; keys are never overwritten");
-          }
-        }
+        refuseExisting(out, "device.key", "device.pub", "recipient.key", "recipient.pub");
         DeviceSigningKey device = DeviceSigningKey.generate();
         RecipientPrivateKey recipient = RecipientPrivateKey.generate();
         writePrivate(out.resolve("device.key"), device.toPem());
@@ -74,6 +65,15 @@ final class KeysCommand {
       } catch (IOException e) {
         err.println("custody keys init: " + e.getMessage());
         return Main.BAD_INPUT;
+      }
+    }
+
+    /** Refuses before anything is written if any of {@code names} exists in {@code dir}. */
+    static void refuseExisting(Path dir, String... names) throws FileAlreadyExistsException {
+      for (String name : names) {
+        if (Files.exists(dir.resolve(name))) {
+          throw new FileAlreadyExistsException(dir.resolve(name) + " exists; keys are never overwritten");
+        }
       }
     }
 
@@ -145,11 +145,7 @@ final class KeysCommand {
     @Override
     public Integer call() {
       try {
-        for (String n : List.of("export.pem", "export.key")) {
-          if (Files.exists(out.resolve(n))) {
-            throw new FileAlreadyExistsException(out.resolve(n) + " exists; keys are never overwritten");
-          }
-        }
+        Init.refuseExisting(out, "export.pem", "export.key");
         io.custody.c2pa.SigningCredentials c = io.custody.c2pa.ExportCa.load(ca).issue(subject,
             java.time.Duration.ofDays(days), java.time.Clock.systemUTC());
         Files.createDirectories(out);

@@ -2,7 +2,7 @@
 // Validates a file's C2PA manifest store with c2pa-rs (WebAssembly build,
 // @contentauth/c2pa-wasm), offline, in plain Node.
 //
-//   node validate.mjs [--anchors CA.pem] [--format video/mp4] FILE
+//   node validate.mjs [--anchors CA.pem] [--tsa-anchors TSA-CA.pem] [--format video/mp4] FILE
 //   node validate.mjs [--anchors CA.pem] [--format video/mp4] --init INIT.mp4 --fragment FRAG.m4s
 //
 // Prints ONE JSON object on stdout:
@@ -19,18 +19,19 @@ import { loadC2pa, BytesBlob, packageVersion } from './c2pa-wasm-node.mjs';
 
 function usage(msg) {
   if (msg) process.stderr.write(`validate.mjs: ${msg}\n`);
-  process.stderr.write('usage: node validate.mjs [--anchors CA.pem] [--format MIME] FILE\n'
+  process.stderr.write('usage: node validate.mjs [--anchors CA.pem] [--tsa-anchors TSA-CA.pem] [--format MIME] FILE\n'
     + '       node validate.mjs [--anchors CA.pem] [--format MIME] --init INIT.mp4 --fragment FRAG.m4s\n');
   process.exit(2);
 }
 
-const opts = { anchors: null, format: 'video/mp4', init: null, fragment: null };
+const opts = { anchors: null, tsaAnchors: null, format: 'video/mp4', init: null, fragment: null };
 const pos = [];
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   const val = () => { if (i + 1 >= argv.length) usage(`${a} needs a value`); return argv[++i]; };
   if (a === '--anchors') opts.anchors = val();
+  else if (a === '--tsa-anchors') opts.tsaAnchors = val();
   else if (a === '--format') opts.format = val();
   else if (a === '--init') opts.init = val();
   else if (a === '--fragment') opts.fragment = val();
@@ -57,6 +58,14 @@ if (opts.anchors) {
   const pem = read(opts.anchors, 'anchors').toString('utf8');
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) usage(`${opts.anchors} holds no PEM certificate`);
   settings.trust = { anchors: [{ trust_anchors: pem, trust_kind: 'manifest' }] };
+}
+// Time-stamping authorities are trusted by a list of their own (trust_kind 'tsa'); without one,
+// c2pa-rs checks a time-stamp's token but reports its authority timeStamp.untrusted.
+if (opts.tsaAnchors) {
+  const pem = read(opts.tsaAnchors, 'TSA anchors').toString('utf8');
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) usage(`${opts.tsaAnchors} holds no PEM certificate`);
+  settings.trust = settings.trust ?? { anchors: [] };
+  settings.trust.anchors.push({ trust_anchors: pem, trust_kind: 'tsa' });
 }
 
 const c2pa = loadC2pa();

@@ -23,8 +23,20 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.time.Instant;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.tsp.TSPException;
+import org.bouncycastle.tsp.TimeStampToken;
+import org.bouncycastle.tsp.TimeStampTokenInfo;
 
 /**
  * Custody's own reader of the C2PA manifest store in an ISO BMFF file: what the active manifest says
@@ -44,13 +56,17 @@ public final class C2paReader {
    * @param signer the signing certificate
    * @param assertions each assertion's content as JSON text (byte strings as hex), by label
    * @param failures the checks that failed, as C2PA's status codes name them (empty: it holds)
-   * @param trusted whether the signer chains to one of the anchors given (false without anchors)
+   * @param trusted whether the signer chains to one of the anchors given (false without anchors), at
+   *     the time-stamp's time when a trusted time-stamp holds, else now
+   * @param timestamp the RFC 3161 time-stamp on the claim signature ({@code sigTst2}), when there is
+   *     one that holds
    */
   public record Report(String label, X509Certificate signer, Map<String, String> assertions, List<String> failures,
-      boolean trusted) {
+      boolean trusted, Optional<TimeStamp> timestamp) {
     public Report {
       assertions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(assertions));
       failures = List.copyOf(failures);
+      Objects.requireNonNull(timestamp);
     }
 
     /** Whether the manifest is intact: signature, hashed URIs and hard binding all hold. */
@@ -58,6 +74,15 @@ public final class C2paReader {
       return failures.isEmpty();
     }
   }
+
+  /**
+   * A time-stamp token on the claim signature whose imprint and signature hold.
+   *
+   * @param time the authority's time ({@code genTime})
+   * @param authority the authority's certificate, as the token carries it
+   * @param trusted whether the authority chains to one of the anchors given, at {@code time}
+   */
+  public record TimeStamp(Instant time, X509Certificate authority, boolean trusted) {}
 
   /**
    * Reads and checks the manifest of {@code file}.
@@ -137,6 +162,18 @@ public final class C2paReader {
       if (!v.verify(alg == -7 ? Cose.rawToDer(signature) : signature)) {
         failures.add("claimSignature.mismatch");
       }
+      Optional<TimeStamp> timestamp = Optional.empty();
+      JsonNode tokens = sign1.get(1).path("sigTst2").path("tstTokens");
+      if (tokens.size() > 0) {
+        timestamp = timestamp(tokens.get(0).path("val").binaryValue(),
+            C2paSigner.countersigned(protectedHeader, signature), anchors, failures);
+      }
+      Instant at = timestamp.filter(TimeStamp::trusted).map(TimeStamp::time).orElseGet(Instant::now);
+      try {
+        chain.get(0).checkValidity(java.util.Date.from(at));
+      } catch (java.security.cert.CertificateExpiredException | java.security.cert.CertificateNotYetValidException e) {
+        failures.add("signingCredential.expired");
+      }
       // the hard binding
       JsonNode hash = assertions.get(C2paSigner.HASH_LABEL);
       if (hash == null) {
@@ -157,13 +194,77 @@ public final class C2paReader {
           failures.add("assertion.bmffHash.mismatch");
         }
       }
-      return Optional.of(new Report(manifest.label, chain.get(0), texts, failures, trusted(chain, anchors)));
+      return Optional.of(new Report(manifest.label, chain.get(0), texts, failures, trusted(chain, anchors, at),
+          timestamp));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new IOException("the C2PA manifest store is malformed: " + e.getMessage(), e);
     }
   }
 
-  private static boolean trusted(List<X509Certificate> chain, List<X509Certificate> anchors) {
+  /**
+   * The time-stamp token {@code token} on {@code data}: empty, with {@code timeStamp.mismatch} or
+   * {@code timeStamp.malformed} added to {@code failures}, unless its imprint is the SHA-256 of {@code
+   * data} and its signature holds under the certificate it carries (valid at its time).
+   */
+  private static Optional<TimeStamp> timestamp(byte[] token, byte[] data, List<X509Certificate> anchors,
+      List<String> failures) {
+    try {
+      TimeStampToken t = new TimeStampToken(new CMSSignedData(token));
+      TimeStampTokenInfo info = t.getTimeStampInfo();
+      if (!info.getMessageImprintAlgOID().equals(NISTObjectIdentifiers.id_sha256)
+          || !Arrays.equals(info.getMessageImprintDigest(), C2paSigner.sha256().digest(data))) {
+        failures.add("timeStamp.mismatch");
+        return Optional.empty();
+      }
+      @SuppressWarnings("unchecked")
+      java.util.Collection<X509CertificateHolder> signers = t.getCertificates().getMatches(t.getSID());
+      if (signers.isEmpty()) {
+        failures.add("timeStamp.malformed");
+        return Optional.empty();
+      }
+      X509CertificateHolder holder = signers.iterator().next();
+      t.validate(new JcaSimpleSignerInfoVerifierBuilder().setProvider(SigningCredentials.BC).build(holder));
+      JcaX509CertificateConverter converter = new JcaX509CertificateConverter().setProvider(SigningCredentials.BC);
+      List<X509Certificate> chain = new ArrayList<>();
+      chain.add(converter.getCertificate(holder));
+      @SuppressWarnings("unchecked")
+      java.util.Collection<X509CertificateHolder> carried = t.getCertificates().getMatches(null);
+      for (X509CertificateHolder c : carried) {
+        if (!c.equals(holder) && !c.getSubject().equals(c.getIssuer())) {
+          chain.add(converter.getCertificate(c));
+        }
+      }
+      Instant time = info.getGenTime().toInstant();
+      return Optional.of(new TimeStamp(time, chain.get(0), trusted(chain, anchors, time)));
+    } catch (TSPException | CMSException | IOException | GeneralSecurityException | OperatorCreationException
+        | RuntimeException e) {
+      failures.add(e instanceof TSPException ? "timeStamp.mismatch"
+          : "timeStamp.malformed");
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The SHA-256 of {@code file} without its C2PA manifest box: the bytes the manifest was added to
+   * (C2paSigner changes nothing else), which is what a ledger entry written before signing names.
+   *
+   * @throws IOException if the file cannot be read or is not ISO BMFF
+   */
+  public static byte[] sha256WithoutManifest(Path file) throws IOException {
+    MessageDigest sha = C2paSigner.sha256();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      for (C2paSigner.Box b : C2paSigner.boxes(file)) {
+        if (!b.c2pa()) {
+          C2paSigner.digest(ch, b.offset(), b.size(), sha);
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
+    return sha.digest();
+  }
+
+  private static boolean trusted(List<X509Certificate> chain, List<X509Certificate> anchors, Instant at) {
     if (anchors.isEmpty()) {
       return false;
     }
@@ -172,6 +273,7 @@ public final class C2paReader {
       anchors.forEach(a -> ta.add(new TrustAnchor(a, null)));
       PKIXParameters p = new PKIXParameters(ta);
       p.setRevocationEnabled(false);
+      p.setDate(java.util.Date.from(at));
       CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), p);
       return true;
     } catch (GeneralSecurityException e) {
@@ -276,6 +378,12 @@ public final class C2paReader {
     o.put("label", r.label());
     o.put("valid", r.valid());
     o.put("trusted", r.trusted());
+    r.timestamp().ifPresent(t -> {
+      ObjectNode ts = o.putObject("timestamp");
+      ts.put("time", t.time().toString());
+      ts.put("authority", t.authority().getSubjectX500Principal().getName());
+      ts.put("trusted", t.trusted());
+    });
     r.failures().forEach(o.putArray("failures")::add);
     o.put("signer", r.signer().getSubjectX500Principal().getName());
     o.put("signer_issuer", r.signer().getIssuerX500Principal().getName());

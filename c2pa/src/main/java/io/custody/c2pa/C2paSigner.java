@@ -38,12 +38,36 @@ public final class C2paSigner {
   /** The ISO BMFF {@code uuid} extended type of a C2PA box. */
   static final byte[] C2PA_UUID = HexFormat.of().parseHex("d8fec3d61b0e483c92975828877ec481");
   static final String HASH_LABEL = "c2pa.hash.bmff.v3";
+  /**
+   * The room kept in the signature for a time-stamp token and its padding, in bytes: the hard
+   * binding covers every box's offset, so the manifest's size is fixed before the token exists
+   * (c2pa-rs keeps 10,000 bytes).
+   */
+  public static final int TIMESTAMP_RESERVE = 12_288;
+
+  /**
+   * An RFC 3161 time-stamping authority, as C2PA's {@code sigTst2} uses it: the token is over the
+   * claim signature, so it proves the manifest existed at the authority's time, and validators
+   * check the export certificate at that time rather than at theirs.
+   */
+  @FunctionalInterface
+  public interface Timestamper {
+    /**
+     * A time-stamp token for {@code data}: the DER encoding of a TimeStampToken (a CMS ContentInfo
+     * holding SignedData) whose message imprint is the SHA-256 of {@code data} and which carries the
+     * authority's certificate.
+     *
+     * @throws IOException if the authority cannot be reached or gives no acceptable token
+     */
+    byte[] timestamp(byte[] data) throws IOException;
+  }
 
   private final SigningCredentials credentials;
   private final String title;
   private final Map<String, Object> generator;
   private final List<Map<String, Object>> actions;
   private final Map<String, Map<String, Object>> assertions;
+  private final Timestamper timestamper;
 
   private C2paSigner(Builder b) {
     this.credentials = b.credentials;
@@ -51,6 +75,7 @@ public final class C2paSigner {
     this.generator = b.generator;
     this.actions = List.copyOf(b.actions);
     this.assertions = new LinkedHashMap<>(b.assertions);
+    this.timestamper = b.timestamper;
   }
 
   /** A signer with {@code credentials} (the force's export certificate and key). */
@@ -65,6 +90,7 @@ public final class C2paSigner {
     private Map<String, Object> generator = Map.of("name", "Custody", "version", "0.1.0");
     private final List<Map<String, Object>> actions = new ArrayList<>();
     private final Map<String, Map<String, Object>> assertions = new LinkedHashMap<>();
+    private Timestamper timestamper;
 
     private Builder(SigningCredentials credentials) {
       this.credentials = Objects.requireNonNull(credentials);
@@ -100,6 +126,15 @@ public final class C2paSigner {
         throw new IllegalArgumentException("c2pa.* labels are the specification's: " + label);
       }
       assertions.put(label, content);
+      return this;
+    }
+
+    /**
+     * Time-stamps the claim signature with {@code authority} ({@code sigTst2} in the COSE
+     * unprotected header; {@value #TIMESTAMP_RESERVE} bytes are kept for the token).
+     */
+    public Builder timestamper(Timestamper authority) {
+      this.timestamper = Objects.requireNonNull(authority);
       return this;
     }
 
@@ -150,7 +185,9 @@ public final class C2paSigner {
       random.nextBytes(salt);
       salts.put(l, salt);
     }
-    byte[] cose0 = cose(new byte[signatureLength()]);
+    byte[] unsigned = new byte[signatureLength()];
+    int coseSize = timestamper == null ? -1 : cose(unsigned, null, -1).length + TIMESTAMP_RESERVE;
+    byte[] cose0 = cose(unsigned, null, coseSize);
     byte[] store0 = store(label, contents, salts, claim(label, contents, salts), cose0);
     long uuidSize = uuidBox(store0).length;
     // the hard binding: every top-level box but the excluded ones, with its offset in the output
@@ -171,7 +208,8 @@ public final class C2paSigner {
     byte[] bmffHash = sha.digest();
     contents.put(HASH_LABEL, hashAssertion(bmffHash));
     byte[] claim = claim(label, contents, salts);
-    byte[] cose = cose(sign(claim));
+    byte[] signature = sign(claim);
+    byte[] cose = cose(signature, timestamper == null ? null : timestamper.timestamp(countersigned(signature)), coseSize);
     byte[] uuid = uuidBox(store(label, contents, salts, claim, cose));
     if (uuid.length != uuidSize) {
       throw new IllegalStateException("the manifest changed size when signed: " + uuid.length + " != " + uuidSize);
@@ -280,9 +318,46 @@ public final class C2paSigner {
     return Jumbf.box("uuid", head.array(), jumbf);
   }
 
-  /** COSE_Sign1 (tag 18): protected {alg, x5chain}, no unprotected members, detached payload. */
-  private byte[] cose(byte[] signature) throws GeneralSecurityException {
-    return Cbor.encode(new Cbor.Tagged(18, Arrays.asList(protectedHeader(), Map.of(), null, signature)));
+  /**
+   * COSE_Sign1 (tag 18): protected {alg, x5chain}, a detached payload, and unprotected members: the
+   * time-stamp token ({@code sigTst2}) if there is one, and when {@code size} is not negative a
+   * {@code pad} byte string of zeros that makes the whole exactly {@code size} bytes (as c2pa-rs pads).
+   */
+  private byte[] cose(byte[] signature, byte[] token, int size) throws GeneralSecurityException, IOException {
+    Map<String, Object> unprotected = new LinkedHashMap<>();
+    if (token != null) {
+      unprotected.put("sigTst2", Map.of("tstTokens", List.of(Map.of("val", token))));
+    }
+    byte[] plain = Cbor.encode(new Cbor.Tagged(18, Arrays.asList(protectedHeader(), unprotected, null, signature)));
+    if (size < 0) {
+      return plain;
+    }
+    int room = size - plain.length - 4; // the key "pad": a one-byte text header and three letters
+    for (int header : new int[] {1, 2, 3, 5}) {
+      int n = room - header;
+      if (n >= 0 && (n < 24 ? 1 : n < 256 ? 2 : n < 65_536 ? 3 : 5) == header) {
+        unprotected.put("pad", new byte[n]);
+        byte[] padded = Cbor.encode(new Cbor.Tagged(18, Arrays.asList(protectedHeader(), unprotected, null, signature)));
+        if (padded.length == size) {
+          return padded;
+        }
+        unprotected.remove("pad");
+      }
+    }
+    throw new IOException("the time-stamp token (" + (token == null ? 0 : token.length) + " bytes) does not fit the "
+        + TIMESTAMP_RESERVE + " bytes kept for it");
+  }
+
+  /**
+   * What {@code sigTst2} time-stamps: the COSE countersignature structure ["CounterSignature",
+   * protected, h'', payload] whose payload is the claim signature as a CBOR byte string.
+   */
+  private byte[] countersigned(byte[] signature) throws GeneralSecurityException {
+    return countersigned(protectedHeader(), signature);
+  }
+
+  static byte[] countersigned(byte[] protectedHeader, byte[] signature) {
+    return Cbor.encode(Arrays.asList("CounterSignature", protectedHeader, new byte[0], Cbor.encode(signature)));
   }
 
   private byte[] protectedHeader() throws GeneralSecurityException {

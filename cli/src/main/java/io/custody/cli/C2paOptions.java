@@ -2,8 +2,12 @@ package io.custody.cli;
 
 import io.custody.c2pa.C2paSigner;
 import io.custody.c2pa.SigningCredentials;
+import io.custody.ledger.TimestampAuthority;
+import io.custody.ledger.TimestampException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,17 +44,49 @@ final class C2paOptions {
       + " PEM --c2pa-cert.")
   Path key;
 
-  /** The credentials, read before any work (a wrong file fails the command first); null without --c2pa. */
-  SigningCredentials open(CommandSpec spec) throws IOException, GeneralSecurityException {
+  @Option(names = "--c2pa-tsa", paramLabel = "URL", description = "An RFC 3161 time-stamping authority: each"
+      + " manifest's signature is time-stamped (sigTst2), so validators check the export certificate at that time and"
+      + " the credentials outlive it. With --c2pa-tsa-cert.")
+  URI tsa;
+
+  @Option(names = "--c2pa-tsa-cert", paramLabel = "FILE", description = "The authority's certificate (PEM): every"
+      + " token must be signed with it.")
+  Path tsaCert;
+
+  /** The export certificate and the time-stamping authority (null: none) that sign each manifest. */
+  record Signing(SigningCredentials credentials, C2paSigner.Timestamper timestamper) {}
+
+  /** What signs, read before any work (a wrong file fails the command first); null without --c2pa. */
+  Signing open(CommandSpec spec) throws IOException, GeneralSecurityException {
     if (!enabled) {
-      if (cert != null || key != null) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--c2pa-cert and --c2pa-key go with --c2pa");
+      if (cert != null || key != null || tsa != null || tsaCert != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--c2pa-cert, --c2pa-key, --c2pa-tsa and --c2pa-tsa-cert go with --c2pa");
       }
       return null;
     }
     if (cert == null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--c2pa needs --c2pa-cert FILE");
     }
+    if ((tsa == null) != (tsaCert == null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--c2pa-tsa and --c2pa-tsa-cert go together");
+    }
+    C2paSigner.Timestamper timestamper = null;
+    if (tsa != null) {
+      TimestampAuthority authority = TimestampAuthority.of(tsa,
+          TimestampAuthority.certificateFromPem(Files.readString(tsaCert, StandardCharsets.US_ASCII)));
+      timestamper = data -> {
+        try {
+          return authority.timestamp(data);
+        } catch (TimestampException e) {
+          throw new IOException("time-stamping authority: " + e.getMessage(), e);
+        }
+      };
+    }
+    return new Signing(credentials(spec), timestamper);
+  }
+
+  private SigningCredentials credentials(CommandSpec spec) throws IOException, GeneralSecurityException {
     String name = cert.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".p12") || name.endsWith(".pfx")) {
       if (key != null) {
@@ -99,10 +135,13 @@ final class C2paOptions {
    * Signs {@code mp4} in place (through a temporary file renamed over it) and returns the SHA-256
    * of the signed file.
    */
-  static String sign(SigningCredentials credentials, Path mp4, String title, List<Map<String, Object>> actions,
+  static String sign(Signing signing, Path mp4, String title, List<Map<String, Object>> actions,
       Map<String, Object> custody) throws IOException, GeneralSecurityException {
-    C2paSigner.Builder b = C2paSigner.builder(credentials).title(title).generator("Custody", VERSION)
+    C2paSigner.Builder b = C2paSigner.builder(signing.credentials()).title(title).generator("Custody", VERSION)
         .assertion("io.custody.evidence", custody);
+    if (signing.timestamper() != null) {
+      b.timestamper(signing.timestamper());
+    }
     actions.forEach(b::action);
     Path signed = mp4.resolveSibling(mp4.getFileName() + ".c2pa");
     try {
@@ -112,6 +151,26 @@ final class C2paOptions {
       Files.deleteIfExists(signed);
     }
     return sha256(mp4);
+  }
+
+  /** The CA certificates (PEM) in {@code file}: the trust anchors of a C2PA reading (none: null file). */
+  static List<java.security.cert.X509Certificate> anchors(Path file) throws IOException {
+    List<java.security.cert.X509Certificate> anchors = new java.util.ArrayList<>();
+    if (file == null) {
+      return anchors;
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificates(in)) {
+        anchors.add((java.security.cert.X509Certificate) c);
+      }
+    } catch (java.security.cert.CertificateException e) {
+      throw new IOException("cannot read the anchors " + file + ": " + e.getMessage(), e);
+    }
+    if (anchors.isEmpty()) {
+      throw new IOException("no certificate in the anchors " + file);
+    }
+    return anchors;
   }
 
   static String sha256(Path p) throws IOException {

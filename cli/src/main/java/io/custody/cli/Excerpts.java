@@ -50,10 +50,10 @@ final class Excerpts {
   private final String actor;
   private final String purpose;
   private final String requester;
-  private final io.custody.c2pa.SigningCredentials c2pa;
+  private final C2paOptions.Signing c2pa;
 
   Excerpts(CommandSpec spec, Path key, Path devicePub, Path toRecipient, LedgerOptions.Open ledger, String actor,
-      String purpose, String requester, io.custody.c2pa.SigningCredentials c2pa) {
+      String purpose, String requester, C2paOptions.Signing c2pa) {
     this.spec = spec;
     this.key = key;
     this.devicePub = devicePub;
@@ -165,6 +165,7 @@ final class Excerpts {
         throw new PackageVerificationException(report);
       }
       String mp4Sha = HexFormat.of().formatHex(sha.digest());
+      String contentSha = null;
       if (c2pa != null) {
         List<Object> segments = new ArrayList<>();
         for (PackageReport.Piece p : report.pieces()) {
@@ -178,11 +179,19 @@ final class Excerpts {
           seg.put("fragments", fragments);
           segments.add(seg);
         }
+        Map<String, Object> assertion = custodyAssertion(report.recordingId(), report.deviceKeyId(), report.deviceId(),
+            report.operatorId(), segments);
+        if (ledger != null) {
+          // recorded first, so the manifest carries the entry's proof; the entry names the MP4 without its C2PA box
+          Map<String, Object> proof = ledger.appendProven(List.of(exported(recording, report, mp4Sha)
+              .detail("c2pa", true).build())).get(0);
+          spec.commandLine().getErr().printf(Locale.ROOT, "ledger: EXPORTED recorded as entry %s%n", proof.get("index"));
+          assertion.put("ledger", proof);
+        }
+        contentSha = mp4Sha;
         mp4Sha = C2paOptions.sign(c2pa, part, output.getFileName().toString(),
             List.of(C2paOptions.created(PackageReport.time(report.from().orElseThrow()), report.deviceId()),
-                C2paOptions.exported(PackageReport.time(Instant.now()), span(report))),
-            custodyAssertion(report.recordingId(), report.deviceKeyId(), report.deviceId(), report.operatorId(),
-                segments));
+                C2paOptions.exported(PackageReport.time(Instant.now()), span(report))), assertion);
       }
       Map<String, Object> custody = new LinkedHashMap<>();
       custody.put("format", "custody-excerpt-export/1");
@@ -213,14 +222,13 @@ final class Excerpts {
       custody.put("starts_recording", report.startsRecording());
       custody.put("ends_recording", report.endsRecording());
       custody.put("mp4_sha256", mp4Sha);
+      if (contentSha != null) {
+        custody.put("content_sha256", contentSha);
+      }
       String text = Json.write(custody) + "\n";
       Files.writeString(jsonPart, text, StandardCharsets.UTF_8);
-      if (ledger != null) {
-        LedgerEntry.Builder e = ledger.entry(EntryType.EXPORTED, recording != null ? recording : report.recordingId())
-            .detail("export_sha256", mp4Sha).detail("range", span(report))
-            .detail("device_key_id", report.deviceKeyId());
-        withPurpose(e);
-        long index = ledger.append(List.of(e.build()));
+      if (ledger != null && c2pa == null) {
+        long index = ledger.append(List.of(exported(recording, report, mp4Sha).build()));
         spec.commandLine().getErr().printf(Locale.ROOT, "ledger: EXPORTED recorded as entry %d%n", index);
       }
       Files.move(part, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -235,6 +243,14 @@ final class Excerpts {
       Files.deleteIfExists(part);
       Files.deleteIfExists(jsonPart);
     }
+  }
+
+  /** The EXPORTED entry of an excerpt whose MP4 has the SHA-256 {@code mp4Sha}. */
+  private LedgerEntry.Builder exported(String recording, PackageReport report, String mp4Sha) {
+    LedgerEntry.Builder e = ledger.entry(EntryType.EXPORTED, recording != null ? recording : report.recordingId())
+        .detail("export_sha256", mp4Sha).detail("range", span(report)).detail("device_key_id", report.deviceKeyId());
+    withPurpose(e);
+    return e;
   }
 
   private void withPurpose(LedgerEntry.Builder e) {

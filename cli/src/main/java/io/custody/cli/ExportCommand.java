@@ -96,7 +96,7 @@ final class ExportCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin C2paOptions c2paOptions;
 
   /** The export certificate, with --c2pa (read before any work). */
-  private io.custody.c2pa.SigningCredentials c2pa;
+  private C2paOptions.Signing c2pa;
   /** The segments' reports and, per MP4 written, its segments: what each MP4's Custody assertion names. */
   private List<VerificationReport> segmentReports = List.of();
   private final List<List<Integer>> fileSegments = new ArrayList<>();
@@ -471,15 +471,34 @@ final class ExportCommand implements Callable<Integer> {
    */
   private void writeCustody(String recording, RecordingReport report, List<String> skipped, List<Path> written,
       List<String> hashes, List<Object> manifests) throws IOException, java.security.GeneralSecurityException {
+    List<String> contentHashes = hashes;
     if (c2pa != null) {
+      // With a ledger, each MP4's EXPORTED entry is recorded first, so that its manifest can carry
+      // the entry's inclusion proof: the entry names the MP4 without its C2PA box (docs/C2PA.md).
+      List<Map<String, Object>> proofs = null;
+      if (ledger != null) {
+        List<LedgerEntry> entries = new ArrayList<>();
+        for (int i = 0; i < written.size(); i++) {
+          entries.add(exported(recording, report, hashes.get(i)).detail("c2pa", true)
+              .detail("file", written.get(i).getFileName().toString()).detail("files", (long) written.size()).build());
+        }
+        proofs = ledger.appendProven(entries);
+        for (Map<String, Object> p : proofs) {
+          spec.commandLine().getErr().printf(Locale.ROOT, "ledger: EXPORTED recorded as entry %s%n", p.get("index"));
+        }
+      }
       hashes = new ArrayList<>(hashes); // the signed files' hashes replace the plain ones
       String now = io.custody.seal.PackageReport.time(Instant.now());
       for (int i = 0; i < written.size(); i++) {
         List<Integer> segs = fileSegments.get(i);
         Map<?, ?> first = (Map<?, ?>) manifests.get(segs.get(0));
+        Map<String, Object> assertion = custodyAssertion(recording, segs, manifests);
+        if (proofs != null) {
+          assertion.put("ledger", proofs.get(i));
+        }
         hashes.set(i, C2paOptions.sign(c2pa, part(written.get(i)), written.get(i).getFileName().toString(),
             List.of(C2paOptions.created(String.valueOf(first.get("start")), String.valueOf(first.get("device_id"))),
-                C2paOptions.exported(now, null)), custodyAssertion(recording, segs, manifests)));
+                C2paOptions.exported(now, null)), assertion));
       }
     }
     Map<String, Object> custody = new LinkedHashMap<>();
@@ -499,6 +518,9 @@ final class ExportCommand implements Callable<Integer> {
       Map<String, Object> f = new LinkedHashMap<>();
       f.put("file", written.get(i).getFileName().toString());
       f.put("sha256", hashes.get(i));
+      if (c2pa != null) {
+        f.put("content_sha256", contentHashes.get(i));
+      }
       files.add(f);
     }
     custody.put("files", files);
@@ -509,28 +531,33 @@ final class ExportCommand implements Callable<Integer> {
     Path json = sibling(output, ".json");
     String jsonText = Json.write(custody) + "\n";
     Files.writeString(part(json), jsonText);
-    if (ledger != null) {
+    if (ledger != null && c2pa == null) {
       // recorded before anything is in place: an export the ledger does not hold is not delivered
       MessageDigest sha = sha256();
       String jsonSha = HexFormat.of().formatHex(sha.digest(jsonText.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-      LedgerEntry.Builder e = ledger.entry(EntryType.EXPORTED, recording)
-          .detail("export_sha256", written.size() == 1 ? hashes.get(0) : jsonSha)
-          .detail("export_json_sha256", jsonSha).detail("files", (long) written.size())
-          .detail("verified", report.ok()).detail("device_key_id", deviceKeyId)
-          .detail("decrypted_with_key_id", recipientKeyId);
-      if (purpose != null) {
-        e.detail("purpose", purpose);
-      }
-      if (requester != null) {
-        e.detail("requester", requester);
-      }
-      long index = ledger.append(List.of(e.build()));
+      LedgerEntry e = exported(recording, report, written.size() == 1 ? hashes.get(0) : jsonSha)
+          .detail("export_json_sha256", jsonSha).detail("files", (long) written.size()).build();
+      long index = ledger.append(List.of(e));
       spec.commandLine().getErr().printf(Locale.ROOT, "ledger: EXPORTED recorded as entry %d%n", index);
     }
     for (Path p : written) {
       Files.move(part(p), p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
     Files.move(part(json), json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The EXPORTED entry of an MP4 (or of the whole export) whose SHA-256 is {@code exportSha}. */
+  private LedgerEntry.Builder exported(String recording, RecordingReport report, String exportSha) {
+    LedgerEntry.Builder e = ledger.entry(EntryType.EXPORTED, recording).detail("export_sha256", exportSha)
+        .detail("verified", report.ok()).detail("device_key_id", deviceKeyId)
+        .detail("decrypted_with_key_id", recipientKeyId);
+    if (purpose != null) {
+      e.detail("purpose", purpose);
+    }
+    if (requester != null) {
+      e.detail("requester", requester);
+    }
+    return e;
   }
 
   /** The manifest a segment that does not verify claims to have (null when it has none). */

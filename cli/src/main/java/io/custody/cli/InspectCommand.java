@@ -160,15 +160,8 @@ final class InspectCommand implements Callable<Integer> {
   /** {@code --c2pa}: Custody's own reading of the file's manifest (docs/C2PA.md). */
   private int inspectC2pa(PrintWriter out, PrintWriter err) {
     try {
-      java.util.List<java.security.cert.X509Certificate> anchors = new java.util.ArrayList<>();
-      if (c2paAnchors != null) {
-        try (InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(c2paAnchors))) {
-          for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
-              .generateCertificates(in)) {
-            anchors.add((java.security.cert.X509Certificate) c);
-          }
-        }
-      }
+      java.util.List<java.security.cert.X509Certificate> anchors =
+          C2paOptions.anchors(c2paAnchors == null ? null : java.nio.file.Path.of(c2paAnchors));
       java.util.Optional<io.custody.c2pa.C2paReader.Report> r = io.custody.c2pa.C2paReader.read(java.nio.file.Path.of(file),
           anchors);
       if (r.isEmpty()) {
@@ -185,6 +178,9 @@ final class InspectCommand implements Callable<Integer> {
             + (c2paAnchors == null ? "" : m.trusted() ? ", trusted" : ", NOT trusted by " + c2paAnchors));
         out.println("  " + (m.valid() ? "intact: signature, hashed assertions and hard binding hold"
             : "FAILED: " + String.join(", ", m.failures())));
+        m.timestamp().ifPresent(t -> out.println("  time-stamped " + t.time() + " by "
+            + t.authority().getSubjectX500Principal().getName()
+            + (c2paAnchors == null ? "" : t.trusted() ? ", trusted" : ", NOT trusted by " + c2paAnchors)));
         m.assertions().forEach((label, v) -> {
           if (!label.startsWith("c2pa.hash")) {
             out.println("  " + label + ": " + v);
@@ -193,7 +189,7 @@ final class InspectCommand implements Callable<Integer> {
       }
       out.flush();
       return m.valid() && (c2paAnchors == null || m.trusted()) ? Main.OK : Main.BAD_INPUT;
-    } catch (IOException | java.security.cert.CertificateException e) {
+    } catch (IOException e) {
       err.println("custody inspect: " + file + ": " + e.getMessage());
       return Main.BAD_INPUT;
     }

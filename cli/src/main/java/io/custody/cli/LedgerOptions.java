@@ -1,5 +1,6 @@
 package io.custody.cli;
 
+import io.custody.ledger.Checkpoint;
 import io.custody.ledger.EntryType;
 import io.custody.ledger.Ledger;
 import io.custody.ledger.LedgerEntry;
@@ -10,7 +11,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,6 +57,26 @@ final class LedgerOptions {
     /** Appends the entries in one tree update; returns the first index. */
     long append(List<LedgerEntry> entries) throws IOException {
       return ledger.appendAll(entries);
+    }
+
+    /**
+     * Appends {@code entries} in one tree update and proves each under the newest checkpoint: the
+     * {@code ledger} member of a C2PA manifest's Custody assertion (docs/C2PA.md): the log's origin,
+     * the entry's index, and its C2SP tlog-proof (the entry and the signed checkpoint with it),
+     * checkable offline with the ledger's public key alone.
+     */
+    List<Map<String, Object>> appendProven(List<LedgerEntry> entries) throws IOException {
+      long first = ledger.appendAll(entries);
+      Checkpoint at = ledger.checkpoint();
+      List<Map<String, Object>> proofs = new ArrayList<>();
+      for (int i = 0; i < entries.size(); i++) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("origin", ledger.origin());
+        m.put("index", first + i);
+        m.put("proof", ledger.proveInclusion(first + i, at).toText());
+        proofs.add(m);
+      }
+      return proofs;
     }
 
     @Override

@@ -61,8 +61,22 @@ final class VerifyCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin LedgerOptions ledgerOptions;
 
+  @Option(names = "--c2pa-anchors", paramLabel = "FILE", description = "For an MP4 with Content Credentials:"
+      + " the CA certificates (PEM) its export certificate must chain to, e.g. the force's ca.pem.")
+  Path c2paAnchors;
+
+  @Option(names = "--ledger-pub", paramLabel = "FILE", description = "For an MP4 with Content Credentials: the"
+      + " ledger's public key (PEM), to check the export's ledger entry and its inclusion proof.")
+  Path ledgerPub;
+
+  @Option(names = "--original", paramLabel = "STORE[#ID]", description = "For an MP4 with Content Credentials:"
+      + " the sealed original, which must verify and hold the segments and fragment chain values the MP4's"
+      + " manifest names.")
+  String original;
+
   @Parameters(paramLabel = "URI", description = "STORE (every recording in it), STORE#RECORDING_ID, e.g."
-      + " file:./evidence#ID, or one segment object: a file, or STORE#RECORDING_ID/NNNNN.sealed.")
+      + " file:./evidence#ID, one segment object (a file, or STORE#RECORDING_ID/NNNNN.sealed), a disclosure"
+      + " package (.cpkg), or an MP4 exported with --c2pa.")
   String uri;
 
   @Override
@@ -79,6 +93,16 @@ final class VerifyCommand implements Callable<Integer> {
           throw new CommandLine.ParameterException(spec.commandLine(), "--ledger records recordings, not packages");
         }
         return verifyPackage(Path.of(uri), key, out);
+      }
+      if (Mp4Verification.isMp4(Path.of(uri))) {
+        if (ledgerOptions.ledger != null) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--ledger records recordings, not MP4s");
+        }
+        return verifyMp4(Path.of(uri), key, out);
+      }
+      if (c2paAnchors != null || ledgerPub != null || original != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--c2pa-anchors, --ledger-pub and --original go with an MP4 exported with --c2pa");
       }
       StoreRef ref = StoreRef.parse(uri);
       int n = jobs != null ? jobs
@@ -266,6 +290,32 @@ final class VerifyCommand implements Callable<Integer> {
             l.streamTime().toNanos() / 1e9);
       }
     }
+  }
+
+  /** An MP4 with Content Credentials: the C2PA view and the Custody view (docs/C2PA.md). */
+  private int verifyMp4(Path mp4, DevicePublicKey key, PrintWriter out) throws IOException {
+    Optional<io.custody.ledger.LedgerPublicKey> ledgerKey = Optional.empty();
+    if (ledgerPub != null) {
+      try {
+        ledgerKey = Optional.of(io.custody.ledger.LedgerPublicKey.fromPem(Files.readString(ledgerPub)));
+      } catch (KeyFormatException e) {
+        throw new IllegalArgumentException("bad ledger public key " + ledgerPub + ": " + e.getMessage(), e);
+      }
+    }
+    List<Mp4Verification.Check> checks = new Mp4Verification(key, C2paOptions.anchors(c2paAnchors), ledgerKey,
+        Optional.ofNullable(original).map(StoreRef::parse)).verify(mp4);
+    boolean ok = checks.stream().allMatch(Mp4Verification.Check::ok);
+    if (json) {
+      out.println(Mp4Verification.toJson(mp4, checks));
+    } else {
+      out.println(mp4 + ":");
+      for (Mp4Verification.Check c : checks) {
+        out.printf(Locale.ROOT, "  %-9s %s: %s%n", c.name(), c.ok() ? "ok" : "FAILED", c.detail());
+      }
+      out.println(ok ? "result: OK" : "result: FAILED");
+    }
+    out.flush();
+    return ok ? Main.OK : Main.BAD_INPUT;
   }
 
   /** A disclosure package: what it proves, or where it fails. */

@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.custody.c2pa.ExportCa;
+import io.custody.c2pa.SigningCredentials;
+import io.custody.ledger.OpenSslTsa;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -73,14 +78,28 @@ class C2paExportIT {
     return export(a.toArray(new String[0]));
   }
 
-  static JsonNode validate(Path file) throws Exception {
-    Process p = new ProcessBuilder("node", "../c2pa/src/test/node/validate.mjs", "--anchors",
-        dir.resolve("ca/ca.pem").toString(), file.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  /** What the reference validator reports of {@code file} under {@code anchors}. */
+  static JsonNode reference(Path file, Path anchors, String... options) throws Exception {
+    List<String> command = new ArrayList<>(List.of("node", "../c2pa/src/test/node/validate.mjs", "--anchors",
+        anchors.toString()));
+    command.addAll(List.of(options));
+    command.add(file.toString());
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
-    JsonNode v = JSON.readTree(out);
-    assertThat(v.get("validation_state").asText()).as(out).isEqualTo("Trusted");
+    return JSON.readTree(out);
+  }
+
+  static List<String> codes(JsonNode n) {
+    List<String> c = new ArrayList<>();
+    n.forEach(x -> c.add(x.asText()));
+    return c;
+  }
+
+  static JsonNode validate(Path file) throws Exception {
+    JsonNode v = reference(file, dir.resolve("ca/ca.pem"));
+    assertThat(v.get("validation_state").asText()).as(v.toString()).isEqualTo("Trusted");
     assertThat(v.get("failures")).isEmpty();
     assertThat(v.at("/active_manifest/signer/common_name").asText()).isEqualTo("Evidence export, HQ");
     assertThat(v.at("/active_manifest/assertions/c2pa.actions.v2/actions/0/action").asText()).isEqualTo("c2pa.created");
@@ -152,5 +171,133 @@ class C2paExportIT {
     assertThat(signedExport("--force", "-o", dir.resolve("forced.mp4").toString(), ref).exit()).isEqualTo(Main.USAGE);
     assertThat(export("--c2pa", "--c2pa-cert", dir.resolve("export/export.pem").toString(), "-o",
         dir.resolve("nokey.mp4").toString(), ref).exit()).isEqualTo(Main.USAGE);
+  }
+
+  /**
+   * With --c2pa-tsa, the manifest's signature carries an RFC 3161 time-stamp (an OpenSSL TSA here):
+   * the reference validator checks it, and still reports the credentials Trusted once the export
+   * certificate has expired, where the same export without a time-stamp turns
+   * signingCredential.expired.
+   */
+  @Test
+  void aTimeStampKeepsTheCredentialsTrustedAfterTheCertificateExpires() throws Exception {
+    try (OpenSslTsa tsa = OpenSslTsa.start(Files.createDirectories(dir.resolve("tsa")))) {
+      // Custody's reader takes one list of anchors; c2pa-rs a list for signers and one for authorities
+      Path anchors = dir.resolve("anchors.pem");
+      Files.writeString(anchors, Files.readString(dir.resolve("ca/ca.pem")) + Files.readString(tsa.file("ca.crt")));
+      Path ca = dir.resolve("ca/ca.pem");
+      String[] tsaAnchors = {"--tsa-anchors", tsa.file("ca.crt").toString()};
+      SigningCredentials brief = ExportCa.load(dir.resolve("ca")).issue("Evidence export, HQ", Duration.ofSeconds(20),
+          Clock.systemUTC());
+      Path briefDir = Files.createDirectories(dir.resolve("brief"));
+      Files.writeString(briefDir.resolve("export.pem"), brief.chainPem());
+      Files.writeString(briefDir.resolve("export.key"), brief.keyPem());
+      List<String> c2pa = List.of("--c2pa", "--c2pa-cert", briefDir.resolve("export.pem").toString(), "--c2pa-key",
+          briefDir.resolve("export.key").toString());
+      Path stamped = dir.resolve("stamped.mp4");
+      List<String> a = new ArrayList<>(c2pa);
+      a.addAll(List.of("--c2pa-tsa", tsa.url().toString(), "--c2pa-tsa-cert", tsa.file("tsa.crt").toString(), "-o",
+          stamped.toString(), ref));
+      EvidenceCommandsIT.Result r = export(a.toArray(new String[0]));
+      assertThat(r.exit()).as(r.err()).isZero();
+      Path unstamped = dir.resolve("unstamped.mp4");
+      a = new ArrayList<>(c2pa);
+      a.addAll(List.of("-o", unstamped.toString(), ref));
+      r = export(a.toArray(new String[0]));
+      assertThat(r.exit()).as(r.err()).isZero();
+      JsonNode now = reference(stamped, ca, tsaAnchors);
+      assertThat(now.get("validation_state").asText()).as(now.toString()).isEqualTo("Trusted");
+      assertThat(codes(now.get("successes"))).as(now.get("statuses").toString()).contains("timeStamp.validated", "timeStamp.trusted");
+      EvidenceCommandsIT.Result inspect = run("inspect", "--c2pa", "--c2pa-anchors", anchors.toString(),
+          stamped.toString());
+      assertThat(inspect.exit()).as(inspect.err()).isZero();
+      assertThat(inspect.out()).contains("time-stamped ").contains("Custody test tsa, trusted");
+      // a time-stamp by an authority the anchors do not hold: both readers say so
+      assertThat(codes(reference(stamped, ca).get("informational"))).contains("timeStamp.untrusted");
+      EvidenceCommandsIT.Result untrustedTsa = run("inspect", "--c2pa", "--c2pa-anchors",
+          dir.resolve("ca/ca.pem").toString(), stamped.toString());
+      assertThat(untrustedTsa.out()).contains("NOT trusted by");
+      // once the export certificate has expired
+      while (brief.validAt(java.time.Instant.now().minusMillis(1500))) {
+        Thread.sleep(200);
+      }
+      JsonNode later = reference(stamped, ca, tsaAnchors);
+      assertThat(later.get("validation_state").asText()).as(later.toString()).isEqualTo("Trusted");
+      assertThat(codes(later.get("failures"))).isEmpty();
+      JsonNode expired = reference(unstamped, ca, tsaAnchors);
+      assertThat(codes(expired.get("failures"))).contains("signingCredential.expired");
+      assertThat(run("verify", "--device-pub", keys.resolve("device.pub").toString(), "--c2pa-anchors",
+          anchors.toString(), stamped.toString()).exit()).isZero();
+      EvidenceCommandsIT.Result v = run("verify", "--device-pub", keys.resolve("device.pub").toString(),
+          "--c2pa-anchors", anchors.toString(), unstamped.toString());
+      assertThat(v.exit()).isEqualTo(Main.BAD_INPUT);
+      assertThat(v.out()).contains("signingCredential.expired");
+    }
+  }
+
+  /**
+   * With --ledger, the EXPORTED entry is recorded first and the manifest carries its inclusion
+   * proof; custody verify of the MP4 reports both views: the C2PA manifest, and the Custody
+   * assertion checked against the ledger's key and the sealed original. What does not hold is named.
+   */
+  @Test
+  void verifyOfAnExportChecksItsManifestItsLedgerEntryAndTheSealedOriginal() throws Exception {
+    Path ledgerKeys = dir.resolve("c2pa-ledger-keys");
+    assertThat(run("keys", "init", "--ledger", "--out", ledgerKeys.toString()).exit()).isZero();
+    String ledger = "file:" + dir.resolve("c2pa-ledger");
+    assertThat(run("ledger", "init", "--ledger-key", ledgerKeys.resolve("ledger.key").toString(), "--origin",
+        "test.example-police.uk/custody", ledger).exit()).isZero();
+    Path mp4 = dir.resolve("ledgered.mp4");
+    EvidenceCommandsIT.Result r = signedExport("--ledger", ledger, "--ledger-key",
+        ledgerKeys.resolve("ledger.key").toString(), "--actor", "DC 1234", "--purpose", "CPS file", "-o", mp4.toString(),
+        ref);
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).contains("ledger: EXPORTED recorded as entry 0");
+    JsonNode m = validate(mp4);
+    JsonNode proof = m.at("/assertions/io.custody.evidence/ledger");
+    assertThat(proof.get("index").asLong()).isZero();
+    assertThat(proof.get("origin").asText()).isEqualTo("test.example-police.uk/custody");
+    assertThat(proof.get("proof").asText()).startsWith("c2sp.org/tlog-proof@v1\n");
+    // the proof is a tlog-proof that the ledger's own command checks offline
+    Path proofFile = dir.resolve("from-manifest.tlog-proof");
+    Files.writeString(proofFile, proof.get("proof").asText());
+    EvidenceCommandsIT.Result check = run("ledger", "check-proof", "--ledger-pub",
+        ledgerKeys.resolve("ledger.pub").toString(), proofFile.toString());
+    assertThat(check.exit()).as(check.err() + check.out()).isZero();
+    JsonNode json = JSON.readTree(Files.readString(dir.resolve("ledgered.json")));
+    assertThat(json.at("/files/0/sha256").asText()).isEqualTo(sha256(mp4));
+    String[] both = {"verify", "--device-pub", keys.resolve("device.pub").toString(), "--c2pa-anchors",
+        dir.resolve("ca/ca.pem").toString(), "--ledger-pub", ledgerKeys.resolve("ledger.pub").toString(), "--original",
+        ref, "--json", mp4.toString()};
+    EvidenceCommandsIT.Result v = run(both);
+    assertThat(v.exit()).as(v.out() + v.err()).isZero();
+    JsonNode checks = JSON.readTree(v.out());
+    assertThat(checks.get("ok").asBoolean()).isTrue();
+    List<String> names = new ArrayList<>();
+    checks.get("checks").forEach(c -> names.add(c.get("check").asText()));
+    assertThat(names).containsExactly("c2pa", "signer", "device", "ledger", "original");
+    assertThat(checks.at("/checks/3/detail").asText()).contains("names this file (less its C2PA box, "
+        + json.at("/files/0/content_sha256").asText());
+    // one byte of media changed: the hard binding and the ledger entry both say so
+    byte[] b = Files.readAllBytes(mp4);
+    b[b.length - 100] ^= 0x01;
+    Path altered = dir.resolve("ledgered-altered.mp4");
+    Files.write(altered, b);
+    both[both.length - 1] = altered.toString();
+    v = run(both);
+    assertThat(v.exit()).isEqualTo(Main.BAD_INPUT);
+    checks = JSON.readTree(v.out());
+    assertThat(checks.at("/checks/0/detail").asText()).contains("assertion.bmffHash.mismatch");
+    assertThat(checks.at("/checks/3/ok").asBoolean()).isFalse();
+    // another recording as the original; another device's key
+    String other = recordWithSegments(DisclosureIT.clip(dir, "other-clip.h264", 6), dir.resolve("other-evidence"));
+    v = run("verify", "--device-pub", keys.resolve("device.pub").toString(), "--original", other, mp4.toString());
+    assertThat(v.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(v.out()).contains("original  FAILED");
+    Path otherKeys = dir.resolve("other-keys");
+    assertThat(run("keys", "init", "--out", otherKeys.toString()).exit()).isZero();
+    v = run("verify", "--device-pub", otherKeys.resolve("device.pub").toString(), mp4.toString());
+    assertThat(v.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(v.out()).contains("device    FAILED").contains("is NOT the key given");
   }
 }

@@ -38,7 +38,7 @@ import org.bouncycastle.tsp.TimeStampRequestGenerator;
  * application/timestamp-query} is answered by running {@code openssl ts -reply} on it, unless a
  * {@link Mode} says to misbehave.
  */
-final class OpenSslTsa implements AutoCloseable {
+public final class OpenSslTsa implements AutoCloseable {
   /** How the authority answers the next requests. */
   enum Mode {
     /** {@code openssl ts -reply} with the TSA certificate and key. */
@@ -102,12 +102,12 @@ final class OpenSslTsa implements AutoCloseable {
   }
 
   /** Makes the certificates and configuration in {@code dir} and starts the endpoint. */
-  static OpenSslTsa start(Path dir) throws IOException, InterruptedException {
+  public static OpenSslTsa start(Path dir) throws IOException, InterruptedException {
     return new OpenSslTsa(dir);
   }
 
   /** The endpoint's URL. */
-  URI url() {
+  public URI url() {
     return URI.create(
         "http://127.0.0.1:" + server.getAddress().getPort() + "/tsa");
   }
@@ -118,7 +118,7 @@ final class OpenSslTsa implements AutoCloseable {
   }
 
   /** A file in the authority's directory ({@code ca.crt}, {@code other-tsa.crt}, ...). */
-  Path file(String name) {
+  public Path file(String name) {
     return dir.resolve(name);
   }
 

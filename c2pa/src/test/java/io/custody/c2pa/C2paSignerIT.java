@@ -200,4 +200,28 @@ class C2paSignerIT {
       assertThat(own.label()).isEqualTo(v.at("/active_manifest/label").asText());
     }
   }
+
+  /** An Ed25519 export certificate (from OpenSSL, PEM): the manifest is signed with EdDSA (-8) and Trusted. */
+  @Test
+  void anEd25519CertificateSignsTrustedManifestsToo() throws Exception {
+    Path pki = dir.resolve("ed25519");
+    Process p = new ProcessBuilder("bash", "src/test/node/make-test-ca.sh", pki.toString(), "ed25519", "30")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    SigningCredentials ed = SigningCredentials.fromPemFiles(pki.resolve("chain.pem"), pki.resolve("signer.key"));
+    assertThat(ed.algorithm()).isEqualTo(SigningCredentials.Algorithm.ED25519);
+    Path signed = dir.resolve("ed25519.mp4");
+    signer(ed).sign(clip, signed);
+    JsonNode v = validate(signed, pki.resolve("ca.pem"));
+    assertThat(v.get("validation_state").asText()).as(v.toString()).isEqualTo("Trusted");
+    assertThat(codes(v.get("failures"))).isEmpty();
+    assertThat(v.at("/active_manifest/signer/alg").asText()).isEqualToIgnoringCase("Ed25519");
+    java.security.cert.X509Certificate root = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+        .getInstance("X.509").generateCertificate(Files.newInputStream(pki.resolve("ca.pem")));
+    C2paReader.Report own = C2paReader.read(signed, List.of(root)).orElseThrow();
+    assertThat(own.valid()).as(own.failures().toString()).isTrue();
+    assertThat(own.trusted()).isTrue();
+  }
 }

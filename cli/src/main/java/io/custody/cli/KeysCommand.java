@@ -27,7 +27,8 @@ final class KeysCommand {
   @Command(name = "init", mixinStandardHelpOptions = true,
       description = "Writes DIR/device.key and DIR/device.pub (Ed25519: the camera signs with it), "
           + "DIR/recipient.key and DIR/recipient.pub (X25519: the back office decrypts with it); with --ledger, "
-          + "DIR/ledger.key and DIR/ledger.pub instead (Ed25519: the force signs its custody ledger with it). "
+          + "DIR/ledger.key and DIR/ledger.pub instead (Ed25519: the force signs its custody ledger with it); with"
+          + " --register, DIR/register.key and DIR/register.pub (Ed25519: the force signs its device register with it). "
           + "Private keys get permissions 0600. Existing files are never overwritten.",
       exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:written", "1:a file exists or cannot be written"})
   static final class Init implements Callable<Integer> {
@@ -39,11 +40,27 @@ final class KeysCommand {
     @Option(names = "--ledger", description = "Make the force's ledger key pair (ledger.key, ledger.pub) instead.")
     boolean ledger;
 
+    @Option(names = "--register", description = "Make the force's register key pair (register.key, register.pub)"
+        + " instead.")
+    boolean register;
+
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
       try {
         Files.createDirectories(out);
+        if (ledger && register) {
+          throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ledger or --register, not both");
+        }
+        if (register) {
+          refuseExisting(out, "register.key", "register.pub");
+          io.custody.register.RegisterKey key = io.custody.register.RegisterKey.generate();
+          writePrivate(out.resolve("register.key"), key.toPem());
+          Files.writeString(out.resolve("register.pub"), key.publicKey().toPem(), StandardOpenOption.CREATE_NEW);
+          spec.commandLine().getOut().printf(Locale.ROOT, "register key %s written to %s%n", key.publicKey().keyIdHex(),
+              out);
+          return Main.OK;
+        }
         if (ledger) {
           refuseExisting(out, "ledger.key", "ledger.pub");
           LedgerKey key = LedgerKey.generate();

@@ -79,6 +79,22 @@ final class LedgerOptions {
       return proofs;
     }
 
+    /**
+     * When each segment reached the force, by "RECORDING/SEGMENT": the earliest INGESTED entry
+     * about it, under the newest checkpoint.
+     */
+    Map<String, java.time.Instant> ingested() throws IOException {
+      Checkpoint at = ledger.checkpoint();
+      Map<String, java.time.Instant> times = new java.util.HashMap<>();
+      for (LedgerEntry e : ledger.entries(0, at.size(), at)) {
+        if (e.type() == EntryType.INGESTED && e.segmentIndex().isPresent()) {
+          times.merge(e.recordingId() + "/" + e.segmentIndex().getAsLong(), e.time(),
+              (a, b) -> a.isBefore(b) ? a : b);
+        }
+      }
+      return times;
+    }
+
     @Override
     public void close() throws IOException {
       try {

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     description = "Turns body-worn camera H.264 into sealed, verifiable evidence.",
     subcommands = {DemoCommand.class, KeysCommand.class, RecordCommand.class, VerifyCommand.class,
         ExportCommand.class, RecoverCommand.class, UploadCommand.class, InspectCommand.class, LedgerCommand.class,
+        RegisterCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:unreadable or malformed input", "2:usage error"})

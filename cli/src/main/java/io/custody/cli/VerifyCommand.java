@@ -61,6 +61,15 @@ final class VerifyCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin LedgerOptions ledgerOptions;
 
+  @Option(names = "--register", paramLabel = "REGISTER", description = "The force's device register (a file or a"
+      + " store URI): each segment's signing key must be one the force issued, trusted when the device says it sealed"
+      + " the segment and when the segment reached the force (its INGESTED entry in --ledger, else the store's time)."
+      + " With --register-pub.")
+  String register;
+
+  @Option(names = "--register-pub", paramLabel = "FILE", description = "The register public key (PEM).")
+  Path registerPub;
+
   @Option(names = "--c2pa-anchors", paramLabel = "FILE", description = "For an MP4 with Content Credentials:"
       + " the CA certificates (PEM) its export certificate must chain to, e.g. the force's ca.pem.")
   Path c2paAnchors;
@@ -104,18 +113,25 @@ final class VerifyCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--c2pa-anchors, --ledger-pub and --original go with an MP4 exported with --c2pa");
       }
+      if ((register == null) != (registerPub == null)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--register and --register-pub go together");
+      }
       StoreRef ref = StoreRef.parse(uri);
       int n = jobs != null ? jobs
           : ref.directory().isPresent() ? Runtime.getRuntime().availableProcessors() : REMOTE_JOBS;
       Verifier verifier = new Verifier(key);
       Optional<Path> file = ref.directory().filter(Files::isRegularFile);
       if (file.isPresent() || ref.recording.filter(r -> r.contains("/")).isPresent()) {
-        if (ledgerOptions.ledger != null) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "--ledger records recordings: give STORE or STORE#RECORDING_ID");
+        if (ledgerOptions.ledger != null || register != null) {
+          throw new CommandLine.ParameterException(spec.commandLine(),
+              "--ledger and --register take recordings: give STORE or STORE#RECORDING_ID");
         }
         return verifyOne(ref, file, verifier, out);
       }
       LedgerOptions.Open ledger = ledgerOptions.open(spec);
+      RegisterVerdicts verdicts = register == null ? null : new RegisterVerdicts(
+          RegisterCommand.Location.parse(register).open(Optional.of(RegisterCommand.publicKey(registerPub))),
+          ledger == null ? Map.of() : ledger.ingested());
       List<io.custody.ledger.LedgerEntry> verified = new ArrayList<>();
       boolean allOk = true;
       List<Object> recordings = new ArrayList<>();
@@ -152,16 +168,44 @@ final class VerifyCommand implements Callable<Integer> {
             reports.add(result(f));
           }
           RecordingReport r = Verifier.checkRecording(reports);
-          allOk &= r.ok();
+          List<io.custody.register.Finding> findings = verdicts == null ? List.of()
+              : verdicts.check(reports, byRecording.get(e.getKey()), store);
+          Optional<io.custody.register.Finding> distrusted = findings.stream()
+              .filter(f -> f != null && !f.trusted()).findFirst();
+          allOk &= r.ok() && distrusted.isEmpty();
           if (ledger != null) {
-            verified.add(ledger.entry(io.custody.ledger.EntryType.VERIFIED, e.getKey())
-                .detail("result", r.ok() ? "complete" : "failed: " + r.problem().orElseThrow())
+            io.custody.ledger.LedgerEntry.Builder v = ledger.entry(io.custody.ledger.EntryType.VERIFIED, e.getKey())
+                .detail("result", !r.ok() ? "failed: " + r.problem().orElseThrow()
+                    : distrusted.map(f -> "failed: register: " + f.verdict()).orElse("complete"))
                 .detail("segments", (long) r.segments().size()).detail("store_uri", ref.store.toString())
-                .detail("device_key_id", key.keyIdHex()).build());
+                .detail("device_key_id", key.keyIdHex());
+            verified.add(v.build());
           }
-          recordings.add(describe(e.getKey(), r));
+          Map<String, Object> described = describe(e.getKey(), r);
+          if (verdicts != null) {
+            described.put("ok", r.ok() && distrusted.isEmpty());
+            described.put("register_problem", distrusted.map(f -> "segment signed by a key the register does not"
+                + " trust: " + f.verdict() + ": " + f.explanation()).orElse(null));
+            List<?> segs = (List<?>) described.get("segment_reports");
+            for (int i = 0; i < segs.size(); i++) {
+              if (findings.get(i) != null) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> seg = (Map<String, Object>) segs.get(i);
+                seg.put("register", RegisterVerdicts.json(findings.get(i)));
+              }
+            }
+          }
+          recordings.add(described);
           if (!json) {
             print(out, e.getKey(), r);
+            for (int i = 0; i < findings.size(); i++) {
+              if (findings.get(i) != null) {
+                out.printf(Locale.ROOT, "  segment %d: register: %s: %s%n", i, findings.get(i).verdict(),
+                    findings.get(i).explanation());
+              }
+            }
+            distrusted.ifPresent(f -> out.printf(Locale.ROOT, "recording %s: NOT verified evidence: a segment is"
+                + " signed by a key the register does not trust (%s)%n", e.getKey(), f.verdict()));
           }
         }
       } finally {

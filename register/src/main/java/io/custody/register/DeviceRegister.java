@@ -42,6 +42,8 @@ public final class DeviceRegister {
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final Set<String> VERSION_MEMBERS =
       Set.of("format", "version", "previous_sha256", "time", "register_key_id", "changes");
+  private static final Set<String> FIRST_VERSION_MEMBERS =
+      Set.of("format", "version", "previous_sha256", "time", "register_key_id", "changes", "register_public_key");
   /** The suite of the only device keys this build reads (FORMAT.md §1). */
   private static final String ED25519 = "ed25519";
 
@@ -60,9 +62,34 @@ public final class DeviceRegister {
     this.registerKeyId = registerKeyId;
   }
 
-  /** Version 0 of a new register signed by {@code key}: no device yet. */
+  /** Version 0 of a new register signed by {@code key}: no device yet, and the register's public key. */
   public static String init(RegisterKey key, Instant time) {
-    return line(key, version(0, null, time, key.publicKey().keyIdHex(), List.of()));
+    Map<String, Object> v = version(0, null, time, key.publicKey().keyIdHex(), List.of());
+    v.put("register_public_key", key.publicKey().toPem());
+    return line(key, v);
+  }
+
+  /**
+   * Reads and checks a register with the public key its version 0 names: it holds together, but
+   * whose register it is only {@link #read} with the force's own register public key can tell.
+   *
+   * @throws RegisterFormatException as {@link #read} does, or if version 0 names no usable key
+   */
+  public static DeviceRegister readTrustingStoredKey(List<String> lines) {
+    if (lines.isEmpty()) {
+      return read(lines, null);
+    }
+    String first = lines.get(0);
+    int tab = first.indexOf('\t');
+    try {
+      if (tab >= 0 && Json.parse(first.substring(0, tab)) instanceof Map<?, ?> v
+          && v.get("register_public_key") instanceof String pem) {
+        return read(lines, RegisterPublicKey.fromPem(pem));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new RegisterFormatException("version 0 does not name a usable register public key: " + e.getMessage(), e);
+    }
+    throw new RegisterFormatException("version 0 does not name the register's public key");
   }
 
   /**
@@ -72,10 +99,10 @@ public final class DeviceRegister {
    *     signed by another key, altered, removed or reordered, or a change that does not apply
    */
   public static DeviceRegister read(List<String> lines, RegisterPublicKey key) {
-    Objects.requireNonNull(key, "key");
     if (lines.isEmpty()) {
       throw new RegisterFormatException("an empty register: it has no version 0 (custody register init makes it)");
     }
+    Objects.requireNonNull(key, "key");
     Map<String, Draft> state = new LinkedHashMap<>();
     String previous = null;
     Instant last = null;
@@ -95,15 +122,21 @@ public final class DeviceRegister {
       } catch (JsonFormatException e) {
         throw new RegisterFormatException("version " + n + " is not valid JSON: " + e.getMessage(), e);
       }
-      if (v == null || !v.keySet().equals(VERSION_MEMBERS)) {
-        throw new RegisterFormatException("version " + n + " does not have exactly the members " + VERSION_MEMBERS);
+      Set<String> members = n == 0 ? FIRST_VERSION_MEMBERS : VERSION_MEMBERS;
+      if (v == null || !v.keySet().equals(members)) {
+        throw new RegisterFormatException("version " + n + " does not have exactly the members " + members);
       }
+
       if (!FORMAT.equals(v.get("format"))) {
         throw new RegisterFormatException("version " + n + " is of format " + v.get("format") + ", not " + FORMAT);
       }
       if (!key.keyIdHex().equals(v.get("register_key_id"))) {
         throw new RegisterFormatException("version " + n + " is signed by register key " + v.get("register_key_id")
             + ", not by the key given (" + key.keyIdHex() + ")");
+      }
+      if (n == 0 && !sameKey(v.get("register_public_key"), key)) {
+        throw new RegisterFormatException("version 0 names another register public key than the one given ("
+            + key.keyIdHex() + ")");
       }
       byte[] signature;
       try {
@@ -434,6 +467,14 @@ public final class DeviceRegister {
       return Instant.parse(s);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(what + " is not an RFC 3339 UTC time: " + s, e);
+    }
+  }
+
+  private static boolean sameKey(Object pem, RegisterPublicKey key) {
+    try {
+      return pem instanceof String p && RegisterPublicKey.fromPem(p).equals(key);
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

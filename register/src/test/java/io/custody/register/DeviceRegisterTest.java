@@ -48,6 +48,7 @@ class DeviceRegisterTest {
     assertThat(r.updated()).isEqualTo(T0.plusSeconds(240));
     assertThat(r.registerKeyId()).isEqualTo(key.publicKey().keyIdHex());
     assertThat(r.headSha256()).hasSize(64);
+    assertThat(DeviceRegister.readTrustingStoredKey(history()).registerKeyId()).isEqualTo(r.registerKeyId());
     Device d = r.device(cam1.keyIdHex()).orElseThrow();
     assertThat(d.serial()).isEqualTo("BWC-0001");
     assertThat(d.model()).contains("Axon Body 4");

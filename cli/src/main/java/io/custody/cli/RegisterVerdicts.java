@@ -1,0 +1,61 @@
+package io.custody.cli;
+
+import io.custody.register.DeviceRegister;
+import io.custody.register.Finding;
+import io.custody.seal.SegmentHeader;
+import io.custody.seal.VerificationReport;
+import io.custody.storage.BlobInfo;
+import io.custody.storage.BlobStore;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code custody verify --register}: the register's verdict on each segment's signing key
+ * (docs/REGISTER.md §4), from the time the device claims (the segment header's, signed) and the
+ * time the segment reached the force, which the device cannot set: its INGESTED entry in the
+ * custody ledger when verify is given one, else the store's own time for the object.
+ */
+final class RegisterVerdicts {
+  private final DeviceRegister register;
+  private final Map<String, Instant> ingested;
+
+  /** {@code ingested}: the ledger's INGESTED times by "RECORDING/SEGMENT" (empty without a ledger). */
+  RegisterVerdicts(DeviceRegister register, Map<String, Instant> ingested) {
+    this.register = register;
+    this.ingested = Map.copyOf(ingested);
+  }
+
+  /** The verdict on each segment of a recording ({@code keys} in the order of {@code reports}). */
+  List<Finding> check(List<VerificationReport> reports, List<String> keys, BlobStore store) throws IOException {
+    List<Finding> findings = new ArrayList<>();
+    for (int i = 0; i < reports.size(); i++) {
+      Optional<SegmentHeader> h = reports.get(i).header();
+      if (h.isEmpty()) {
+        findings.add(null); // no signed header: the segment does not verify, nothing to judge
+        continue;
+      }
+      Instant sealed = Instant.ofEpochMilli(h.get().createdMillis());
+      Optional<Instant> arrived = Optional.ofNullable(ingested.get(h.get().recordingId() + "/" + h.get().segmentIndex()));
+      if (arrived.isEmpty()) {
+        arrived = store.stat(keys.get(i)).map(BlobInfo::lastModified);
+      }
+      findings.add(register.check(h.get().deviceKeyIdHex(), sealed, arrived));
+    }
+    return findings;
+  }
+
+  /** The {@code register} member of a segment in {@code verify --json}. */
+  static Map<String, Object> json(Finding f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("verdict", f.verdict().name());
+    m.put("serial", f.device().map(d -> (Object) d.serial()).orElse(null));
+    m.put("officer", f.officer().orElse(null));
+    m.put("explanation", f.explanation());
+    return m;
+  }
+}

@@ -217,6 +217,33 @@ class C2paMerkleIT {
         .containsExactly("assertion.bmffHash.mismatch");
   }
 
+  /**
+   * Trees of other shapes: one fragment (an empty proof, written as null) and 19 (layers of 19, 10,
+   * 5, 3, 2 and 1 nodes, unpaired nodes carried up on three of them): every fragment is Trusted.
+   */
+  @Test
+  void oneFragmentAndNineteenFragmentsValidateToo() throws Exception {
+    for (String[] shape : List.of(new String[] {"one", "0.8", "25", "1"}, new String[] {"many", "3", "4", "19"})) {
+      Path source = dir.resolve(shape[0] + ".mp4");
+      Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+          "testsrc2=size=160x120:rate=25", "-t", shape[1], "-c:v", "libx264", "-g", shape[2], "-pix_fmt", "yuv420p",
+          "-threads", "1", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", source.toString())
+          .inheritIO().start();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isZero();
+      Path out = dir.resolve(shape[0] + "-signed.mp4");
+      merkleSigner().sign(source, out);
+      Split s = split(out);
+      assertThat(s.fragments).hasSize(Integer.parseInt(shape[3]));
+      Path init = write(shape[0] + "-init.mp4", s.init);
+      for (int i = 0; i < s.fragments.size(); i++) {
+        JsonNode v = fragment(init, s.fragments.get(i), shape[0] + i + ".m4s");
+        assertThat(v.get("validation_state").asText()).as("%s fragment %d: %s", shape[0], i, v).isEqualTo("Trusted");
+      }
+      assertThat(C2paReader.read(out, List.of(ca.certificate())).orElseThrow().failures()).isEmpty();
+    }
+  }
+
   @Test
   void onlyMoofMdatFragmentsAreSignedTheMerkleWay() throws Exception {
     Path plain = ffmpeg("plain.mp4", "testsrc", "+faststart");

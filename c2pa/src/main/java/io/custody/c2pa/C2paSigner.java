@@ -364,10 +364,10 @@ public final class C2paSigner {
     while (m.hasRemaining() && ch.read(m, moof.offset() + m.position()) > 0) {
       // reading
     }
-    for (int at = 8; at + 8 <= m.capacity(); at += Math.max(8, m.getInt(at))) {
+    for (int at = 8; at + 8 <= m.capacity(); at = next(m, at)) {
       if (type(m, at).equals("traf")) {
-        int end = at + m.getInt(at);
-        for (int c = at + 8; c + 12 <= end; c += Math.max(8, m.getInt(c))) {
+        int end = next(m, at);
+        for (int c = at + 8; c + 12 <= end; c = next(m, c)) {
           if (type(m, c).equals("tfhd") && (m.getInt(c + 8) & 0x000001) != 0) {
             return true;
           }
@@ -375,6 +375,11 @@ public final class C2paSigner {
       }
     }
     return false;
+  }
+
+  /** Where the box at {@code at} of {@code b} ends (at least 8 bytes on, at most {@code b}'s end). */
+  private static int next(ByteBuffer b, int at) {
+    return (int) Math.min(b.capacity(), at + Math.max(8, b.getInt(at) & 0xffffffffL));
   }
 
   private static String type(ByteBuffer b, int at) {

@@ -245,9 +245,13 @@ class C2paMerkleIT {
   }
 
   @Test
-  void onlyMoofMdatFragmentsAreSignedTheMerkleWay() throws Exception {
+  void onlyFragmentsWithoutAbsoluteOffsetsAreSignedTheMerkleWay() throws Exception {
     Path plain = ffmpeg("plain.mp4", "testsrc", "+faststart");
     assertThatThrownBy(() -> merkleSigner().sign(plain, dir.resolve("plain-signed.mp4")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no moof");
+    // without default_base_moof, ffmpeg's tfhd carries the absolute offset of the fragment's data
+    Path absolute = ffmpeg("absolute.mp4", "testsrc", "+frag_keyframe+empty_moov");
+    assertThatThrownBy(() -> merkleSigner().sign(absolute, dir.resolve("absolute-signed.mp4")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("base data offset");
   }
 }

@@ -42,9 +42,10 @@ import org.bouncycastle.tsp.TimeStampTokenInfo;
  * Custody's own reader of the C2PA manifest store in an ISO BMFF file: what the active manifest says
  * (its assertions as JSON trees, its signer) and whether it holds: the claim signature over the
  * certificate in {@code x5chain}, every assertion's hashed URI, and the {@code c2pa.hash.bmff.v3}
- * hard binding recomputed over the file; with trust anchors, whether the signer chains to one. It
- * reads the subset of C2PA that {@link C2paSigner} writes (a single manifest, claim v2, flat BMFF
- * hash); anything else is reported as not checked. Thread-safe (no state).
+ * hard binding recomputed over the file (flat, or the Merkle form over fragments as {@link
+ * C2paSigner} writes it: init hash, and each fragment's leaf through its proof); with trust anchors,
+ * whether the signer chains to one. It reads the subset of C2PA that {@link C2paSigner} writes (a
+ * single manifest, claim v2); anything else is reported as not checked. Thread-safe (no state).
  */
 public final class C2paReader {
   private C2paReader() {}
@@ -94,7 +95,7 @@ public final class C2paReader {
     List<C2paSigner.Box> boxes = C2paSigner.boxes(file);
     C2paSigner.Box store = null;
     for (C2paSigner.Box b : boxes) {
-      if (b.c2pa()) {
+      if (b.c2pa() && !merkleBox(file, b)) {
         if (store != null) {
           throw new IOException("more than one C2PA manifest box");
         }
@@ -178,6 +179,11 @@ public final class C2paReader {
       JsonNode hash = assertions.get(C2paSigner.HASH_LABEL);
       if (hash == null) {
         failures.add("claim.hardBindings.missing");
+      } else if (hash.has("merkle")) {
+        String failure = merkle(ch, boxes, hash);
+        if (failure != null) {
+          failures.add(failure);
+        }
       } else {
         MessageDigest bmff = C2paSigner.sha256();
         ByteBuffer offset = ByteBuffer.allocate(8);
@@ -199,6 +205,99 @@ public final class C2paReader {
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new IOException("the C2PA manifest store is malformed: " + e.getMessage(), e);
     }
+  }
+
+  /** Whether the C2PA box {@code b} is of purpose {@code merkle} (a fragment's Merkle box). */
+  private static boolean merkleBox(Path file, C2paSigner.Box b) throws IOException {
+    byte[] purpose = "merkle\0".getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer p = ByteBuffer.allocate(purpose.length);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (p.hasRemaining() && ch.read(p, b.offset() + 8 + 16 + 4 + p.position()) > 0) {
+        // reading
+      }
+    }
+    return !p.hasRemaining() && Arrays.equals(p.array(), purpose);
+  }
+
+  /**
+   * Checks the Merkle form of the BMFF hash over the whole file as {@link C2paSigner} writes it
+   * (see {@link BmffMerkle}): the init segment's hash (every box before the first {@code moof}, less
+   * the exclusions, with its offset), and for each {@code moof}+{@code mdat} pair, preceded by its
+   * Merkle box, its leaf (offsets within the fragment) through the box's proof to the map's row.
+   * Fragments must be in tree order (each box's location its index), so that reordering shows.
+   *
+   * @return null if it holds, else the failure's status code
+   */
+  private static String merkle(FileChannel ch, List<C2paSigner.Box> boxes, JsonNode hash) throws IOException {
+    JsonNode maps = hash.get("merkle");
+    if (maps.size() != 1 || !maps.get(0).path("alg").asText("sha256").equals("sha256")
+        || !hash.path("alg").asText("sha256").equals("sha256") || hash.has("hash")) {
+      return "assertion.bmffHash.malformed";
+    }
+    JsonNode map = maps.get(0);
+    List<byte[]> row = new ArrayList<>();
+    for (JsonNode h : map.path("hashes")) {
+      row.add(h.binaryValue());
+    }
+    int count = map.path("count").asInt(-1);
+    MessageDigest init = C2paSigner.sha256();
+    ByteBuffer offset = ByteBuffer.allocate(8);
+    int i = 0;
+    for (; i < boxes.size() && !boxes.get(i).type().equals("moof"); i++) {
+      C2paSigner.Box x = boxes.get(i);
+      if (!C2paSigner.excluded(x)) {
+        offset.clear();
+        offset.putLong(x.offset()).flip();
+        init.update(offset);
+        C2paSigner.digest(ch, x.offset(), x.size(), init);
+      }
+    }
+    if (!Arrays.equals(init.digest(), map.path("initHash").binaryValue())) {
+      return "assertion.bmffHash.mismatch";
+    }
+    int fragments = 0;
+    for (; i < boxes.size(); i++) {
+      C2paSigner.Box moof = boxes.get(i);
+      if (C2paSigner.excluded(moof)) {
+        continue; // a Merkle box (checked with its moof), an mfra, free or skip
+      }
+      C2paSigner.Box box = boxes.get(i - 1);
+      if (!moof.type().equals("moof") || !box.c2pa() || i + 1 == boxes.size()
+          || !boxes.get(i + 1).type().equals("mdat") || box.size() > 1 << 20) {
+        return "assertion.bmffHash.mismatch"; // media the tree does not cover
+      }
+      C2paSigner.Box mdat = boxes.get(++i);
+      ByteBuffer b = ByteBuffer.allocate((int) box.size());
+      while (b.hasRemaining() && ch.read(b, box.offset() + b.position()) > 0) {
+        // reading
+      }
+      byte[] cbor = BmffMerkle.boxMap(b.array());
+      if (cbor == null) {
+        return "assertion.bmffHash.mismatch";
+      }
+      JsonNode proofMap = Cbor.parse(cbor);
+      List<byte[]> proof = new ArrayList<>();
+      for (JsonNode h : proofMap.path("hashes")) {
+        proof.add(h.binaryValue());
+      }
+      MessageDigest leaf = C2paSigner.sha256();
+      long at = box.size();
+      for (C2paSigner.Box x : List.of(moof, mdat)) {
+        offset.clear();
+        offset.putLong(at).flip();
+        leaf.update(offset);
+        C2paSigner.digest(ch, x.offset(), x.size(), leaf);
+        at += x.size();
+      }
+      if (proofMap.path("uniqueId").asInt(-1) != map.path("uniqueId").asInt(-2)
+          || proofMap.path("localId").asInt(-1) != map.path("localId").asInt(-2)
+          || proofMap.path("location").asInt(-1) != fragments
+          || !BmffMerkle.check(leaf.digest(), fragments, count, proof, row)) {
+        return "assertion.bmffHash.mismatch";
+      }
+      fragments++;
+    }
+    return fragments == count ? null : "assertion.bmffHash.mismatch";
   }
 
   /**

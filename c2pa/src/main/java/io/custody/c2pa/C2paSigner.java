@@ -29,8 +29,11 @@ import java.util.UUID;
  * with the force's export certificate: a {@code uuid} box right after {@code ftyp} holding the
  * JUMBF manifest store, whose claim (v2) lists the assertions given, a {@code c2pa.hash.bmff.v3}
  * hard binding of every other top-level box (with its offset), and a COSE_Sign1 signature carrying
- * the certificate chain ({@code x5chain}). Nothing else in the file changes, so offsets relative to
- * a {@code moof} (fragmented MP4) stay valid; a plain MP4's chunk offsets ({@code stco}, {@code
+ * the certificate chain ({@code x5chain}). With {@link Builder#fragmentMerkle()} the binding is the
+ * Merkle form instead, and a C2PA {@code uuid} box of purpose {@code merkle} goes before each {@code
+ * moof}. Nothing else in the file changes (removing the C2PA boxes gives the input back), so
+ * offsets relative to a {@code moof} (fragmented MP4) stay valid, but an {@code mfra}'s {@code tfra}
+ * offsets are not moved (it is outside the binding); a plain MP4's chunk offsets ({@code stco}, {@code
  * co64}) are not rewritten, so only fragmented files (or files whose {@code moov} precedes no
  * media) are accepted. Immutable and thread-safe.
  */
@@ -68,6 +71,7 @@ public final class C2paSigner {
   private final List<Map<String, Object>> actions;
   private final Map<String, Map<String, Object>> assertions;
   private final Timestamper timestamper;
+  private final boolean merkle;
 
   private C2paSigner(Builder b) {
     this.credentials = b.credentials;
@@ -76,6 +80,7 @@ public final class C2paSigner {
     this.actions = List.copyOf(b.actions);
     this.assertions = new LinkedHashMap<>(b.assertions);
     this.timestamper = b.timestamper;
+    this.merkle = b.merkle;
   }
 
   /** A signer with {@code credentials} (the force's export certificate and key). */
@@ -91,6 +96,7 @@ public final class C2paSigner {
     private final List<Map<String, Object>> actions = new ArrayList<>();
     private final Map<String, Map<String, Object>> assertions = new LinkedHashMap<>();
     private Timestamper timestamper;
+    private boolean merkle;
 
     private Builder(SigningCredentials credentials) {
       this.credentials = Objects.requireNonNull(credentials);
@@ -138,6 +144,20 @@ public final class C2paSigner {
       return this;
     }
 
+    /**
+     * Binds the media with the Merkle form of the hash (see {@link BmffMerkle}) instead of the flat
+     * one, so that each fragment can be checked read on its own, with the init segment (C2PA's
+     * fragmented-MP4 form): every {@code moof} gets a C2PA {@code uuid} box of purpose {@code merkle}
+     * before it, holding its place in the tree and its proof, and the hash assertion holds the
+     * init segment's hash and the tree's root. Only for a fragmented MP4 made of {@code moof}+{@code
+     * mdat} pairs after its {@code moov} (and an optional {@code mfra} last), without {@code sidx} or
+     * absolute data offsets in {@code tfhd}.
+     */
+    public Builder fragmentMerkle() {
+      this.merkle = true;
+      return this;
+    }
+
     public C2paSigner build() {
       if (actions.isEmpty()) {
         throw new IllegalStateException("a manifest needs its actions (the first c2pa.created or c2pa.opened)");
@@ -150,8 +170,9 @@ public final class C2paSigner {
    * What was embedded.
    *
    * @param label the manifest's label ({@code urn:c2pa:…})
-   * @param manifestBytes the size of the {@code uuid} box added
-   * @param bmffHash the hard binding's SHA-256, hex
+   * @param manifestBytes the size of the manifest's {@code uuid} box added (the Merkle form adds
+   *     a {@code uuid} box per fragment besides)
+   * @param bmffHash the hard binding's SHA-256, hex: the flat hash, or the Merkle tree's root
    */
   public record Result(String label, long manifestBytes, String bmffHash) {}
 
@@ -160,18 +181,50 @@ public final class C2paSigner {
 
   /**
    * Writes {@code out}: {@code in} with the signed manifest store in a {@code uuid} box after its
-   * {@code ftyp}. Reads {@code in} twice (hash, then copy); writes {@code out} under a temporary
-   * name and renames it when complete.
+   * {@code ftyp} (and in the Merkle form a Merkle box before each {@code moof}). Reads {@code in}
+   * twice (hash, then copy; the Merkle form three times); writes {@code out} under a temporary name
+   * and renames it when complete.
    *
    * @throws IllegalArgumentException if {@code in} is not ISO BMFF starting with {@code ftyp}, already
-   *     holds a C2PA manifest, or is a plain MP4 with media before its {@code moov}
+   *     holds a C2PA manifest, or is a plain MP4 with media before its {@code moov}; in the Merkle
+   *     form, if it is not fragmented as {@link Builder#fragmentMerkle()} needs
    */
   public Result sign(Path in, Path out) throws IOException, GeneralSecurityException {
     List<Box> boxes = boxes(in);
     check(boxes);
     Box ftyp = boxes.get(0);
+    List<Box> moofs = merkle ? fragments(in, boxes) : List.of();
     String label = "urn:c2pa:" + UUID.randomUUID();
     SecureRandom random = new SecureRandom();
+    // the fragments' Merkle boxes and tree: each leaf is over its fragment alone, so nothing here
+    // depends on the manifest
+    List<byte[]> merkleBoxes = new ArrayList<>();
+    byte[] root = null;
+    if (merkle) {
+      List<byte[]> leaves = new ArrayList<>();
+      ByteBuffer offset = ByteBuffer.allocate(8);
+      try (FileChannel ch = FileChannel.open(in, StandardOpenOption.READ)) {
+        for (int i = 0; i < moofs.size(); i++) {
+          Box moof = moofs.get(i);
+          Box mdat = boxes.get(boxes.indexOf(moof) + 1);
+          long at = BmffMerkle.box(i, zeros(BmffMerkle.proofLength(moofs.size(), i))).length;
+          MessageDigest leaf = sha256();
+          for (Box b : List.of(moof, mdat)) {
+            offset.clear();
+            offset.putLong(at).flip();
+            leaf.update(offset);
+            digest(ch, b.offset(), b.size(), leaf);
+            at += b.size();
+          }
+          leaves.add(leaf.digest());
+        }
+      }
+      List<List<byte[]>> tree = BmffMerkle.tree(leaves);
+      root = tree.get(tree.size() - 1).get(0);
+      for (int i = 0; i < moofs.size(); i++) {
+        merkleBoxes.add(BmffMerkle.box(i, BmffMerkle.proof(tree, i)));
+      }
+    }
     // assertion boxes (their sizes do not depend on the hash value)
     Map<String, byte[]> salts = new LinkedHashMap<>();
     Map<String, Object> contents = new LinkedHashMap<>();
@@ -179,7 +232,7 @@ public final class C2paSigner {
     actionsAssertion.put("actions", actions);
     contents.put("c2pa.actions.v2", actionsAssertion);
     contents.putAll(assertions);
-    contents.put(HASH_LABEL, hashAssertion(new byte[32]));
+    contents.put(HASH_LABEL, binding(new byte[32], moofs.size(), root));
     for (String l : contents.keySet()) {
       byte[] salt = new byte[16];
       random.nextBytes(salt);
@@ -191,10 +244,14 @@ public final class C2paSigner {
     byte[] store0 = store(label, contents, salts, claim(label, contents, salts), cose0);
     long uuidSize = uuidBox(store0).length;
     // the hard binding: every top-level box but the excluded ones, with its offset in the output
+    // (the Merkle form: the init segment's, every box before the first moof)
     MessageDigest sha = sha256();
     ByteBuffer offset = ByteBuffer.allocate(8);
     try (FileChannel ch = FileChannel.open(in, StandardOpenOption.READ)) {
       for (Box b : boxes) {
+        if (merkle && b.type().equals("moof")) {
+          break;
+        }
         if (excluded(b)) {
           continue;
         }
@@ -206,7 +263,7 @@ public final class C2paSigner {
       }
     }
     byte[] bmffHash = sha.digest();
-    contents.put(HASH_LABEL, hashAssertion(bmffHash));
+    contents.put(HASH_LABEL, binding(bmffHash, moofs.size(), root));
     byte[] claim = claim(label, contents, salts);
     byte[] signature = sign(claim);
     byte[] cose = cose(signature, timestamper == null ? null : timestamper.timestamp(countersigned(signature)), coseSize);
@@ -220,13 +277,115 @@ public final class C2paSigner {
           OutputStream o = Files.newOutputStream(part)) {
         copy(src, 0, ftyp.size(), o);
         o.write(uuid);
-        copy(src, ftyp.size(), src.size() - ftyp.size(), o);
+        for (Box b : boxes.subList(1, boxes.size())) {
+          int fragment = moofs.indexOf(b);
+          if (fragment >= 0) {
+            o.write(merkleBoxes.get(fragment));
+          }
+          copy(src, b.offset(), b.size(), o);
+        }
       }
       Files.move(part, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(part);
     }
-    return new Result(label, uuid.length, HexFormat.of().formatHex(bmffHash));
+    return new Result(label, uuid.length, HexFormat.of().formatHex(merkle ? root : bmffHash));
+  }
+
+  /** The hash assertion: flat ({@code hash}), or the Merkle form's map with {@code hash} as its initHash. */
+  private Map<String, Object> binding(byte[] hash, int fragments, byte[] root) {
+    if (!merkle) {
+      return hashAssertion(hash);
+    }
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("exclusions", exclusions());
+    a.put("alg", "sha256");
+    a.put("merkle", List.of(BmffMerkle.map(fragments, hash, root)));
+    a.put("name", "jumbf manifest");
+    return a;
+  }
+
+  private static List<byte[]> zeros(int n) {
+    List<byte[]> z = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      z.add(new byte[32]);
+    }
+    return z;
+  }
+
+  /**
+   * The fragments of {@code boxes} for the Merkle form: the {@code moof} of each {@code moof}+{@code
+   * mdat} pair.
+   *
+   * @throws IllegalArgumentException if the file is not made of such pairs after its init segment
+   *     (an {@code mfra} may end it), has a {@code sidx}, or a {@code tfhd} with an absolute base data
+   *     offset (inserting the Merkle boxes would move what they point at)
+   */
+  private static List<Box> fragments(Path in, List<Box> boxes) throws IOException {
+    List<Box> moofs = new ArrayList<>();
+    int first = -1;
+    for (int i = 0; i < boxes.size(); i++) {
+      if (boxes.get(i).type().equals("sidx")) {
+        throw new IllegalArgumentException("a sidx: its sizes would not count the Merkle boxes");
+      }
+      if (first < 0 && boxes.get(i).type().equals("moof")) {
+        first = i;
+      }
+    }
+    if (first < 0) {
+      throw new IllegalArgumentException("the Merkle form needs a fragmented MP4 (no moof)");
+    }
+    try (FileChannel ch = FileChannel.open(in, StandardOpenOption.READ)) {
+      for (int i = first; i < boxes.size(); i += 2) {
+        Box b = boxes.get(i);
+        if (b.type().equals("mfra") && i == boxes.size() - 1) {
+          break;
+        }
+        if (!b.type().equals("moof") || i + 1 == boxes.size() || !boxes.get(i + 1).type().equals("mdat")) {
+          throw new IllegalArgumentException("box '" + b.type() + "' at byte " + b.offset()
+              + ": the Merkle form needs moof+mdat pairs after the init segment");
+        }
+        if (absoluteDataOffset(ch, b)) {
+          throw new IllegalArgumentException("the moof at byte " + b.offset()
+              + " has a tfhd base data offset: it would not follow its mdat");
+        }
+        moofs.add(b);
+      }
+    }
+    return moofs;
+  }
+
+  /** Whether a {@code tfhd} of {@code moof} carries a base data offset (flag 0x000001). */
+  private static boolean absoluteDataOffset(FileChannel ch, Box moof) throws IOException {
+    if (moof.size() > 64 << 20) {
+      throw new IllegalArgumentException("a moof of " + moof.size() + " bytes");
+    }
+    ByteBuffer m = ByteBuffer.allocate((int) moof.size());
+    while (m.hasRemaining() && ch.read(m, moof.offset() + m.position()) > 0) {
+      // reading
+    }
+    for (int at = 8; at + 8 <= m.capacity(); at = next(m, at)) {
+      if (type(m, at).equals("traf")) {
+        int end = next(m, at);
+        for (int c = at + 8; c + 12 <= end; c = next(m, c)) {
+          if (type(m, c).equals("tfhd") && (m.getInt(c + 8) & 0x000001) != 0) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Where the box at {@code at} of {@code b} ends (at least 8 bytes on, at most {@code b}'s end). */
+  private static int next(ByteBuffer b, int at) {
+    return (int) Math.min(b.capacity(), at + Math.max(8, b.getInt(at) & 0xffffffffL));
+  }
+
+  private static String type(ByteBuffer b, int at) {
+    byte[] t = new byte[4];
+    b.get(at + 4, t);
+    return new String(t, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   /** Whether the hard binding leaves {@code b} out (the exclusions of {@link #hashAssertion}). */
@@ -255,19 +414,24 @@ public final class C2paSigner {
 
   /** The {@code c2pa.hash.bmff.v3} assertion: the exclusions c2pa-rs writes, and the hash. */
   static Map<String, Object> hashAssertion(byte[] hash) {
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("exclusions", exclusions());
+    a.put("alg", "sha256");
+    a.put("hash", hash);
+    a.put("name", "jumbf manifest");
+    return a;
+  }
+
+  /** The exclusions c2pa-rs writes: C2PA's uuid boxes (the manifest's and the Merkle boxes), ftyp, mfra, free, skip. */
+  private static List<Object> exclusions() {
     Map<String, Object> uuidData = new LinkedHashMap<>();
     uuidData.put("offset", 8);
     uuidData.put("value", C2PA_UUID);
     Map<String, Object> uuid = new LinkedHashMap<>();
     uuid.put("xpath", "/uuid");
     uuid.put("data", List.of(uuidData));
-    Map<String, Object> a = new LinkedHashMap<>();
-    a.put("exclusions", List.of(uuid, Map.of("xpath", "/ftyp"), Map.of("xpath", "/mfra"), Map.of("xpath", "/free"),
-        Map.of("xpath", "/skip")));
-    a.put("alg", "sha256");
-    a.put("hash", hash);
-    a.put("name", "jumbf manifest");
-    return a;
+    return List.of(uuid, Map.of("xpath", "/ftyp"), Map.of("xpath", "/mfra"), Map.of("xpath", "/free"),
+        Map.of("xpath", "/skip"));
   }
 
   /** The assertion superbox of {@code label}. */

@@ -186,14 +186,23 @@ public final class C2paSigner {
    * and renames it when complete.
    *
    * @throws IllegalArgumentException if {@code in} is not ISO BMFF starting with {@code ftyp}, already
-   *     holds a C2PA manifest, or is a plain MP4 with media before its {@code moov}; in the Merkle
-   *     form, if it is not fragmented as {@link Builder#fragmentMerkle()} needs
+   *     holds a C2PA manifest, is a plain MP4 with media before its {@code moov}, or has a {@code
+   *     tfhd} with an absolute base data offset (both would point past the moved media); in the
+   *     Merkle form, if it is not fragmented as {@link Builder#fragmentMerkle()} needs
    */
   public Result sign(Path in, Path out) throws IOException, GeneralSecurityException {
     List<Box> boxes = boxes(in);
     check(boxes);
+    try (FileChannel ch = FileChannel.open(in, StandardOpenOption.READ)) {
+      for (Box b : boxes) {
+        if (b.type().equals("moof") && absoluteDataOffset(ch, b)) {
+          throw new IllegalArgumentException("the moof at byte " + b.offset()
+              + " has a tfhd base data offset: inserting the manifest would move what it points at");
+        }
+      }
+    }
     Box ftyp = boxes.get(0);
-    List<Box> moofs = merkle ? fragments(in, boxes) : List.of();
+    List<Box> moofs = merkle ? fragments(boxes) : List.of();
     String label = "urn:c2pa:" + UUID.randomUUID();
     SecureRandom random = new SecureRandom();
     // the fragments' Merkle boxes and tree: each leaf is over its fragment alone, so nothing here
@@ -318,10 +327,9 @@ public final class C2paSigner {
    * mdat} pair.
    *
    * @throws IllegalArgumentException if the file is not made of such pairs after its init segment
-   *     (an {@code mfra} may end it), has a {@code sidx}, or a {@code tfhd} with an absolute base data
-   *     offset (inserting the Merkle boxes would move what they point at)
+   *     (an {@code mfra} may end it), or has a {@code sidx}
    */
-  private static List<Box> fragments(Path in, List<Box> boxes) throws IOException {
+  private static List<Box> fragments(List<Box> boxes) {
     List<Box> moofs = new ArrayList<>();
     int first = -1;
     for (int i = 0; i < boxes.size(); i++) {
@@ -335,22 +343,16 @@ public final class C2paSigner {
     if (first < 0) {
       throw new IllegalArgumentException("the Merkle form needs a fragmented MP4 (no moof)");
     }
-    try (FileChannel ch = FileChannel.open(in, StandardOpenOption.READ)) {
-      for (int i = first; i < boxes.size(); i += 2) {
-        Box b = boxes.get(i);
-        if (b.type().equals("mfra") && i == boxes.size() - 1) {
-          break;
-        }
-        if (!b.type().equals("moof") || i + 1 == boxes.size() || !boxes.get(i + 1).type().equals("mdat")) {
-          throw new IllegalArgumentException("box '" + b.type() + "' at byte " + b.offset()
-              + ": the Merkle form needs moof+mdat pairs after the init segment");
-        }
-        if (absoluteDataOffset(ch, b)) {
-          throw new IllegalArgumentException("the moof at byte " + b.offset()
-              + " has a tfhd base data offset: it would not follow its mdat");
-        }
-        moofs.add(b);
+    for (int i = first; i < boxes.size(); i += 2) {
+      Box b = boxes.get(i);
+      if (b.type().equals("mfra") && i == boxes.size() - 1) {
+        break;
       }
+      if (!b.type().equals("moof") || i + 1 == boxes.size() || !boxes.get(i + 1).type().equals("mdat")) {
+        throw new IllegalArgumentException("box '" + b.type() + "' at byte " + b.offset()
+            + ": the Merkle form needs moof+mdat pairs after the init segment");
+      }
+      moofs.add(b);
     }
     return moofs;
   }

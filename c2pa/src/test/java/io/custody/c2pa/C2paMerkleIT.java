@@ -253,5 +253,8 @@ class C2paMerkleIT {
     Path absolute = ffmpeg("absolute.mp4", "testsrc", "+frag_keyframe+empty_moov");
     assertThatThrownBy(() -> merkleSigner().sign(absolute, dir.resolve("absolute-signed.mp4")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("base data offset");
+    // the flat form too: the manifest box after ftyp would move the data those offsets point at
+    assertThatThrownBy(() -> C2paSignerIT.signer(export).sign(absolute, dir.resolve("absolute-flat.mp4")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("base data offset");
   }
 }

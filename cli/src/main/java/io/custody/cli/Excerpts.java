@@ -51,9 +51,13 @@ final class Excerpts {
   private final String purpose;
   private final String requester;
   private final C2paOptions.Signing c2pa;
+  /** The register's judge (null without --register). */
+  private final RegisterVerdicts verdicts;
+  /** Its verdict on the excerpt exported (null without --register). */
+  private io.custody.register.Finding finding;
 
   Excerpts(CommandSpec spec, Path key, Path devicePub, Path toRecipient, LedgerOptions.Open ledger, String actor,
-      String purpose, String requester, C2paOptions.Signing c2pa) {
+      String purpose, String requester, C2paOptions.Signing c2pa, RegisterVerdicts verdicts) {
     this.spec = spec;
     this.key = key;
     this.devicePub = devicePub;
@@ -63,6 +67,7 @@ final class Excerpts {
     this.purpose = purpose;
     this.requester = requester;
     this.c2pa = c2pa;
+    this.verdicts = verdicts;
   }
 
   /** Whether {@code uri} names a disclosure package: a file that starts with its magic. */
@@ -107,6 +112,14 @@ final class Excerpts {
         }
         recording = byRecording.keySet().iterator().next();
         r = writer.write(store, byRecording.get(recording), f, t, target);
+        if (verdicts != null) {
+          finding = verdicts.check(r.report(), byRecording.get(recording), store);
+          if (!finding.trusted()) {
+            Files.deleteIfExists(target);
+            throw new IOException("recording " + recording + ": " + finding.verdict() + ": " + finding.explanation()
+                + "; not exported: the register does not trust the key that signed it");
+          }
+        }
       }
       PrintWriter out = spec.commandLine().getOut();
       if (packagePath != null) {
@@ -117,6 +130,9 @@ final class Excerpts {
               .detail("range", span(rep))
               .detail("package_sha256", r.sha256())
               .detail("requested", f + "/" + t);
+          if (finding != null) {
+            e.detail("register_verdict", finding.verdict().name());
+          }
           withPurpose(e);
           long index = ledger.append(List.of(e.build()));
           spec.commandLine().getErr().printf(Locale.ROOT, "ledger: DISCLOSED recorded as entry %d%n", index);
@@ -164,6 +180,13 @@ final class Excerpts {
       if (!report.ok()) {
         throw new PackageVerificationException(report);
       }
+      if (verdicts != null && finding == null) { // a package exported on its own: no store, no time of arrival
+        finding = verdicts.check(report, List.of(), null);
+        if (!finding.trusted()) {
+          throw new IOException(finding.verdict() + ": " + finding.explanation()
+              + "; not exported: the register does not trust the key that signed it");
+        }
+      }
       String mp4Sha = HexFormat.of().formatHex(sha.digest());
       String contentSha = null;
       if (c2pa != null) {
@@ -181,6 +204,9 @@ final class Excerpts {
         }
         Map<String, Object> assertion = custodyAssertion(report.recordingId(), report.deviceKeyId(), report.deviceId(),
             report.operatorId(), segments);
+        if (finding != null) {
+          assertion.put("register", RegisterVerdicts.json(finding));
+        }
         if (ledger != null) {
           // recorded first, so the manifest carries the entry's proof; the entry names the MP4 without its C2PA box
           Map<String, Object> proof = ledger.appendProven(List.of(exported(recording, report, mp4Sha)
@@ -221,6 +247,9 @@ final class Excerpts {
       custody.put("pieces", pieces);
       custody.put("starts_recording", report.startsRecording());
       custody.put("ends_recording", report.endsRecording());
+      if (finding != null) {
+        custody.put("register", RegisterVerdicts.json(finding));
+      }
       custody.put("mp4_sha256", mp4Sha);
       if (contentSha != null) {
         custody.put("content_sha256", contentSha);

@@ -95,6 +95,13 @@ final class ExportCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin C2paOptions c2paOptions;
 
+  @picocli.CommandLine.Mixin RegisterOptions registerOptions;
+
+  /** The register's judge, with --register (opened before any work). */
+  private RegisterVerdicts verdicts;
+  /** Its verdict on each segment of the recording exported (empty without --register). */
+  private List<io.custody.register.Finding> findings = List.of();
+
   /** The export certificate, with --c2pa (read before any work). */
   private C2paOptions.Signing c2pa;
   /** The segments' reports and, per MP4 written, its segments: what each MP4's Custody assertion names. */
@@ -220,6 +227,14 @@ final class ExportCommand implements Callable<Integer> {
             "--c2pa signs only what verifies: not with --force");
       }
       ledger = ledgerOptions.open(spec);
+      java.util.Optional<io.custody.register.DeviceRegister> r = registerOptions.open(spec);
+      if (r.isPresent()) {
+        if (force) {
+          throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+              "--register judges what verifies: not with --force");
+        }
+        verdicts = new RegisterVerdicts(r.get(), ledger == null ? Map.of() : ledger.ingested());
+      }
       return work.run();
     } catch (KeyFormatException e) {
       err.println("custody export: bad key file: " + e.getMessage());
@@ -242,7 +257,8 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   private Excerpts excerpts() {
-    return new Excerpts(spec, key, devicePub, toRecipient, ledger, ledgerOptions.actor, purpose, requester, c2pa);
+    return new Excerpts(spec, key, devicePub, toRecipient, ledger, ledgerOptions.actor, purpose, requester, c2pa,
+        verdicts);
   }
 
   /**
@@ -313,6 +329,15 @@ final class ExportCommand implements Callable<Integer> {
       RecordingReport report = Verifier.checkRecording(reports);
       if (!report.ok()) {
         return false;
+      }
+      if (verdicts != null) {
+        findings = verdicts.check(reports, sorted, store);
+        for (int i = 0; i < findings.size(); i++) {
+          if (!findings.get(i).trusted()) {
+            throw new IOException("recording " + recording + ", segment " + i + ": " + findings.get(i).verdict() + ": "
+                + findings.get(i).explanation() + "; not exported: the register does not trust the key that signed it");
+          }
+        }
       }
       if (started.isEmpty()) {
         throw new IOException("the recording holds no complete fragment");
@@ -493,6 +518,9 @@ final class ExportCommand implements Callable<Integer> {
         List<Integer> segs = fileSegments.get(i);
         Map<?, ?> first = (Map<?, ?>) manifests.get(segs.get(0));
         Map<String, Object> assertion = custodyAssertion(recording, segs, manifests);
+        if (verdicts != null) {
+          assertion.put("register", verdicts.statement(segs, segs.stream().map(findings::get).toList()));
+        }
         if (proofs != null) {
           assertion.put("ledger", proofs.get(i));
         }
@@ -528,6 +556,13 @@ final class ExportCommand implements Callable<Integer> {
       custody.put("mp4_sha256", hashes.get(0));
     }
     custody.put("manifests", manifests);
+    if (verdicts != null) {
+      List<Integer> all = new ArrayList<>();
+      for (int i = 0; i < findings.size(); i++) {
+        all.add(i);
+      }
+      custody.put("register", verdicts.statement(all, findings));
+    }
     Path json = sibling(output, ".json");
     String jsonText = Json.write(custody) + "\n";
     Files.writeString(part(json), jsonText);

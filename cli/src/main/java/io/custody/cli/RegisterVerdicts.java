@@ -49,6 +49,47 @@ final class RegisterVerdicts {
     return findings;
   }
 
+  /**
+   * The verdict on an excerpt: the device's key at the excerpt's first fragment's time (the device
+   * clock), and the latest arrival of the segments it touches ({@code keys}: the recording's, in
+   * segment order; null store: none known, as for a package read on its own).
+   */
+  Finding check(io.custody.seal.PackageReport r, List<String> keys, BlobStore store) throws IOException {
+    Optional<Instant> arrived = Optional.empty();
+    if (store != null) {
+      for (io.custody.seal.PackageReport.Piece p : r.pieces()) {
+        Optional<Instant> t = Optional.ofNullable(ingested.get(r.recordingId() + "/" + p.segmentIndex()));
+        if (t.isEmpty() && p.segmentIndex() < keys.size()) {
+          t = store.stat(keys.get(p.segmentIndex())).map(BlobInfo::lastModified);
+        }
+        if (t.isPresent() && (arrived.isEmpty() || t.get().isAfter(arrived.get()))) {
+          arrived = t;
+        }
+      }
+    }
+    return register.check(r.deviceKeyId(), r.from().orElseThrow(), arrived);
+  }
+
+  /**
+   * The {@code register} member of an export's JSON and its C2PA Custody assertion: the register
+   * it was judged by, and the verdict on each segment.
+   */
+  Map<String, Object> statement(List<Integer> segments, List<Finding> findings) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("register_key_id", register.registerKeyId());
+    m.put("register_version", register.version());
+    m.put("register_head_sha256", register.headSha256());
+    List<Object> list = new ArrayList<>();
+    for (int i = 0; i < segments.size(); i++) {
+      Map<String, Object> seg = new LinkedHashMap<>();
+      seg.put("index", (long) segments.get(i));
+      seg.putAll(json(findings.get(i)));
+      list.add(seg);
+    }
+    m.put("segments", list);
+    return m;
+  }
+
   /** The {@code register} member of a segment in {@code verify --json}. */
   static Map<String, Object> json(Finding f) {
     Map<String, Object> m = new LinkedHashMap<>();

@@ -61,14 +61,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin LedgerOptions ledgerOptions;
 
-  @Option(names = "--register", paramLabel = "REGISTER", description = "The force's device register (a file or a"
-      + " store URI): each segment's signing key must be one the force issued, trusted when the device says it sealed"
-      + " the segment and when the segment reached the force (its INGESTED entry in --ledger, else the store's time)."
-      + " With --register-pub.")
-  String register;
-
-  @Option(names = "--register-pub", paramLabel = "FILE", description = "The register public key (PEM).")
-  Path registerPub;
+  @picocli.CommandLine.Mixin RegisterOptions registerOptions;
 
   @Option(names = "--c2pa-anchors", paramLabel = "FILE", description = "For an MP4 with Content Credentials:"
       + " the CA certificates (PEM) its export certificate must chain to, e.g. the force's ca.pem.")
@@ -101,9 +94,15 @@ final class VerifyCommand implements Callable<Integer> {
         if (ledgerOptions.ledger != null) {
           throw new CommandLine.ParameterException(spec.commandLine(), "--ledger records recordings, not packages");
         }
-        return verifyPackage(Path.of(uri), key, out);
+        Optional<io.custody.register.DeviceRegister> r = registerOptions.open(spec);
+        return verifyPackage(Path.of(uri), key, out,
+            r.map(reg -> new RegisterVerdicts(reg, Map.of())).orElse(null));
       }
       if (Mp4Verification.isMp4(Path.of(uri))) {
+        if (registerOptions.given()) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--register judges recordings and packages;"
+              + " an MP4's Content Credentials carry the register's verdict made at export");
+        }
         if (ledgerOptions.ledger != null) {
           throw new CommandLine.ParameterException(spec.commandLine(), "--ledger records recordings, not MP4s");
         }
@@ -113,25 +112,22 @@ final class VerifyCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--c2pa-anchors, --ledger-pub and --original go with an MP4 exported with --c2pa");
       }
-      if ((register == null) != (registerPub == null)) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--register and --register-pub go together");
-      }
       StoreRef ref = StoreRef.parse(uri);
       int n = jobs != null ? jobs
           : ref.directory().isPresent() ? Runtime.getRuntime().availableProcessors() : REMOTE_JOBS;
       Verifier verifier = new Verifier(key);
       Optional<Path> file = ref.directory().filter(Files::isRegularFile);
       if (file.isPresent() || ref.recording.filter(r -> r.contains("/")).isPresent()) {
-        if (ledgerOptions.ledger != null || register != null) {
+        if (ledgerOptions.ledger != null || registerOptions.given()) {
           throw new CommandLine.ParameterException(spec.commandLine(),
               "--ledger and --register take recordings: give STORE or STORE#RECORDING_ID");
         }
         return verifyOne(ref, file, verifier, out);
       }
       LedgerOptions.Open ledger = ledgerOptions.open(spec);
-      RegisterVerdicts verdicts = register == null ? null : new RegisterVerdicts(
-          RegisterCommand.Location.parse(register).open(Optional.of(RegisterCommand.publicKey(registerPub))),
-          ledger == null ? Map.of() : ledger.ingested());
+      Optional<io.custody.register.DeviceRegister> deviceRegister = registerOptions.open(spec);
+      RegisterVerdicts verdicts = deviceRegister.isEmpty() ? null
+          : new RegisterVerdicts(deviceRegister.get(), ledger == null ? Map.of() : ledger.ingested());
       List<io.custody.ledger.LedgerEntry> verified = new ArrayList<>();
       boolean allOk = true;
       List<Object> recordings = new ArrayList<>();
@@ -363,8 +359,11 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   /** A disclosure package: what it proves, or where it fails. */
-  private int verifyPackage(Path pkg, DevicePublicKey key, PrintWriter out) throws IOException {
+  private int verifyPackage(Path pkg, DevicePublicKey key, PrintWriter out, RegisterVerdicts verdicts)
+      throws IOException {
     io.custody.seal.PackageReport r = new io.custody.seal.PackageVerifier(key).verify(pkg);
+    io.custody.register.Finding finding = verdicts != null && r.ok() ? verdicts.check(r, List.of(), null) : null;
+    boolean ok = r.ok() && (finding == null || finding.trusted());
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("package", pkg.toString());
@@ -393,6 +392,10 @@ final class VerifyCommand implements Callable<Integer> {
       m.put("ends_recording", r.endsRecording());
       m.put("recipient_key_id", r.recipientKeyId().orElse(null));
       m.put("description", r.description());
+      if (finding != null) {
+        m.put("register", RegisterVerdicts.json(finding));
+        m.put("ok", ok);
+      }
       out.println(Json.write(m));
     } else {
       out.println(pkg + ":");
@@ -404,8 +407,12 @@ final class VerifyCommand implements Callable<Integer> {
             + (by != null ? " by " + by : "") + (asked instanceof Map<?, ?> a ? "; asked for " + a.get("from") + " to "
                 + a.get("to") : ""));
       }
+      if (finding != null) {
+        out.println("  register: " + finding.verdict() + ": " + finding.explanation()
+            + (finding.trusted() ? "" : " (NOT verified evidence)"));
+      }
     }
     out.flush();
-    return r.ok() ? Main.OK : Main.BAD_INPUT;
+    return ok ? Main.OK : Main.BAD_INPUT;
   }
 }

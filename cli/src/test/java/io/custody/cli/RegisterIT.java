@@ -71,6 +71,19 @@ class RegisterIT {
     return io.custody.crypto.DevicePublicKey.fromPem(Files.readString(cam.resolve("device.pub"))).keyIdHex();
   }
 
+  static String keyIdOfRegister() throws Exception {
+    return io.custody.register.RegisterPublicKey.fromPem(Files.readString(Path.of(pub()))).keyIdHex();
+  }
+
+  static String[] exportArgs(String ref, String... more) {
+    List<String> a = new ArrayList<>(List.of("export", "--key", cam1.resolve("recipient.key").toString(),
+        "--device-pub", cam1.resolve("device.pub").toString(), "--register", register.toString(), "--register-pub",
+        pub()));
+    a.addAll(List.of(more));
+    a.add(ref);
+    return a.toArray(new String[0]);
+  }
+
   static String record(Path cam, Path store) throws Exception {
     EvidenceCommandsIT.Result rec = ok("record", "--input", clip.toString(), "--pre-event", "30", "--trigger-at", "0",
         "--device-key", cam.resolve("device.key").toString(), "--recipient", cam.resolve("recipient.pub").toString(),
@@ -98,6 +111,22 @@ class RegisterIT {
     assertThat(seg.get("verdict").asText()).isEqualTo("TRUSTED");
     assertThat(seg.get("serial").asText()).isEqualTo("BWC-0001");
     assertThat(seg.get("officer").asText()).isEqualTo("PC 1234");
+    // exports carry the verdict: the JSON, the C2PA Custody assertion, and a package verified with the register
+    ok("keys", "ca", "--out", dir.resolve("ca").toString(), "--name", "Example Police");
+    ok("keys", "export-cert", "--ca", dir.resolve("ca").toString(), "--out", dir.resolve("export").toString());
+    Path mp4 = dir.resolve("before.mp4");
+    ok(exportArgs(before, "--c2pa", "--c2pa-cert", dir.resolve("export/export.pem").toString(), "--c2pa-key",
+        dir.resolve("export/export.key").toString(), "-o", mp4.toString()));
+    JsonNode exported = JSON.readTree(Files.readString(dir.resolve("before.json")));
+    assertThat(exported.at("/register/segments/0/verdict").asText()).isEqualTo("TRUSTED");
+    assertThat(exported.at("/register/register_key_id").asText()).isEqualTo(keyIdOfRegister());
+    JsonNode manifest = JSON.readTree(ok("inspect", "--c2pa", "--json", mp4.toString()).out());
+    assertThat(manifest.at("/assertions/io.custody.evidence/register/segments/0/officer").asText())
+        .isEqualTo("PC 1234");
+    Path pkg = dir.resolve("before.cpkg");
+    ok(exportArgs(before, "--from", "0", "--to", "1", "--package", pkg.toString(), "--open"));
+    assertThat(ok("verify", "--device-pub", cam1.resolve("device.pub").toString(), "--register", register.toString(),
+        "--register-pub", pub(), pkg.toString()).out()).contains("register: TRUSTED");
     Thread.sleep(20);
     ok("register", "revoke", "--register-key", key(), "--key-id", keyIdOf(cam1), "--at", Instant.now().toString(),
         "--reason", "stolen", register.toString());
@@ -110,6 +139,16 @@ class RegisterIT {
     assertThat(v.exit()).isEqualTo(Main.BAD_INPUT);
     assertThat(v.out()).contains("SIGNED_AFTER_REVOCATION").contains("after its key was revoked (stolen)")
         .contains("NOT verified evidence");
+    // nothing it signed after the revocation is exported, and nothing is left behind
+    EvidenceCommandsIT.Result refused = run(exportArgs(after, "-o", dir.resolve("after.mp4").toString()));
+    assertThat(refused.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(refused.err()).contains("not exported: the register does not trust the key");
+    refused = run(exportArgs(after, "--from", "0", "--to", "1", "--package", dir.resolve("after.cpkg").toString(),
+        "--open"));
+    assertThat(refused.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(dir.resolve("after.mp4")).doesNotExist();
+    assertThat(dir.resolve("after.json")).doesNotExist();
+    assertThat(dir.resolve("after.cpkg")).doesNotExist();
     // claims a time before it, but reached the force's store (the INGESTED entry of the ledger) after it
     Path ledgerKeys = dir.resolve("ledger-keys");
     ok("keys", "init", "--ledger", "--out", ledgerKeys.toString());

@@ -187,7 +187,7 @@ class C2paExportIT {
       Files.writeString(anchors, Files.readString(dir.resolve("ca/ca.pem")) + Files.readString(tsa.file("ca.crt")));
       Path ca = dir.resolve("ca/ca.pem");
       String[] tsaAnchors = {"--tsa-anchors", tsa.file("ca.crt").toString()};
-      SigningCredentials brief = ExportCa.load(dir.resolve("ca")).issue("Evidence export, HQ", Duration.ofSeconds(20),
+      SigningCredentials brief = ExportCa.load(dir.resolve("ca")).issue("Evidence export, HQ", Duration.ofSeconds(10),
           Clock.systemUTC());
       Path briefDir = Files.createDirectories(dir.resolve("brief"));
       Files.writeString(briefDir.resolve("export.pem"), brief.chainPem());

@@ -242,15 +242,12 @@ class C2paExportIT {
    */
   @Test
   void verifyOfAnExportChecksItsManifestItsLedgerEntryAndTheSealedOriginal() throws Exception {
-    Path ledgerKeys = dir.resolve("c2pa-ledger-keys");
-    assertThat(run("keys", "init", "--ledger", "--out", ledgerKeys.toString()).exit()).isZero();
-    String ledger = "file:" + dir.resolve("c2pa-ledger");
-    assertThat(run("ledger", "init", "--ledger-key", ledgerKeys.resolve("ledger.key").toString(), "--origin",
-        "test.example-police.uk/custody", ledger).exit()).isZero();
+    EvidenceCommandsIT.TestLedger ledger = EvidenceCommandsIT.newLedger(dir, "c2pa-ledger");
+    Path ledgerKeys = ledger.keys();
     Path mp4 = dir.resolve("ledgered.mp4");
-    EvidenceCommandsIT.Result r = signedExport("--ledger", ledger, "--ledger-key",
-        ledgerKeys.resolve("ledger.key").toString(), "--actor", "DC 1234", "--purpose", "CPS file", "-o", mp4.toString(),
-        ref);
+    List<String> a = new ArrayList<>(ledger.options("DC 1234"));
+    a.addAll(List.of("--purpose", "CPS file", "-o", mp4.toString(), ref));
+    EvidenceCommandsIT.Result r = signedExport(a.toArray(new String[0]));
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.err()).contains("ledger: EXPORTED recorded as entry 0");
     JsonNode m = validate(mp4);

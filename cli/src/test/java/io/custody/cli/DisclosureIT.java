@@ -221,13 +221,11 @@ class DisclosureIT {
 
   @Test
   void theLedgerRecordsTheDisclosureAndTheExcerptExportWithTheirSpans() throws Exception {
-    Path ledgerKeys = dir.resolve("ledger-keys");
-    assertThat(run("keys", "init", "--ledger", "--out", ledgerKeys.toString()).exit()).isZero();
-    String ledger = "file:" + dir.resolve("ledger");
-    assertThat(run("ledger", "init", "--ledger-key", ledgerKeys.resolve("ledger.key").toString(), "--origin",
-        "test.example-police.uk/custody", ledger).exit()).isZero();
-    String[] l = {"--ledger", ledger, "--ledger-key", ledgerKeys.resolve("ledger.key").toString(), "--actor", "DC 1234",
-        "--reason", "CPS request 77"};
+    EvidenceCommandsIT.TestLedger testLedger = EvidenceCommandsIT.newLedger(dir, "ledger");
+    String ledger = testLedger.uri();
+    List<String> options = new ArrayList<>(testLedger.options("DC 1234"));
+    options.addAll(List.of("--reason", "CPS request 77"));
+    String[] l = options.toArray(new String[0]);
     Path pkg = dir.resolve("ledgered.cpkg");
     List<String> a = new ArrayList<>(List.of("--from", "5", "--to", "8", "--package", pkg.toString(), "--to-recipient",
         discloseKeys.resolve("recipient.pub").toString()));

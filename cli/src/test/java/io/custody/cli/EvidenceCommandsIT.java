@@ -23,6 +23,31 @@ class EvidenceCommandsIT {
 
   record Result(int exit, String out, String err) {}
 
+  /** A custody ledger made for a test: its URI and the directory of its key pair. */
+  record TestLedger(String uri, Path keys) {
+    /** The options that record in it as {@code actor}. */
+    List<String> options(String actor) {
+      return List.of("--ledger", uri, "--ledger-key", keys.resolve("ledger.key").toString(), "--actor", actor);
+    }
+
+    /** Its public key file. */
+    Path pub() {
+      return keys.resolve("ledger.pub");
+    }
+  }
+
+  /** A new ledger at file:DIR/NAME (origin test.example-police.uk/custody), its keys in DIR/NAME-keys. */
+  static TestLedger newLedger(Path dir, String name) {
+    Path keys = dir.resolve(name + "-keys");
+    Result k = run("keys", "init", "--ledger", "--out", keys.toString());
+    assertThat(k.exit()).as(k.err()).isZero();
+    String uri = "file:" + dir.resolve(name);
+    Result l = run("ledger", "init", "--ledger-key", keys.resolve("ledger.key").toString(), "--origin",
+        "test.example-police.uk/custody", uri);
+    assertThat(l.exit()).as(l.err()).isZero();
+    return new TestLedger(uri, keys);
+  }
+
   static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -150,13 +150,9 @@ class RegisterIT {
     assertThat(dir.resolve("after.json")).doesNotExist();
     assertThat(dir.resolve("after.cpkg")).doesNotExist();
     // claims a time before it, but reached the force's store (the INGESTED entry of the ledger) after it
-    Path ledgerKeys = dir.resolve("ledger-keys");
-    ok("keys", "init", "--ledger", "--out", ledgerKeys.toString());
-    String ledger = "file:" + dir.resolve("ledger");
-    ok("ledger", "init", "--ledger-key", ledgerKeys.resolve("ledger.key").toString(), "--origin",
-        "test.example-police.uk/custody", ledger);
+    EvidenceCommandsIT.TestLedger ledger = EvidenceCommandsIT.newLedger(dir, "ledger");
     Path force = dir.resolve("force-store");
-    String[] l = {"--ledger", ledger, "--ledger-key", ledgerKeys.resolve("ledger.key").toString(), "--actor", "dock-7"};
+    String[] l = ledger.options("dock-7").toArray(new String[0]);
     List<String> up = new ArrayList<>(List.of("upload"));
     up.addAll(List.of(l));
     up.addAll(List.of(late, "file:" + force));

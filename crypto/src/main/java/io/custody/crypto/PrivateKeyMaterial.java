@@ -34,10 +34,10 @@ abstract class PrivateKeyMaterial<P extends PublicKeyMaterial> {
   }
 
   byte[] toDer() {
-    return KeyCodec.pkcs8(curve, secret);
+    return KeyCodec.pkcs8(curve, secret, publicKey.rawNoCopy());
   }
 
-  /** {@code -----BEGIN PRIVATE KEY-----} (PKCS#8, RFC 8410), as OpenSSL writes it. */
+  /** {@code -----BEGIN PRIVATE KEY-----} (PKCS#8: RFC 8410, or RFC 5915 for P-256), as OpenSSL writes it. */
   public String toPem() {
     return KeyCodec.pem(KeyCodec.PRIVATE_LABEL, toDer());
   }

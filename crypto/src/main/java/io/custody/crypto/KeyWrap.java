@@ -106,7 +106,8 @@ public final class KeyWrap {
   }
 
   /**
-   * Opens a key wrapped by {@link #wrap} (or by any RFC 9180 sender of this suite).
+   * Opens a key wrapped by {@link #wrap} (or by any RFC 9180 sender of this suite). A recipient
+   * key held in a token ({@link RecipientPrivateKey#inToken}) opens it through its token.
    *
    * @param info the same HPKE {@code info} as at wrapping time
    * @return the content key
@@ -119,6 +120,9 @@ public final class KeyWrap {
     Objects.requireNonNull(recipient, "recipient");
     Objects.requireNonNull(wrapped, "wrapped");
     Objects.requireNonNull(info, "info");
+    if (recipient.agreementOrNull() != null) {
+      return unwrap(recipient.agreementOrNull(), wrapped, info);
+    }
     if (wrapped.length <= ENCAPSULATED_KEY_BYTES + TAG_BYTES) {
       throw new KeyUnwrapException(
           KeyUnwrapException.Reason.MALFORMED,

@@ -306,4 +306,18 @@ class KeyWrapTest {
     assertThatThrownBy(() -> KeyWrap.unwrap(agreement(key), Arrays.copyOf(wrapped, 48), info))
         .isInstanceOf(KeyUnwrapException.class).extracting("reason").isEqualTo(KeyUnwrapException.Reason.MALFORMED);
   }
+
+  @Test
+  void aRecipientKeyHeldElsewhereOpensLikeAnyOtherAndHasNoPem() throws Exception {
+    RecipientPrivateKey software = RecipientPrivateKey.generate();
+    RecipientPrivateKey held = RecipientPrivateKey.inToken(agreement(software));
+    assertThat(held.publicKey()).isEqualTo(software.publicKey());
+    byte[] info = {9};
+    byte[] wrapped = KeyWrap.wrap(software.publicKey(), new byte[] {1, 2, 3}, info);
+    assertThat(KeyWrap.unwrap(held, wrapped, info)).containsExactly(1, 2, 3);
+    assertThatThrownBy(held::toPem).isInstanceOf(IllegalStateException.class).hasMessageContaining("token");
+    assertThat(held).isNotEqualTo(software).isNotEqualTo(RecipientPrivateKey.inToken(agreement(software)));
+    assertThat(software).isNotEqualTo(held);
+    assertThat(held.toString()).contains(software.publicKey().keyIdHex());
+  }
 }

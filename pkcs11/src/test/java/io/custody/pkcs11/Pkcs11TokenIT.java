@@ -145,6 +145,8 @@ class Pkcs11TokenIT {
       new SecureRandom().nextBytes(contentKey);
       byte[] wrapped = KeyWrap.wrap(pub, contentKey, info);
       assertThat(KeyWrap.unwrap(key, wrapped, info)).isEqualTo(contentKey);
+      // As the seal library takes it: a RecipientPrivateKey whose agreements happen in the token.
+      assertThat(KeyWrap.unwrap(RecipientPrivateKey.inToken(key), wrapped, info)).isEqualTo(contentKey);
       // A wrap for someone else does not open.
       byte[] other = KeyWrap.wrap(RecipientPrivateKey.generate().publicKey(), contentKey, info);
       assertThatThrownBy(() -> KeyWrap.unwrap(key, other, info)).isInstanceOf(KeyUnwrapException.class)

@@ -8,6 +8,8 @@
 #                                      the ledger tests check checkpoints, proofs and tiles
 #                                      (ledger/src/test/go/tlogcheck);
 #   poppler-utils                      pdftotext, for the ledger report tests;
+#   softhsm2, opensc                   SoftHSM2 (a PKCS#11 token in files) and OpenSC's pkcs11-tool,
+#                                      for the tests of keys held in hardware (pkcs11, cli);
 #   nodejs, npm, @contentauth/c2pa-wasm c2pa-rs (the C2PA reference implementation) as WebAssembly,
 #                                      with which the c2pa tests check every manifest Custody
 #                                      writes (c2pa/src/test/node, pinned by its package-lock.json).
@@ -35,6 +37,10 @@ fi
 if ! command -v pdftotext >/dev/null; then
   packages+=(poppler-utils)
   reasons+=("poppler-utils (pdftotext, for the ledger report tests)")
+fi
+if [ ! -f /usr/lib/softhsm/libsofthsm2.so ] || ! command -v softhsm2-util >/dev/null || ! command -v pkcs11-tool >/dev/null; then
+  packages+=(softhsm2 opensc)
+  reasons+=("softhsm2 opensc (a PKCS#11 token for the tests of keys held in hardware)")
 fi
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   packages+=(nodejs npm)

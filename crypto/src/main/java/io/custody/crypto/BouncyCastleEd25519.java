@@ -51,7 +51,7 @@ final class BouncyCastleEd25519 {
 
     @Override
     public void sign(byte[] message, int offset, int length, byte[] signature, int signatureOffset) {
-      Ed25519.checkRanges(message, offset, length, signature, signatureOffset);
+      Signatures.checkRanges(message, offset, length, signature, signatureOffset);
       org.bouncycastle.math.ec.rfc8032.Ed25519.sign(
           seed, 0, publicKeyBytes, 0, message, offset, length, signature, signatureOffset);
     }
@@ -78,7 +78,7 @@ final class BouncyCastleEd25519 {
     @Override
     public boolean verify(
         byte[] message, int offset, int length, byte[] signature, int signatureOffset) {
-      Ed25519.checkRanges(message, offset, length, signature, signatureOffset);
+      Signatures.checkRanges(message, offset, length, signature, signatureOffset);
       return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(
           signature, signatureOffset, point, message, offset, length);
     }

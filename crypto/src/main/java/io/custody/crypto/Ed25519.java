@@ -34,25 +34,32 @@ import java.util.Objects;
 public final class Ed25519 {
   private Ed25519() {}
 
-  /** A thread-safe signer with {@code key}. */
+  /**
+   * A thread-safe signer with {@code key}.
+   *
+   * @throws IllegalArgumentException if {@code key} is not an Ed25519 key (see {@link Signatures})
+   */
   public static Signer signer(DeviceSigningKey key) {
-    return BouncyCastleEd25519.signer(Objects.requireNonNull(key, "key"));
+    requireEd25519(Objects.requireNonNull(key, "key").suite());
+    return BouncyCastleEd25519.signer(key);
   }
 
   /**
    * A thread-safe verifier for {@code key}'s signatures.
    *
+   * @throws IllegalArgumentException if {@code key} is not an Ed25519 key (see {@link Signatures})
    * @throws KeyFormatException if the key is not a valid Ed25519 point (cannot happen for a
    *     {@link DevicePublicKey}, which refuses such keys; kept as a guard)
    */
   public static SignatureVerifier verifier(DevicePublicKey key) {
-    return BouncyCastleEd25519.verifier(Objects.requireNonNull(key, "key"));
+    requireEd25519(Objects.requireNonNull(key, "key").suite());
+    return BouncyCastleEd25519.verifier(key);
   }
 
-  /** Throws {@link IndexOutOfBoundsException} unless both ranges fit their arrays. */
-  static void checkRanges(
-      byte[] message, int offset, int length, byte[] signature, int signatureOffset) {
-    Objects.checkFromIndexSize(offset, length, message.length);
-    Objects.checkFromIndexSize(signatureOffset, Signer.SIGNATURE_BYTES, signature.length);
+  private static void requireEd25519(SignatureSuite suite) {
+    if (suite != SignatureSuite.ED25519) {
+      throw new IllegalArgumentException(
+          "a " + suite.id() + " key, not an Ed25519 one: use Signatures for keys of any suite");
+    }
   }
 }

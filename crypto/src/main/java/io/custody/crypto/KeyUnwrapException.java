@@ -26,11 +26,17 @@ public final class KeyUnwrapException extends GeneralSecurityException {
      * than at wrapping time. These cannot be told apart.
      */
     NOT_AUTHENTIC,
+    /**
+     * The recipient key could not be used: a hardware token holding it refused or failed the key
+     * agreement ({@link RecipientKeyAgreement}). Says nothing about the wrap itself.
+     */
+    KEY_UNAVAILABLE,
   }
 
   private final Reason reason;
 
-  KeyUnwrapException(Reason reason, String message, Throwable cause) {
+  /** For {@link KeyWrap} and {@link RecipientKeyAgreement} implementations. */
+  public KeyUnwrapException(Reason reason, String message, Throwable cause) {
     super(message, cause);
     this.reason = reason;
   }

@@ -1,5 +1,8 @@
 package io.custody.crypto;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
@@ -10,6 +13,10 @@ import org.bouncycastle.crypto.hpke.HPKEContext;
 import org.bouncycastle.crypto.hpke.HPKEContextWithEncapsulation;
 import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.X25519PublicKeyParameters;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
@@ -99,7 +106,8 @@ public final class KeyWrap {
   }
 
   /**
-   * Opens a key wrapped by {@link #wrap} (or by any RFC 9180 sender of this suite).
+   * Opens a key wrapped by {@link #wrap} (or by any RFC 9180 sender of this suite). A recipient
+   * key held in a token ({@link RecipientPrivateKey#inToken}) opens it through its token.
    *
    * @param info the same HPKE {@code info} as at wrapping time
    * @return the content key
@@ -112,6 +120,9 @@ public final class KeyWrap {
     Objects.requireNonNull(recipient, "recipient");
     Objects.requireNonNull(wrapped, "wrapped");
     Objects.requireNonNull(info, "info");
+    if (recipient.agreementOrNull() != null) {
+      return unwrap(recipient.agreementOrNull(), wrapped, info);
+    }
     if (wrapped.length <= ENCAPSULATED_KEY_BYTES + TAG_BYTES) {
       throw new KeyUnwrapException(
           KeyUnwrapException.Reason.MALFORMED,
@@ -140,6 +151,82 @@ public final class KeyWrap {
               + ", altered bytes, or another info than at wrapping",
           e);
     }
+  }
+
+  /**
+   * Opens a key wrapped by {@link #wrap} with a recipient key that computes its X25519 agreement
+   * elsewhere (a hardware token): the same RFC 9180 base-mode {@code SetupBaseR} and {@code Open}
+   * as {@link #unwrap(RecipientPrivateKey, byte[], byte[])}, written out here (DHKEM decapsulation,
+   * key schedule, AES-256-GCM) because BouncyCastle's HPKE wants the private key itself. The tests
+   * check that both open the same wraps, and the RFC's vector.
+   *
+   * @throws KeyUnwrapException as {@link #unwrap(RecipientPrivateKey, byte[], byte[])} does, or
+   *     when the token refuses the agreement
+   */
+  public static byte[] unwrap(RecipientKeyAgreement recipient, byte[] wrapped, byte[] info)
+      throws KeyUnwrapException {
+    Objects.requireNonNull(recipient, "recipient");
+    Objects.requireNonNull(wrapped, "wrapped");
+    Objects.requireNonNull(info, "info");
+    if (wrapped.length <= ENCAPSULATED_KEY_BYTES + TAG_BYTES) {
+      throw new KeyUnwrapException(
+          KeyUnwrapException.Reason.MALFORMED,
+          "a wrapped key is at least " + (ENCAPSULATED_KEY_BYTES + TAG_BYTES + 1) + " bytes, got " + wrapped.length,
+          null);
+    }
+    byte[] enc = Arrays.copyOf(wrapped, ENCAPSULATED_KEY_BYTES);
+    byte[] dh = recipient.agree(enc);
+    if (dh.length != X25519.POINT_SIZE || MessageDigest.isEqual(dh, new byte[X25519.POINT_SIZE])) {
+      // An enc of small order gives the all-zero secret, which RFC 9180 §7.1.4 refuses.
+      throw new KeyUnwrapException(KeyUnwrapException.Reason.NOT_AUTHENTIC,
+          "wrapped key does not open: its ephemeral key is of small order", null);
+    }
+    byte[] kemContext = concat(enc, recipient.publicKey().rawNoCopy());
+    byte[] kemSuite = concat(ascii("KEM"), new byte[] {0x00, 0x20});
+    byte[] sharedSecret = labeledExpand(kemSuite,
+        labeledExtract(kemSuite, new byte[0], "eae_prk", dh), "shared_secret", kemContext, 32);
+    byte[] suite = concat(ascii("HPKE"), new byte[] {0x00, 0x20, 0x00, 0x01, 0x00, 0x02});
+    byte[] context = concat(new byte[] {0x00}, concat(
+        labeledExtract(suite, new byte[0], "psk_id_hash", new byte[0]),
+        labeledExtract(suite, new byte[0], "info_hash", info)));
+    byte[] secret = labeledExtract(suite, sharedSecret, "secret", new byte[0]);
+    byte[] key = labeledExpand(suite, secret, "key", context, 32);
+    byte[] nonce = labeledExpand(suite, secret, "base_nonce", context, 12);
+    try {
+      Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+      gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BYTES * 8, nonce));
+      return gcm.doFinal(wrapped, ENCAPSULATED_KEY_BYTES, wrapped.length - ENCAPSULATED_KEY_BYTES);
+    } catch (AEADBadTagException e) {
+      throw new KeyUnwrapException(
+          KeyUnwrapException.Reason.NOT_AUTHENTIC,
+          "wrapped key does not open: wrong recipient key " + recipient.publicKey().keyIdHex()
+              + ", altered bytes, or another info than at wrapping",
+          e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-256-GCM is missing from this JDK", e);
+    }
+  }
+
+  /** RFC 9180 §4: {@code Extract(salt, "HPKE-v1" ‖ suite ‖ label ‖ ikm)}. */
+  private static byte[] labeledExtract(byte[] suite, byte[] salt, String label, byte[] ikm) {
+    return Hkdf.extractSha256(salt, concat(concat(concat(ascii("HPKE-v1"), suite), ascii(label)), ikm));
+  }
+
+  /** RFC 9180 §4: {@code Expand(prk, I2OSP(length, 2) ‖ "HPKE-v1" ‖ suite ‖ label ‖ info, length)}. */
+  private static byte[] labeledExpand(byte[] suite, byte[] prk, String label, byte[] info, int length) {
+    byte[] labeled = concat(concat(concat(new byte[] {(byte) (length >>> 8), (byte) length}, ascii("HPKE-v1")),
+        concat(suite, ascii(label))), info);
+    return Hkdf.expandSha256(prk, labeled, length);
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   private static HPKE hpke() {

@@ -33,11 +33,23 @@ abstract class PrivateKeyMaterial<P extends PublicKeyMaterial> {
     }
   }
 
+  /**
+   * @throws IllegalStateException if the key is held in a hardware token: it has no bytes here
+   */
   byte[] toDer() {
-    return KeyCodec.pkcs8(curve, secret);
+    if (secret == null) {
+      throw new IllegalStateException("the private key " + publicKey.keyIdHex()
+          + " is held in a hardware token and never leaves it: it has no PEM");
+    }
+    return KeyCodec.pkcs8(curve, secret, publicKey.rawNoCopy());
   }
 
-  /** {@code -----BEGIN PRIVATE KEY-----} (PKCS#8, RFC 8410), as OpenSSL writes it. */
+  /**
+   * {@code -----BEGIN PRIVATE KEY-----} (PKCS#8: RFC 8410, or RFC 5915 for P-256), as OpenSSL
+   * writes it.
+   *
+   * @throws IllegalStateException if the key is held in a hardware token
+   */
   public String toPem() {
     return KeyCodec.pem(KeyCodec.PRIVATE_LABEL, toDer());
   }
@@ -47,7 +59,7 @@ abstract class PrivateKeyMaterial<P extends PublicKeyMaterial> {
     return publicKey;
   }
 
-  /** The secret bytes themselves, for this package; never written to. */
+  /** The secret bytes themselves, for this package; never written to; null for a token's key. */
   byte[] secretNoCopy() {
     return secret;
   }
@@ -56,8 +68,15 @@ abstract class PrivateKeyMaterial<P extends PublicKeyMaterial> {
   @SuppressWarnings("EqualsGetClass")
   @Override
   public boolean equals(Object o) {
-    return o != null && o.getClass() == getClass()
-        && MessageDigest.isEqual(secret, ((PrivateKeyMaterial<?>) o).secret);
+    if (o == this) {
+      return true;
+    }
+    if (o == null || o.getClass() != getClass()) {
+      return false;
+    }
+    byte[] other = ((PrivateKeyMaterial<?>) o).secret;
+    // A key held in a token equals only itself: its secret is not here to compare.
+    return secret != null && other != null && MessageDigest.isEqual(secret, other);
   }
 
   @Override

@@ -4,7 +4,7 @@ import io.custody.crypto.KeyCodec.Curve;
 import java.util.Arrays;
 
 /**
- * What the device and recipient public keys share: the 32 key bytes of one curve, their
+ * What the device and recipient public keys share: the key bytes of one curve, their
  * SubjectPublicKeyInfo encodings and the key id (SHA-256 of the SPKI DER). Immutable.
  */
 abstract class PublicKeyMaterial {
@@ -18,7 +18,10 @@ abstract class PublicKeyMaterial {
     this.keyId = KeyCodec.keyId(curve, raw);
   }
 
-  /** The canonical SubjectPublicKeyInfo DER (44 bytes), e.g. for the JDK's X509EncodedKeySpec. */
+  /**
+   * The canonical SubjectPublicKeyInfo DER (44 bytes; 91 for P-256), e.g. for the JDK's
+   * X509EncodedKeySpec.
+   */
   public byte[] toDer() {
     return KeyCodec.spki(curve, raw);
   }
@@ -28,7 +31,7 @@ abstract class PublicKeyMaterial {
     return KeyCodec.pem(KeyCodec.PUBLIC_LABEL, toDer());
   }
 
-  /** The 32-byte key encoding (a copy). */
+  /** The key encoding (a copy): 32 bytes, or for P-256 the 65-byte uncompressed point. */
   public byte[] raw() {
     return raw.clone();
   }

@@ -8,15 +8,39 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
  * A recipient's X25519 private key (the 32-byte RFC 7748 scalar) and its public key: what {@link
  * KeyWrap#unwrap} needs to open content keys wrapped to that recipient.
  *
- * <p>Held by back offices and escrows, never by cameras. The scalar leaves this object only
- * through {@link #toPem()} and to {@link KeyWrap}. Immutable and thread-safe; {@link #toString()}
+ * <p>Held by back offices and escrows, never by cameras, in software or in a hardware token
+ * ({@link #inToken}). The scalar of a software key leaves this object only through {@link #toPem()}
+ * and to {@link KeyWrap}. Immutable and thread-safe; {@link #toString()}
  * shows only the public key id; {@link #equals} compares scalars in constant time.
  */
 public final class RecipientPrivateKey extends PrivateKeyMaterial<RecipientPublicKey> {
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** The token's key agreement, for a key held in a token; null for a key held here. */
+  private final RecipientKeyAgreement agreement;
+
   private RecipientPrivateKey(byte[] scalar) {
     super(Curve.X25519, scalar, derive(scalar));
+    this.agreement = null;
+  }
+
+  private RecipientPrivateKey(RecipientKeyAgreement agreement) {
+    super(Curve.X25519, null, agreement.publicKey());
+    this.agreement = agreement;
+  }
+
+  /**
+   * The recipient key held in a hardware token behind {@code agreement}: it opens content keys
+   * like any other ({@link KeyWrap#unwrap} computes each X25519 agreement in the token), but has
+   * no scalar here, so {@link #toPem()} refuses, and it equals only itself.
+   */
+  public static RecipientPrivateKey inToken(RecipientKeyAgreement agreement) {
+    return new RecipientPrivateKey(java.util.Objects.requireNonNull(agreement, "agreement"));
+  }
+
+  /** The token's agreement if the key is held in one, else null; for {@link KeyWrap}. */
+  RecipientKeyAgreement agreementOrNull() {
+    return agreement;
   }
 
   private static RecipientPublicKey derive(byte[] scalar) {

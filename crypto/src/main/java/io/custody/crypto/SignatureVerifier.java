@@ -1,11 +1,13 @@
 package io.custody.crypto;
 
 /**
- * Verifies Ed25519 signatures (RFC 8032 pure Ed25519) under one public key.
+ * Verifies the signatures of one device public key, in its {@link SignatureSuite}.
  *
- * <p>A verifier from {@link Ed25519#verifier} is thread-safe, and accepts the signatures of every
- * correct Ed25519 signer (tested as a matrix with the JDK's and Tink's). A signature that does not
- * verify yields {@code false}, never an exception; only misuse (ranges outside the arrays) throws.
+ * <p>A verifier from {@link Signatures#verifier} is thread-safe. Its Ed25519 verifier accepts the
+ * signatures of every correct Ed25519 signer (tested as a matrix with the JDK's and Tink's), its
+ * P-256 verifier every correct ECDSA signature {@code r ‖ s} (tested against OpenSSL and
+ * PKCS#11 tokens). A signature that does not verify yields {@code false}, never an exception; only
+ * misuse (ranges outside the arrays) throws.
  */
 public interface SignatureVerifier {
   /**

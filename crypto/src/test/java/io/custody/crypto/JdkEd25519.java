@@ -68,7 +68,7 @@ final class JdkEd25519 {
 
     @Override
     public void sign(byte[] message, int offset, int length, byte[] out, int outOffset) {
-      Ed25519.checkRanges(message, offset, length, out, outOffset);
+      Signatures.checkRanges(message, offset, length, out, outOffset);
       Signature s = signature.get();
       try {
         s.update(message, offset, length);
@@ -114,7 +114,7 @@ final class JdkEd25519 {
 
     @Override
     public boolean verify(byte[] message, int offset, int length, byte[] sig, int sigOffset) {
-      Ed25519.checkRanges(message, offset, length, sig, sigOffset);
+      Signatures.checkRanges(message, offset, length, sig, sigOffset);
       Signature s = signature.get();
       try {
         s.update(message, offset, length);

@@ -237,9 +237,37 @@ class KeyFormatIT {
     assertReason(() -> DeviceSigningKey.fromPem(RecipientPrivateKey.generate().toPem()), Reason.WRONG_ALGORITHM);
     assertReason(() -> DevicePublicKey.fromPem(RecipientPrivateKey.generate().publicKey().toPem()), Reason.WRONG_ALGORITHM);
     assertReason(() -> RecipientPublicKey.fromPem(DeviceSigningKey.generate().publicKey().toPem()), Reason.WRONG_ALGORITHM);
-    KeyPair ec = KeyPairGenerator.getInstance("EC").generateKeyPair();
+    // P-256 is a device key suite (P256IT); P-384 and RSA are not.
+    KeyPairGenerator p384 = KeyPairGenerator.getInstance("EC");
+    p384.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"));
+    KeyPair ec = p384.generateKeyPair();
     assertReason(() -> DeviceSigningKey.fromPem(pem("PRIVATE KEY", ec.getPrivate().getEncoded())), Reason.WRONG_ALGORITHM);
     assertReason(() -> DevicePublicKey.fromPem(pem("PUBLIC KEY", ec.getPublic().getEncoded())), Reason.WRONG_ALGORITHM);
+    KeyPair rsa = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+    assertReason(() -> DeviceSigningKey.fromPem(pem("PRIVATE KEY", rsa.getPrivate().getEncoded())), Reason.WRONG_ALGORITHM);
+    assertReason(() -> DevicePublicKey.fromPem(pem("PUBLIC KEY", rsa.getPublic().getEncoded())), Reason.WRONG_ALGORITHM);
+  }
+
+  @Test
+  void jdkP256KeysLoadAndItsSignaturesVerify() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    KeyPair ec = generator.generateKeyPair();
+    DeviceSigningKey key = DeviceSigningKey.fromPem(pem("PRIVATE KEY", ec.getPrivate().getEncoded()));
+    DevicePublicKey pub = DevicePublicKey.fromPem(pem("PUBLIC KEY", ec.getPublic().getEncoded()));
+    assertThat(key.publicKey()).isEqualTo(pub);
+    assertThat(pub.toDer()).isEqualTo(ec.getPublic().getEncoded());
+    byte[] message = "custody".getBytes(US_ASCII);
+    Signature jdk = Signature.getInstance("SHA256withECDSAinP1363Format");
+    jdk.initSign(ec.getPrivate());
+    jdk.update(message);
+    byte[] signature = jdk.sign();
+    assertThat(Signatures.verifier(pub).verify(message, 0, message.length, signature, 0)).isTrue();
+    byte[] ours = new byte[64];
+    Signatures.signer(key).sign(message, 0, message.length, ours, 0);
+    jdk.initVerify(ec.getPublic());
+    jdk.update(message);
+    assertThat(jdk.verify(ours)).isTrue();
   }
 
   @Test

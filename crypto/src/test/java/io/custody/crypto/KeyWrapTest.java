@@ -253,4 +253,71 @@ class KeyWrapTest {
     RANDOM.nextBytes(key);
     return key;
   }
+
+  // ---- unwrapping through a key agreement (a token's key) ------------------------------------
+
+  /** A software stand-in for a token's X25519 key: computes the agreement, hides the scalar. */
+  private static RecipientKeyAgreement agreement(RecipientPrivateKey key) {
+    return new RecipientKeyAgreement() {
+      @Override
+      public RecipientPublicKey publicKey() {
+        return key.publicKey();
+      }
+
+      @Override
+      public byte[] agree(byte[] peer) {
+        byte[] out = new byte[32];
+        org.bouncycastle.math.ec.rfc7748.X25519.calculateAgreement(key.scalarNoCopy(), 0, peer, 0, out, 0);
+        return out;
+      }
+    };
+  }
+
+  @Test
+  void anAgreementOpensWhatThePrivateKeyOpens() throws Exception {
+    RecipientPrivateKey key = RecipientPrivateKey.generate();
+    byte[] info = "custody/v1 content key\0segment".getBytes(US_ASCII);
+    for (int length : new int[] {1, 16, 32, 100}) {
+      byte[] contentKey = new byte[length];
+      new SecureRandom().nextBytes(contentKey);
+      byte[] wrapped = KeyWrap.wrap(key.publicKey(), contentKey, info);
+      assertThat(KeyWrap.unwrap(agreement(key), wrapped, info)).isEqualTo(contentKey)
+          .isEqualTo(KeyWrap.unwrap(key, wrapped, info));
+    }
+  }
+
+  @Test
+  void anAgreementRefusesWhatThePrivateKeyRefuses() throws Exception {
+    RecipientPrivateKey key = RecipientPrivateKey.generate();
+    byte[] info = {1, 2, 3};
+    byte[] wrapped = KeyWrap.wrap(key.publicKey(), new byte[32], info);
+    assertThatThrownBy(() -> KeyWrap.unwrap(agreement(RecipientPrivateKey.generate()), wrapped, info))
+        .isInstanceOf(KeyUnwrapException.class).extracting("reason").isEqualTo(KeyUnwrapException.Reason.NOT_AUTHENTIC);
+    assertThatThrownBy(() -> KeyWrap.unwrap(agreement(key), wrapped, new byte[] {1, 2, 4}))
+        .isInstanceOf(KeyUnwrapException.class).extracting("reason").isEqualTo(KeyUnwrapException.Reason.NOT_AUTHENTIC);
+    byte[] altered = wrapped.clone();
+    altered[50] ^= 1;
+    assertThatThrownBy(() -> KeyWrap.unwrap(agreement(key), altered, info))
+        .isInstanceOf(KeyUnwrapException.class).extracting("reason").isEqualTo(KeyUnwrapException.Reason.NOT_AUTHENTIC);
+    byte[] smallOrder = wrapped.clone();
+    Arrays.fill(smallOrder, 0, 32, (byte) 0); // enc = 0: the all-zero shared secret
+    assertThatThrownBy(() -> KeyWrap.unwrap(agreement(key), smallOrder, info))
+        .isInstanceOf(KeyUnwrapException.class).hasMessageContaining("small order");
+    assertThatThrownBy(() -> KeyWrap.unwrap(agreement(key), Arrays.copyOf(wrapped, 48), info))
+        .isInstanceOf(KeyUnwrapException.class).extracting("reason").isEqualTo(KeyUnwrapException.Reason.MALFORMED);
+  }
+
+  @Test
+  void aRecipientKeyHeldElsewhereOpensLikeAnyOtherAndHasNoPem() throws Exception {
+    RecipientPrivateKey software = RecipientPrivateKey.generate();
+    RecipientPrivateKey held = RecipientPrivateKey.inToken(agreement(software));
+    assertThat(held.publicKey()).isEqualTo(software.publicKey());
+    byte[] info = {9};
+    byte[] wrapped = KeyWrap.wrap(software.publicKey(), new byte[] {1, 2, 3}, info);
+    assertThat(KeyWrap.unwrap(held, wrapped, info)).containsExactly(1, 2, 3);
+    assertThatThrownBy(held::toPem).isInstanceOf(IllegalStateException.class).hasMessageContaining("token");
+    assertThat(held).isNotEqualTo(software).isNotEqualTo(RecipientPrivateKey.inToken(agreement(software)));
+    assertThat(software).isNotEqualTo(held);
+    assertThat(held.toString()).contains(software.publicKey().keyIdHex());
+  }
 }

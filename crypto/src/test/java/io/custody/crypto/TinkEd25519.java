@@ -71,7 +71,7 @@ final class TinkEd25519 {
 
     @Override
     public void sign(byte[] message, int offset, int length, byte[] out, int outOffset) {
-      Ed25519.checkRanges(message, offset, length, out, outOffset);
+      Signatures.checkRanges(message, offset, length, out, outOffset);
       try {
         byte[] signature = sign.sign(slice(message, offset, length));
         System.arraycopy(signature, 0, out, outOffset, SIGNATURE_BYTES);
@@ -100,7 +100,7 @@ final class TinkEd25519 {
 
     @Override
     public boolean verify(byte[] message, int offset, int length, byte[] sig, int sigOffset) {
-      Ed25519.checkRanges(message, offset, length, sig, sigOffset);
+      Signatures.checkRanges(message, offset, length, sig, sigOffset);
       try {
         verify.verify(
             slice(sig, sigOffset, Signer.SIGNATURE_BYTES), slice(message, offset, length));

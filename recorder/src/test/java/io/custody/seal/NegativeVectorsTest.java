@@ -57,7 +57,7 @@ class NegativeVectorsTest {
   /** The reference verifier's names for the problems of each step of §7. */
   static final Map<Integer, Set<String>> STEP_CHECKS = Map.of(
       1, Set.of("format", "truncated"),
-      2, Set.of("device-key", "header-signature", "descriptor"),
+      2, Set.of("device-key", "suite", "header-signature", "descriptor"),
       3, Set.of("seq", "order", "record-size", "format", "truncated"),
       4, Set.of("fragment-info"),
       5, Set.of("checkpoint-content", "checkpoint-signature", "record-hash"),
@@ -74,7 +74,7 @@ class NegativeVectorsTest {
     v.add(new Vector("bad-magic.sealed", 1, -1, "format", "the magic is CSTDYSEH",
         b -> set(b, 7, 'H')));
     v.add(new Vector("version-2.sealed", 1, -1, "format", "version 2", b -> set(b, 9, 2)));
-    v.add(new Vector("suite-2.sealed", 1, -1, "format", "suite 2", b -> set(b, 11, 2)));
+    v.add(new Vector("suite-3.sealed", 1, -1, "format", "suite 3", b -> set(b, 11, 3)));
     v.add(new Vector("max-record-0.sealed", 1, -1, "format", "max_record_plaintext 0",
         b -> resign(b, p -> putInt(p.header, 51, 0))));
     v.add(new Vector("no-recipients.sealed", 1, -1, "format", "recipient_count 0",
@@ -84,6 +84,9 @@ class NegativeVectorsTest {
         b -> resign(b, p -> putInt(p.header, p.descriptorOffset() - 4, getInt(p.header, p.descriptorOffset() - 4) + 1))));
     v.add(new Vector("device-key-id.sealed", 2, -1, "device-key", "device_key_id is not the verifying key's",
         b -> set(b, 87, b[87] ^ 1)));
+    v.add(new Vector("suite-mismatch.sealed", 2, -1, "suite",
+        "suite 2 (ECDSA P-256) for the Ed25519 device key (re-signed)",
+        b -> resign(b, p -> putShort(p.header, 10, 2))));
     v.add(new Vector("header-signature.sealed", 2, -1, "header-signature", "a bit of the header signature flipped",
         b -> set(b, headerLength(b) - 1, b[headerLength(b) - 1] ^ 1)));
     v.add(new Vector("descriptor-type.sealed", 2, -1, "descriptor", "the descriptor's device_id is a number",

@@ -10,7 +10,8 @@ import io.custody.mp4.SegmentOutput;
 import io.custody.mp4.Trigger;
 import io.custody.crypto.DevicePublicKey;
 import io.custody.crypto.DeviceSigningKey;
-import io.custody.crypto.Ed25519;
+import io.custody.crypto.SignatureSuite;
+import io.custody.crypto.Signatures;
 import io.custody.crypto.Hkdf;
 import io.custody.crypto.RecipientPrivateKey;
 import io.custody.json.Json;
@@ -55,21 +56,28 @@ class TestVectorsTest {
   static final byte[] CONTENT_KEY = TestVectorKeys.contentKey();
   static final byte[] NONCE_PREFIX = TestVectorKeys.noncePrefix();
 
+  /** The suite-2 vectors: the same segment sealed with a P-256 device key. */
+  static final Path P256_DIR = DIR.resolve("p256");
+
   /** Seals AUs 0..34 of the Baseline clip (two fragments) with the fixed inputs. */
   static byte[][] seal() throws IOException {
-    return seal(UnaryOperator.identity());
+    return seal(DeviceSigningKey.fromSeed(DEVICE_SEED), UnaryOperator.identity());
   }
 
   /** The same, handing the sealer each muxer buffer as {@code view} makes it. */
   static byte[][] seal(UnaryOperator<ByteBuffer> view) throws IOException {
-    DeviceSigningKey device = DeviceSigningKey.fromSeed(DEVICE_SEED);
+    return seal(DeviceSigningKey.fromSeed(DEVICE_SEED), view);
+  }
+
+  /** The same, signed with {@code device}. */
+  static byte[][] seal(DeviceSigningKey device, UnaryOperator<ByteBuffer> view) throws IOException {
     RecipientPrivateKey recipient = RecipientPrivateKey.fromRaw(RECIPIENT_RAW);
     ByteArrayOutputStream sealed = new ByteArrayOutputStream();
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
     SegmentOutput output = d -> {
       RecordingInfo fixed = new RecordingInfo(RECORDING_ID, d.recording().trigger(), Optional.empty(),
           d.recording().wallClockStart(), 0);
-      SealedSegmentWriter w = SealedSegmentWriter.builder(Ed25519.signer(device), List.of(recipient.publicKey()))
+      SealedSegmentWriter w = SealedSegmentWriter.builder(Signatures.signer(device), List.of(recipient.publicKey()))
           .fixedKeysForTestVectors(CONTENT_KEY, NONCE_PREFIX).maxRecordPlaintext(16 * 1024)
           .open(Channels.newChannel(sealed), new SegmentDescriptor(fixed, d.index(), d.wallClockStart(),
               d.deviceId(), d.operatorId()));
@@ -177,6 +185,41 @@ class TestVectorsTest {
     byte[][] again = seal();
     assertThat(again[1]).isEqualTo(Files.readAllBytes(DIR.resolve("segment.mp4")));
     assertThat(ciphertexts(again[0])).isEqualTo(ciphertexts(committed));
+  }
+
+  @Test
+  void p256VectorsVerifyDecryptAndRecompute() throws Exception {
+    DeviceSigningKey p256 = DeviceSigningKey.fromRaw(SignatureSuite.P256, TestVectorKeys.deviceP256Scalar());
+    if (Boolean.getBoolean("custody.regenerateVectors")) {
+      byte[][] made = seal(p256, UnaryOperator.identity());
+      Files.createDirectories(P256_DIR);
+      Files.writeString(P256_DIR.resolve("device.key"), p256.toPem());
+      Files.writeString(P256_DIR.resolve("device.pub"), p256.publicKey().toPem());
+      Files.write(P256_DIR.resolve("segment.sealed"), made[0]);
+      Files.writeString(P256_DIR.resolve("expected.json"), expected(made[0]));
+    }
+    DevicePublicKey device = DevicePublicKey.fromPem(Files.readString(P256_DIR.resolve("device.pub")));
+    assertThat(device).isEqualTo(p256.publicKey());
+    assertThat(DeviceSigningKey.fromPem(Files.readString(P256_DIR.resolve("device.key")))).isEqualTo(p256);
+    Path sealed = P256_DIR.resolve("segment.sealed");
+    byte[] committed = Files.readAllBytes(sealed);
+    assertThat(getShort(committed, 10)).isEqualTo(2);
+
+    VerificationReport report = new Verifier(device).verify(sealed);
+    assertThat(report.status()).as(report.summary()).isEqualTo(VerificationReport.Status.COMPLETE);
+    assertThat(report.fragments()).isEqualTo(2);
+    RecipientPrivateKey recipient = RecipientPrivateKey.fromPem(Files.readString(DIR.resolve("recipient.key")));
+    try (SegmentReader reader = SegmentReader.open(sealed, recipient, device)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      reader.writePlaintext(out);
+      assertThat(out.toByteArray()).isEqualTo(Files.readAllBytes(DIR.resolve("segment.mp4")));
+    }
+    assertThat(expected(committed)).isEqualTo(Files.readString(P256_DIR.resolve("expected.json")));
+    // The Ed25519 key of the suite-1 vectors does not verify it, and names the key mismatch.
+    DevicePublicKey ed = DevicePublicKey.fromPem(Files.readString(DIR.resolve("device.pub")));
+    assertThat(new Verifier(ed).verify(sealed).problem().orElseThrow().check()).isEqualTo("device-key");
+    // Same plaintext and content key: the same ciphertexts as suite 1's.
+    assertThat(ciphertexts(committed)).isEqualTo(ciphertexts(Files.readAllBytes(DIR.resolve("segment.sealed"))));
   }
 
   @Test

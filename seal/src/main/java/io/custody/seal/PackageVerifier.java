@@ -3,11 +3,11 @@ package io.custody.seal;
 import static io.custody.seal.SealFormat.*;
 
 import io.custody.crypto.DevicePublicKey;
-import io.custody.crypto.Ed25519;
 import io.custody.crypto.KeyUnwrapException;
 import io.custody.crypto.KeyWrap;
 import io.custody.crypto.RecipientPrivateKey;
 import io.custody.crypto.SignatureVerifier;
+import io.custody.crypto.Signatures;
 import io.custody.json.Json;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -42,7 +42,7 @@ public final class PackageVerifier {
 
   public PackageVerifier(DevicePublicKey device) {
     this.device = device;
-    this.signatures = Ed25519.verifier(device);
+    this.signatures = Signatures.verifier(device);
   }
 
   /** Verifies the package in {@code file}. */
@@ -264,6 +264,10 @@ public final class PackageVerifier {
       if (!Arrays.equals(h.deviceKeyId(), device.keyId())) {
         throw refuse(-1, "device-key", "sealed by device key " + h.deviceKeyIdHex() + ", not by the key given ("
             + device.keyIdHex() + ")");
+      }
+      if (h.suite() != device.suite()) {
+        throw refuse(-1, "suite", "the header names suite " + h.suite().code() + " (" + h.suite().id()
+            + "), but device key " + device.keyIdHex() + " signs " + device.suite().id());
       }
       byte[] signed = SegmentHeader.signedPart(h.bytes(), h.signatureOffset());
       if (!signatures.verify(signed, 0, signed.length, h.bytes(), h.signatureOffset())) {

@@ -12,7 +12,6 @@ final class SealFormat {
   static final byte[] MAGIC = ascii("CSTDYSEG");
   static final byte[] FOOTER_MAGIC = ascii("CSTDYEND");
   static final int VERSION = 1;
-  static final int SUITE = 1;
 
   static final int KIND_INIT = 0x01;
   static final int KIND_DATA = 0x02;

@@ -2,6 +2,7 @@ package io.custody.seal;
 
 import static io.custody.seal.SealFormat.*;
 
+import io.custody.crypto.SignatureSuite;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class SegmentHeader {
   }
 
   private final byte[] bytes;
+  private final SignatureSuite suite;
   private final byte[] recordingId;
   private final int segmentIndex;
   private final long createdMs;
@@ -50,11 +52,12 @@ public final class SegmentHeader {
   private final List<Recipient> recipients;
   private final byte[] descriptor;
 
-  private SegmentHeader(byte[] bytes, byte[] recordingId, int segmentIndex, long createdMs,
+  private SegmentHeader(byte[] bytes, SignatureSuite suite, byte[] recordingId, int segmentIndex, long createdMs,
       byte[] noncePrefix, int maxRecordPlaintext, byte[] keyCommitment, byte[] deviceKeyId,
       List<Recipient> recipients, byte[] descriptor) {
     this.descriptor = descriptor;
     this.bytes = bytes;
+    this.suite = suite;
     this.recordingId = recordingId;
     this.segmentIndex = segmentIndex;
     this.createdMs = createdMs;
@@ -76,7 +79,8 @@ public final class SegmentHeader {
     byte[] b = new byte[length];
     System.arraycopy(MAGIC, 0, b, 0, 8);
     putShort(b, 8, VERSION);
-    putShort(b, 10, SUITE);
+    SignatureSuite suite = signer.publicKey().suite();
+    putShort(b, 10, suite.code());
     putInt(b, 12, length);
     System.arraycopy(recordingId, 0, b, 16, 16);
     putInt(b, 32, segmentIndex);
@@ -98,7 +102,7 @@ public final class SegmentHeader {
     at += 4 + descriptor.length;
     byte[] signed = signedPart(b, at);
     signer.sign(signed, 0, signed.length, b, at);
-    return new SegmentHeader(b, recordingId.clone(), segmentIndex, createdMs, noncePrefix.clone(),
+    return new SegmentHeader(b, suite, recordingId.clone(), segmentIndex, createdMs, noncePrefix.clone(),
         maxRecordPlaintext, keyCommitment.clone(), deviceKeyId.clone(), recipients, descriptor.clone());
   }
 
@@ -121,17 +125,24 @@ public final class SegmentHeader {
       throw new SealedFormatException(SealedFormatException.Reason.UNSUPPORTED_VERSION,
           "sealed segment format version " + version + " is not supported (this library reads 1)", 8);
     }
-    int suite = getShort(prefix16, 10);
-    if (suite != SUITE) {
-      throw new SealedFormatException(SealedFormatException.Reason.UNSUPPORTED_SUITE,
-          "algorithm suite " + suite + " is not supported (this library knows suite 1)", 10);
-    }
+    suite(prefix16);
     long length = getUnsignedInt(prefix16, 12);
     if (length < FIXED + 4 + SIGNATURE || length > 1 << 20) {
       throw new SealedFormatException(SealedFormatException.Reason.MALFORMED,
           "header length " + length + " is impossible", 12);
     }
     return (int) length;
+  }
+
+  /** The suite field of a header's fixed prefix: 1 (Ed25519) or 2 (ECDSA P-256). */
+  private static SignatureSuite suite(byte[] prefix) throws SealedFormatException {
+    int suite = getShort(prefix, 10);
+    try {
+      return SignatureSuite.ofCode(suite);
+    } catch (IllegalArgumentException e) {
+      throw new SealedFormatException(SealedFormatException.Reason.UNSUPPORTED_SUITE,
+          "algorithm suite " + suite + " is not supported (this library knows suites 1 and 2)", 10);
+    }
   }
 
   /** Parses a whole header (its declared length of bytes). */
@@ -168,9 +179,14 @@ public final class SegmentHeader {
           "header length does not match its recipient entries and descriptor", 12);
     }
     byte[] descriptor = Arrays.copyOfRange(b, at + 4, b.length - SIGNATURE);
-    return new SegmentHeader(b.clone(), Arrays.copyOfRange(b, 16, 32), getInt(b, 32), getLong(b, 36),
+    return new SegmentHeader(b.clone(), suite(b), Arrays.copyOfRange(b, 16, 32), getInt(b, 32), getLong(b, 36),
         Arrays.copyOfRange(b, 44, 44 + NONCE_PREFIX), maxRecord, Arrays.copyOfRange(b, 55, 55 + HASH),
         Arrays.copyOfRange(b, 87, 87 + HASH), recipients, descriptor);
+  }
+
+  /** The signature suite the header names: its device key's. */
+  public SignatureSuite suite() {
+    return suite;
   }
 
   /** The header's bytes as stored, signature included. */

@@ -3,8 +3,8 @@ package io.custody.seal;
 import static io.custody.seal.SealFormat.*;
 
 import io.custody.crypto.DevicePublicKey;
-import io.custody.crypto.Ed25519;
 import io.custody.crypto.SignatureVerifier;
+import io.custody.crypto.Signatures;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,7 +48,7 @@ public final class Verifier {
 
   public Verifier(DevicePublicKey deviceKey) {
     this.deviceKey = deviceKey;
-    this.signatures = Ed25519.verifier(deviceKey);
+    this.signatures = Signatures.verifier(deviceKey);
   }
 
   /** Verifies the segment in {@code file}. */
@@ -228,6 +228,10 @@ public final class Verifier {
       if (!Arrays.equals(header.deviceKeyId(), deviceKey.keyId())) {
         return problem("device-key", -1, 87, "sealed by device key " + header.deviceKeyIdHex()
             + ", not by the key given (" + deviceKey.keyIdHex() + ")");
+      }
+      if (header.suite() != deviceKey.suite()) {
+        return problem("suite", -1, 10, "the header names suite " + header.suite().code() + " ("
+            + header.suite().id() + "), but device key " + deviceKey.keyIdHex() + " signs " + deviceKey.suite().id());
       }
       byte[] signed = SegmentHeader.signedPart(header.bytes(), header.signatureOffset());
       if (!signatures.verify(signed, 0, signed.length, header.bytes(), header.signatureOffset())) {

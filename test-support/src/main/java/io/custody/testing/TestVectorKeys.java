@@ -4,7 +4,7 @@ import java.util.HexFormat;
 
 /**
  * The fixed inputs of the known-answer vectors in {@code docs/test-vectors}: the RFC 8032 test
- * signing seed, the RFC 7748 test X25519 key, and a content key and nonce prefix that no real
+ * signing seed (and the RFC 6979 P-256 key for suite 2), the RFC 7748 test X25519 key, and a content key and nonce prefix that no real
  * segment may ever use. Shared by the test-vector test and the sealed fuzz seeds.
  */
 public final class TestVectorKeys {
@@ -18,6 +18,11 @@ public final class TestVectorKeys {
   /** The device's Ed25519 seed (RFC 8032 §7.1, test 1). */
   public static byte[] deviceSeed() {
     return HEX.parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+  }
+
+  /** The suite-2 device's P-256 private key (RFC 6979 A.2.5), for {@code docs/test-vectors/p256}. */
+  public static byte[] deviceP256Scalar() {
+    return HEX.parseHex("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721");
   }
 
   /** The recipient's raw X25519 private key (RFC 7748 §6.1, Alice). */

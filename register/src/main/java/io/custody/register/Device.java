@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * @param keyId the key id (hex SHA-256 of the public key's SubjectPublicKeyInfo, FORMAT.md §2)
  * @param publicKey the device's public key
- * @param suite the signature suite the camera was provisioned with ({@code ed25519})
+ * @param suite the signature suite the camera was provisioned with ({@code ed25519} or {@code p256})
  * @param serial the camera's serial number
  * @param model the camera's model, if recorded
  * @param validFrom from when the key is trusted

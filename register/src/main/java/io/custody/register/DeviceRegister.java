@@ -26,7 +26,8 @@ import java.util.Set;
  * the one before, and every change applicable to the state before it (docs/REGISTER.md).
  * Instances exist only verified and are immutable; {@link #update} prepares the next version.
  *
- * <p>A version is one line: its JSON, a TAB, and the base64 Ed25519 signature of {@code
+ * <p>A version is one line: its JSON, a TAB, and the base64 signature (Ed25519, or ECDSA P-256 as
+ * r ‖ s: the register key's suite) of {@code
  * "custody/v1 register\0" ‖ JSON}. The SHA-256 of the whole line (JSON, TAB and signature) is what
  * the next version names.
  */
@@ -44,8 +45,6 @@ public final class DeviceRegister {
       Set.of("format", "version", "previous_sha256", "time", "register_key_id", "changes");
   private static final Set<String> FIRST_VERSION_MEMBERS =
       Set.of("format", "version", "previous_sha256", "time", "register_key_id", "changes", "register_public_key");
-  /** The suite of the only device keys this build reads (FORMAT.md §1). */
-  private static final String ED25519 = "ed25519";
 
   private final List<String> lines;
   private final Map<String, Device> devices;
@@ -286,7 +285,7 @@ public final class DeviceRegister {
       c.put("op", "add");
       c.put("key_id", key.keyIdHex());
       c.put("public_key", key.toPem());
-      c.put("suite", ED25519);
+      c.put("suite", key.suite().id());
       c.put("serial", serial);
       model.ifPresent(m -> c.put("model", m));
       c.put("valid_from", format(validFrom));
@@ -369,7 +368,8 @@ public final class DeviceRegister {
     }
 
     Device freeze() {
-      return new Device(keyId, key, ED25519, serial, model, validFrom, assignments, Optional.ofNullable(revocation));
+      return new Device(keyId, key, key.suite().id(), serial, model, validFrom, assignments,
+          Optional.ofNullable(revocation));
     }
   }
 
@@ -393,9 +393,9 @@ public final class DeviceRegister {
           throw new IllegalArgumentException("key_id " + keyId + " is not the key id of its public key ("
               + key.keyIdHex() + ")");
         }
-        if (!ED25519.equals(c.get("suite"))) {
-          throw new IllegalArgumentException("device key " + keyId + " is of suite " + c.get("suite")
-              + ", which this register does not know");
+        if (!key.suite().id().equals(c.get("suite"))) {
+          throw new IllegalArgumentException("device key " + keyId + " is named of suite " + c.get("suite")
+              + ", but its public key is of suite " + key.suite().id());
         }
         Draft n = new Draft();
         n.keyId = keyId;

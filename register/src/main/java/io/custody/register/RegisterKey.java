@@ -1,7 +1,8 @@
 package io.custody.register;
 
 import io.custody.crypto.DeviceSigningKey;
-import io.custody.crypto.Ed25519;
+import io.custody.crypto.SignatureSuite;
+import io.custody.crypto.Signatures;
 import io.custody.crypto.Signer;
 import java.util.Objects;
 
@@ -21,17 +22,22 @@ public final class RegisterKey {
 
   /** A new Ed25519 register key. */
   public static RegisterKey generate() {
-    DeviceSigningKey k = DeviceSigningKey.generate();
-    return new RegisterKey(Ed25519.signer(k), k.toPem());
+    return generate(SignatureSuite.ED25519);
+  }
+
+  /** A new register key of {@code suite} (Ed25519 or ECDSA P-256). */
+  public static RegisterKey generate(SignatureSuite suite) {
+    DeviceSigningKey k = DeviceSigningKey.generate(suite);
+    return new RegisterKey(Signatures.signer(k), k.toPem());
   }
 
   /**
-   * The register key in PKCS#8 PEM ({@code openssl genpkey -algorithm ed25519} writes it).
+   * The register key in PKCS#8 PEM, Ed25519 or P-256 ({@code openssl genpkey} writes either).
    *
-   * @throws io.custody.crypto.KeyFormatException if it is not an Ed25519 private key
+   * @throws io.custody.crypto.KeyFormatException if it is neither
    */
   public static RegisterKey fromPem(String pem) {
-    return new RegisterKey(Ed25519.signer(DeviceSigningKey.fromPem(pem)), pem);
+    return new RegisterKey(Signatures.signer(DeviceSigningKey.fromPem(pem)), pem);
   }
 
   /** The register key held by {@code signer}, e.g. in a hardware token; it has no PEM form. */

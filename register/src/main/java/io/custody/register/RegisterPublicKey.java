@@ -1,7 +1,7 @@
 package io.custody.register;
 
 import io.custody.crypto.DevicePublicKey;
-import io.custody.crypto.Ed25519;
+import io.custody.crypto.Signatures;
 import io.custody.crypto.Signer;
 import java.util.Objects;
 
@@ -16,7 +16,7 @@ public final class RegisterPublicKey {
   /**
    * The register public key in SubjectPublicKeyInfo PEM.
    *
-   * @throws io.custody.crypto.KeyFormatException if it is not an Ed25519 public key
+   * @throws io.custody.crypto.KeyFormatException if it is not an Ed25519 or P-256 public key
    */
   public static RegisterPublicKey fromPem(String pem) {
     return new RegisterPublicKey(DevicePublicKey.fromPem(pem));
@@ -34,7 +34,7 @@ public final class RegisterPublicKey {
 
   boolean verify(byte[] message, byte[] signature) {
     return signature.length == Signer.SIGNATURE_BYTES
-        && Ed25519.verifier(key).verify(message, 0, message.length, signature, 0);
+        && Signatures.verifier(key).verify(message, 0, message.length, signature, 0);
   }
 
   @Override

@@ -88,6 +88,24 @@ class DeviceRegisterTest {
     assertThat(r.check(cam2.keyIdHex(), T0.plusSeconds(3600), Optional.empty()).verdict()).isEqualTo(Verdict.TRUSTED);
   }
 
+  /** A P-256 register key signs a register of P-256 and Ed25519 cameras. */
+  @Test
+  void bothSuitesAreRegisteredAndSign() {
+    RegisterKey p256 = RegisterKey.generate(io.custody.crypto.SignatureSuite.P256);
+    DevicePublicKey cam = DeviceSigningKey.generate(io.custody.crypto.SignatureSuite.P256).publicKey();
+    List<String> lines = new ArrayList<>(List.of(DeviceRegister.init(p256, T0)));
+    lines.add(DeviceRegister.read(lines, p256.publicKey()).update(T0).add(cam, "TPM-1", Optional.empty(), T0)
+        .add(cam1, "BWC-0001", Optional.empty(), T0).sign(p256));
+    DeviceRegister r = DeviceRegister.read(lines, RegisterPublicKey.fromPem(p256.publicKey().toPem()));
+    assertThat(r.device(cam.keyIdHex()).orElseThrow().suite()).isEqualTo("p256");
+    assertThat(r.device(cam1.keyIdHex()).orElseThrow().suite()).isEqualTo("ed25519");
+    assertThat(RegisterKey.fromPem(p256.toPem()).publicKey()).isEqualTo(p256.publicKey());
+    List<String> tampered = new ArrayList<>(lines);
+    tampered.set(1, tampered.get(1).replace("TPM-1", "TPM-2"));
+    assertThatThrownBy(() -> DeviceRegister.read(tampered, p256.publicKey())).isInstanceOf(RegisterFormatException.class)
+        .hasMessageContaining("signature does not hold");
+  }
+
   @Test
   void changesThatDoNotApplyAreRefusedBeforeAnythingIsSigned() {
     DeviceRegister r = read(history());

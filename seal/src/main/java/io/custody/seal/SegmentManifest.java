@@ -45,7 +45,7 @@ public final class SegmentManifest {
       list.add(new Fragment(intOf(f, "index"), intOf(f, "first_seq"), intOf(f, "info_seq"),
           longOf(f, "plaintext_offset"), longOf(f, "plaintext_length"), longOf(f, "video_decode_time"),
           longOf(f, "video_duration"), longOf(f, "video_timescale"), longOf(f, "video_samples"),
-          (Boolean) f.get("starts_with_sync"), Instant.parse((String) f.get("wall_clock")),
+          (Boolean) f.get("starts_with_sync"), Manifests.parseTimestamp((String) f.get("wall_clock")),
           (String) java.util.Objects.requireNonNull(f.get("chain_sha256"))));
     }
     this.fragments = Collections.unmodifiableList(list);
@@ -187,11 +187,11 @@ public final class SegmentManifest {
   }
 
   public Instant start() {
-    return Instant.parse(require("start", String.class));
+    return Manifests.parseTimestamp(require("start", String.class));
   }
 
   public Instant end() {
-    return Instant.parse(require("end", String.class));
+    return Manifests.parseTimestamp(require("end", String.class));
   }
 
   /** Records before the manifest. */

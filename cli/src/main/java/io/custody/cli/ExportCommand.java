@@ -95,6 +95,9 @@ final class ExportCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin C2paOptions c2paOptions;
 
+  /** --key pkcs11:...: the recipient key in a token (issue 19). */
+  @picocli.CommandLine.Mixin TokenOptions tokens;
+
   /** The export certificate, with --c2pa (read before any work). */
   private C2paOptions.Signing c2pa;
   /** The segments' reports and, per MP4 written, its segments: what each MP4's Custody assertion names. */
@@ -158,7 +161,7 @@ final class ExportCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Path temp = null;
     try {
-      RecipientPrivateKey recipient = RecipientPrivateKey.fromPem(Files.readString(key));
+      RecipientPrivateKey recipient = tokens.recipientKey(key.toString());
       DevicePublicKey device = DevicePublicKey.fromPem(Files.readString(devicePub));
       deviceKeyId = device.keyIdHex();
       recipientKeyId = recipient.publicKey().keyIdHex();
@@ -242,7 +245,7 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   private Excerpts excerpts() {
-    return new Excerpts(spec, key, devicePub, toRecipient, ledger, ledgerOptions.actor, purpose, requester, c2pa);
+    return new Excerpts(spec, tokens, key, devicePub, toRecipient, ledger, ledgerOptions.actor, purpose, requester, c2pa);
   }
 
   /**

@@ -43,6 +43,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 final class Excerpts {
   private final CommandSpec spec;
+  private final TokenOptions tokens;
   private final Path key;
   private final Path devicePub;
   private final Path toRecipient;
@@ -56,9 +57,11 @@ final class Excerpts {
   /** Its verdict on the excerpt exported (null without --register). */
   private io.custody.register.Finding finding;
 
-  Excerpts(CommandSpec spec, Path key, Path devicePub, Path toRecipient, LedgerOptions.Open ledger, String actor,
-      String purpose, String requester, C2paOptions.Signing c2pa, RegisterVerdicts verdicts) {
+  Excerpts(CommandSpec spec, TokenOptions tokens, Path key, Path devicePub, Path toRecipient,
+      LedgerOptions.Open ledger, String actor, String purpose, String requester, C2paOptions.Signing c2pa,
+      RegisterVerdicts verdicts) {
     this.spec = spec;
+    this.tokens = tokens;
     this.key = key;
     this.devicePub = devicePub;
     this.toRecipient = toRecipient;
@@ -88,7 +91,7 @@ final class Excerpts {
       throws IOException, DecryptionException, java.security.GeneralSecurityException {
     ExcerptBound f = ExcerptBound.parse(from);
     ExcerptBound t = ExcerptBound.parse(to);
-    RecipientPrivateKey source = RecipientPrivateKey.fromPem(Files.readString(key));
+    RecipientPrivateKey source = tokens.recipientKey(key.toString());
     DevicePublicKey device = DevicePublicKey.fromPem(Files.readString(devicePub));
     StoreRef ref = StoreRef.parse(uri);
     ExcerptWriter.Builder b = ExcerptWriter.builder(source, device).exportedBy(actor);
@@ -160,7 +163,7 @@ final class Excerpts {
   /** A package decrypted to an MP4, with the recipient's key (or none, for open keys). */
   int exportPackage(Path pkg, Path output) throws IOException, DecryptionException, java.security.GeneralSecurityException {
     Optional<RecipientPrivateKey> k = key == null ? Optional.empty()
-        : Optional.of(RecipientPrivateKey.fromPem(Files.readString(key)));
+        : Optional.of(tokens.recipientKey(key.toString()));
     return decryptToMp4(pkg, k, output, Map.of("package_sha256", C2paOptions.sha256(pkg)), null);
   }
 

@@ -102,6 +102,9 @@ final class ExportCommand implements Callable<Integer> {
   /** Its verdict on each segment of the recording exported (empty without --register). */
   private List<io.custody.register.Finding> findings = List.of();
 
+  /** --key pkcs11:...: the recipient key in a token (issue 19). */
+  @picocli.CommandLine.Mixin TokenOptions tokens;
+
   /** The export certificate, with --c2pa (read before any work). */
   private C2paOptions.Signing c2pa;
   /** The segments' reports and, per MP4 written, its segments: what each MP4's Custody assertion names. */
@@ -165,7 +168,7 @@ final class ExportCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Path temp = null;
     try {
-      RecipientPrivateKey recipient = RecipientPrivateKey.fromPem(Files.readString(key));
+      RecipientPrivateKey recipient = tokens.recipientKey(key.toString());
       DevicePublicKey device = DevicePublicKey.fromPem(Files.readString(devicePub));
       deviceKeyId = device.keyIdHex();
       recipientKeyId = recipient.publicKey().keyIdHex();
@@ -257,8 +260,8 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   private Excerpts excerpts() {
-    return new Excerpts(spec, key, devicePub, toRecipient, ledger, ledgerOptions.actor, purpose, requester, c2pa,
-        verdicts);
+    return new Excerpts(spec, tokens, key, devicePub, toRecipient, ledger, ledgerOptions.actor, purpose, requester,
+        c2pa, verdicts);
   }
 
   /**

@@ -1,8 +1,14 @@
 package io.custody.cli;
 
 import java.util.Locale;
+import io.custody.crypto.DevicePublicKey;
 import io.custody.crypto.DeviceSigningKey;
 import io.custody.crypto.RecipientPrivateKey;
+import io.custody.crypto.RecipientPublicKey;
+import io.custody.crypto.SignatureSuite;
+import io.custody.pkcs11.Pkcs11Exception;
+import io.custody.pkcs11.Pkcs11Token;
+import io.custody.pkcs11.Pkcs11Uri;
 import io.custody.ledger.LedgerKey;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,12 +31,17 @@ import picocli.CommandLine.Spec;
     subcommands = {KeysCommand.Init.class, KeysCommand.Ca.class, KeysCommand.ExportCert.class})
 final class KeysCommand {
   @Command(name = "init", mixinStandardHelpOptions = true,
-      description = "Writes DIR/device.key and DIR/device.pub (Ed25519: the camera signs with it), "
-          + "DIR/recipient.key and DIR/recipient.pub (X25519: the back office decrypts with it); with --ledger, "
-          + "DIR/ledger.key and DIR/ledger.pub instead (Ed25519: the force signs its custody ledger with it); with"
-          + " --register, DIR/register.key and DIR/register.pub (Ed25519: the force signs its device register with it). "
-          + "Private keys get permissions 0600. Existing files are never overwritten.",
-      exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:written", "1:a file exists or cannot be written"})
+      description = "Writes DIR/device.key and DIR/device.pub (Ed25519, or P-256 with --suite p256: the camera signs"
+          + " with it), DIR/recipient.key and DIR/recipient.pub (X25519: the back office decrypts with it); with"
+          + " --ledger, DIR/ledger.key and DIR/ledger.pub instead (Ed25519: the force signs its custody ledger with it);"
+          + " with --register, DIR/register.key and DIR/register.pub instead (Ed25519, or P-256 with --suite p256: the"
+          + " force signs its device register with it)."
+          + " With --pkcs11 URI, the device key (with --recipient the recipient key, with --register the register key)"
+          + " is generated inside the token, never extractable, and only DIR/device.pub (DIR/recipient.pub,"
+          + " DIR/register.pub) is written; its key id is printed."
+          + " Private keys get permissions 0600. Existing files and keys are never overwritten.",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:written", "1:a file or key exists, cannot be written, or the token refuses"})
   static final class Init implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -44,22 +55,53 @@ final class KeysCommand {
         + " instead.")
     boolean register;
 
+    @Option(names = "--suite", defaultValue = "ed25519", paramLabel = "ed25519|p256",
+        description = "The device key's signature suite (default ${DEFAULT-VALUE}; p256 for hardware that signs"
+            + " nothing else, such as a TPM).")
+    String suite;
+
+    @Option(names = "--pkcs11", paramLabel = "URI",
+        description = "Generate the key in a PKCS#11 token: pkcs11:token=T;object=O (with --pkcs11-module and"
+            + " --pin-file, or their environment variables). Writes only the public key.")
+    String pkcs11;
+
+    @Option(names = "--recipient", description = "With --pkcs11: generate a recipient key (X25519) in the token"
+        + " instead of a device key, and write DIR/recipient.pub.")
+    boolean recipientInToken;
+
+    @picocli.CommandLine.Mixin TokenOptions tokens;
+
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
+      SignatureSuite deviceSuite;
+      try {
+        deviceSuite = SignatureSuite.ofId(suite);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--suite: " + e.getMessage());
+      }
+      if (recipientInToken && pkcs11 == null) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--recipient goes with --pkcs11");
+      }
+      if (ledger && pkcs11 != null) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ledger and --pkcs11 do not go together");
+      }
       try {
         Files.createDirectories(out);
         if (ledger && register) {
           throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ledger or --register, not both");
         }
-        if (register) {
+        if (register && pkcs11 == null) {
           refuseExisting(out, "register.key", "register.pub");
-          io.custody.register.RegisterKey key = io.custody.register.RegisterKey.generate();
+          io.custody.register.RegisterKey key = io.custody.register.RegisterKey.generate(deviceSuite);
           writePrivate(out.resolve("register.key"), key.toPem());
           Files.writeString(out.resolve("register.pub"), key.publicKey().toPem(), StandardOpenOption.CREATE_NEW);
           spec.commandLine().getOut().printf(Locale.ROOT, "register key %s written to %s%n", key.publicKey().keyIdHex(),
               out);
           return Main.OK;
+        }
+        if (pkcs11 != null) {
+          return inToken(Pkcs11Uri.parse(pkcs11), deviceSuite);
         }
         if (ledger) {
           refuseExisting(out, "ledger.key", "ledger.pub");
@@ -70,7 +112,7 @@ final class KeysCommand {
           return Main.OK;
         }
         refuseExisting(out, "device.key", "device.pub", "recipient.key", "recipient.pub");
-        DeviceSigningKey device = DeviceSigningKey.generate();
+        DeviceSigningKey device = DeviceSigningKey.generate(deviceSuite);
         RecipientPrivateKey recipient = RecipientPrivateKey.generate();
         writePrivate(out.resolve("device.key"), device.toPem());
         Files.writeString(out.resolve("device.pub"), device.publicKey().toPem(), StandardOpenOption.CREATE_NEW);
@@ -79,10 +121,36 @@ final class KeysCommand {
         spec.commandLine().getOut().printf(Locale.ROOT, "device key %s%nrecipient key %s%nwritten to %s%n",
             device.publicKey().keyIdHex(), recipient.publicKey().keyIdHex(), out);
         return Main.OK;
-      } catch (IOException e) {
+      } catch (IOException | Pkcs11Exception | IllegalArgumentException e) {
         err.println("custody keys init: " + e.getMessage());
         return Main.BAD_INPUT;
+      } finally {
+        tokens.close();
       }
+    }
+
+    /** A key generated in the token of {@code uri}: only its public key is written. */
+    private int inToken(Pkcs11Uri uri, SignatureSuite deviceSuite) throws IOException, Pkcs11Exception {
+      if (recipientInToken && register) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--recipient or --register, not both");
+      }
+      String name = recipientInToken ? "recipient.pub" : register ? "register.pub" : "device.pub";
+      refuseExisting(out, name);
+      Pkcs11Token token = tokens.open(uri);
+      String pem;
+      String line;
+      if (recipientInToken) {
+        RecipientPublicKey key = token.generateRecipientKey(uri.object());
+        pem = key.toPem();
+        line = "recipient key " + key.keyIdHex();
+      } else {
+        DevicePublicKey key = token.generateDeviceKey(uri.object(), deviceSuite);
+        pem = key.toPem();
+        line = (register ? "register key " : "device key ") + key.keyIdHex() + " (" + deviceSuite.id() + ")";
+      }
+      Files.writeString(out.resolve(name), pem, StandardOpenOption.CREATE_NEW);
+      spec.commandLine().getOut().printf(Locale.ROOT, "%s generated in %s%n%s written to %s%n", line, uri, name, out);
+      return Main.OK;
     }
 
     /** Refuses before anything is written if any of {@code names} exists in {@code dir}. */

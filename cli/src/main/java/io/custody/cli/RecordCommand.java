@@ -13,8 +13,8 @@ import io.custody.mp4.RecordingInfo;
 import io.custody.recorder.SegmentSummary;
 import io.custody.mp4.Trigger;
 import io.custody.recorder.VideoTiming;
-import io.custody.crypto.DeviceSigningKey;
-import io.custody.crypto.Ed25519;
+import io.custody.crypto.Signer;
+import io.custody.pkcs11.Pkcs11Exception;
 import io.custody.crypto.KeyFormatException;
 import io.custody.crypto.RecipientPublicKey;
 import io.custody.json.Json;
@@ -99,8 +99,12 @@ final class RecordCommand implements Callable<Integer> {
   @Option(names = "--segment", defaultValue = "60", paramLabel = "SECONDS", description = "Segment length (default ${DEFAULT-VALUE}).")
   double segment;
 
-  @Option(names = "--device-key", required = true, paramLabel = "FILE", description = "The device's Ed25519 private key (PEM).")
-  Path deviceKey;
+  @Option(names = "--device-key", required = true, paramLabel = "FILE|URI",
+      description = "The device's private key: a PEM file (Ed25519 or P-256), or pkcs11:token=T;object=O for a key"
+          + " held in a token (with --pkcs11-module and --pin-file, or their environment variables).")
+  String deviceKey;
+
+  @Mixin TokenOptions tokens;
 
   @Option(names = "--recipient", required = true, paramLabel = "FILE", description = "A recipient's X25519 public key (PEM); repeatable.")
   List<Path> recipients;
@@ -131,6 +135,10 @@ final class RecordCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       return record();
+    } catch (Pkcs11Exception e) {
+      err.println("custody record: " + e.getMessage());
+    } catch (io.custody.crypto.SigningException e) {
+      err.println("custody record: " + e.getMessage() + lossText());
     } catch (NoSuchFileException e) {
       err.println("custody record: no such file: " + e.getMessage());
     } catch (Mp4FormatException e) {
@@ -148,6 +156,8 @@ final class RecordCommand implements Callable<Integer> {
       err.println("custody record: " + e.getMessage());
     } catch (IOException e) {
       err.println("custody record: " + e.getMessage() + lossText());
+    } finally {
+      tokens.close();
     }
     return Main.BAD_INPUT;
   }
@@ -165,9 +175,9 @@ final class RecordCommand implements Callable<Integer> {
     return b.toString();
   }
 
-  private Integer record() throws IOException, InterruptedException {
+  private Integer record() throws IOException, InterruptedException, Pkcs11Exception {
     StoreRef ref = StoreRef.parse(store);
-    DeviceSigningKey device = DeviceSigningKey.fromPem(Files.readString(deviceKey));
+    Signer signer = tokens.deviceSigner(deviceKey);
     List<RecipientPublicKey> keys = new ArrayList<>();
     for (Path p : recipients) {
       keys.add(RecipientPublicKey.fromPem(Files.readString(p)));
@@ -178,7 +188,7 @@ final class RecordCommand implements Callable<Integer> {
       List<RecordingInfo> recordings = new ArrayList<>();
       List<SegmentSummary> segments = new ArrayList<>();
       Instant start = Instant.now();
-      Recorder.Builder options = Recorder.builder(new SealedSegmentOutput(dir, Ed25519.signer(device), keys));
+      Recorder.Builder options = Recorder.builder(new SealedSegmentOutput(dir, signer, keys));
       if (fps != null) {
         long[] rate = frameRate(fps);
         options.frameRate(rate[0], rate[1]);

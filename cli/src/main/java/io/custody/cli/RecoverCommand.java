@@ -1,8 +1,6 @@
 package io.custody.cli;
 
 import java.util.Locale;
-import io.custody.crypto.DeviceSigningKey;
-import io.custody.crypto.Ed25519;
 import io.custody.crypto.KeyFormatException;
 import io.custody.crypto.Signer;
 import io.custody.json.Json;
@@ -37,8 +35,12 @@ import picocli.CommandLine.Spec;
 final class RecoverCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--device-key", required = true, paramLabel = "FILE", description = "The device's Ed25519 private key (PEM).")
-  Path deviceKey;
+  @Option(names = "--device-key", required = true, paramLabel = "FILE|URI",
+      description = "The device's private key: a PEM file (Ed25519 or P-256), or pkcs11:token=T;object=O for a key"
+          + " held in a token (with --pkcs11-module and --pin-file, or their environment variables).")
+  String deviceKey;
+
+  @picocli.CommandLine.Mixin TokenOptions tokens;
 
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
@@ -51,7 +53,7 @@ final class RecoverCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      Signer signer = Ed25519.signer(DeviceSigningKey.fromPem(Files.readString(deviceKey)));
+      Signer signer = tokens.deviceSigner(deviceKey);
       StoreRef ref = StoreRef.parse(uri);
       Path root = ref.directory().orElseThrow(() -> new IllegalArgumentException(
           "recover works on the device's local file: store"));
@@ -105,8 +107,12 @@ final class RecoverCommand implements Callable<Integer> {
       return failed ? Main.BAD_INPUT : Main.OK;
     } catch (KeyFormatException e) {
       err.println("custody recover: bad device key: " + e.getMessage());
+    } catch (io.custody.pkcs11.Pkcs11Exception | io.custody.crypto.SigningException e) {
+      err.println("custody recover: " + e.getMessage());
     } catch (IOException | IllegalArgumentException e) {
       err.println("custody recover: " + e.getMessage());
+    } finally {
+      tokens.close();
     }
     return Main.BAD_INPUT;
   }

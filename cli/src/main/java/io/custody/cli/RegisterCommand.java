@@ -217,11 +217,14 @@ final class RegisterCommand {
     }
   }
 
-  static RegisterKey key(Path file) throws IOException {
+  /** The register key: a PEM file, or a pkcs11: URI whose key stays in its token. */
+  static RegisterKey key(String key, TokenOptions tokens) throws IOException {
     try {
-      return RegisterKey.fromPem(Files.readString(file, StandardCharsets.US_ASCII));
+      return RegisterKey.of(tokens.deviceSigner(key));
+    } catch (io.custody.pkcs11.Pkcs11Exception e) {
+      throw new IOException("register key " + key + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("bad register key " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("bad register key " + key + ": " + e.getMessage(), e);
     }
   }
 
@@ -234,10 +237,10 @@ final class RegisterCommand {
   }
 
   /** Reads the register, checks it is the key's, applies a change and appends the new version. */
-  private static int change(CommandSpec spec, String name, Path keyFile, String register,
+  private static int change(CommandSpec spec, String name, String keyName, TokenOptions tokens, String register,
       java.util.function.Function<DeviceRegister.Update, DeviceRegister.Update> change, String done) {
     return run(spec, name, out -> {
-      RegisterKey key = key(keyFile);
+      RegisterKey key = key(keyName, tokens);
       Location at = Location.parse(register);
       DeviceRegister r = at.open(Optional.of(key.publicKey()));
       Instant now = Instant.now();
@@ -253,8 +256,11 @@ final class RegisterCommand {
   static final class Init implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--register-key", required = true, paramLabel = "FILE", description = "The register key (PEM).")
-    Path registerKey;
+    @Option(names = "--register-key", required = true, paramLabel = "FILE|pkcs11:URI",
+        description = "The register key: a PEM file, or a key in a PKCS#11 token.")
+    String registerKey;
+
+    @picocli.CommandLine.Mixin TokenOptions tokens;
 
     @Parameters(paramLabel = "REGISTER")
     String register;
@@ -262,7 +268,7 @@ final class RegisterCommand {
     @Override
     public Integer call() {
       return run(spec, "init", out -> {
-        RegisterKey key = key(registerKey);
+        RegisterKey key = key(registerKey, tokens);
         Location at = Location.parse(register);
         if (!at.read().isEmpty()) {
           throw new FileAlreadyExistsException(at + " already holds a register; it is never replaced");
@@ -280,8 +286,11 @@ final class RegisterCommand {
   static final class Add implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--register-key", required = true, paramLabel = "FILE", description = "The register key (PEM).")
-    Path registerKey;
+    @Option(names = "--register-key", required = true, paramLabel = "FILE|pkcs11:URI",
+        description = "The register key: a PEM file, or a key in a PKCS#11 token.")
+    String registerKey;
+
+    @picocli.CommandLine.Mixin TokenOptions tokens;
 
     @Option(names = "--device-pub", required = true, paramLabel = "PUB", description = "The device's public key (PEM).")
     Path devicePub;
@@ -308,7 +317,7 @@ final class RegisterCommand {
             + e.getMessage());
         return Main.BAD_INPUT;
       }
-      return change(spec, "add", registerKey, register, u -> u.add(device, serial, Optional.ofNullable(model),
+      return change(spec, "add", registerKey, tokens, register, u -> u.add(device, serial, Optional.ofNullable(model),
           from == null ? Instant.now() : time(from)), "added device key " + device.keyIdHex() + " (camera " + serial
           + ")");
     }
@@ -320,8 +329,11 @@ final class RegisterCommand {
   static final class Assign implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--register-key", required = true, paramLabel = "FILE", description = "The register key (PEM).")
-    Path registerKey;
+    @Option(names = "--register-key", required = true, paramLabel = "FILE|pkcs11:URI",
+        description = "The register key: a PEM file, or a key in a PKCS#11 token.")
+    String registerKey;
+
+    @picocli.CommandLine.Mixin TokenOptions tokens;
 
     @Option(names = "--key-id", required = true, paramLabel = "ID", description = "The device key id (hex).")
     String keyId;
@@ -337,7 +349,7 @@ final class RegisterCommand {
 
     @Override
     public Integer call() {
-      return change(spec, "assign", registerKey, register, u -> u.assign(keyId, officer, time(from)),
+      return change(spec, "assign", registerKey, tokens, register, u -> u.assign(keyId, officer, time(from)),
           "device key " + keyId + " assigned to " + officer + " from " + from);
     }
   }
@@ -348,8 +360,11 @@ final class RegisterCommand {
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--register-key", required = true, paramLabel = "FILE", description = "The register key (PEM).")
-    Path registerKey;
+    @Option(names = "--register-key", required = true, paramLabel = "FILE|pkcs11:URI",
+        description = "The register key: a PEM file, or a key in a PKCS#11 token.")
+    String registerKey;
+
+    @picocli.CommandLine.Mixin TokenOptions tokens;
 
     @Option(names = "--key-id", required = true, paramLabel = "ID", description = "The device key id (hex).")
     String keyId;
@@ -365,7 +380,7 @@ final class RegisterCommand {
 
     @Override
     public Integer call() {
-      return change(spec, "revoke", registerKey, register, u -> u.revoke(keyId, time(at),
+      return change(spec, "revoke", registerKey, tokens, register, u -> u.revoke(keyId, time(at),
           RevocationReason.parse(reason)), "device key " + keyId + " revoked (" + reason + ") at " + at);
     }
   }

@@ -54,8 +54,9 @@ class HardwareKeysIT {
   /** {@code args} with the token's module and PIN file added. */
   static EvidenceCommandsIT.Result token(String... args) {
     List<String> a = new ArrayList<>(List.of(args));
-    // After the command's name: "keys init", or "record", "recover", "export".
-    a.addAll(args[0].equals("keys") ? 2 : 1, List.of("--pkcs11-module", module, "--pin-file", pinFile.toString()));
+    // After the command's name: "keys init", "register add", or "record", "recover", "export".
+    a.addAll(args[0].equals("keys") || args[0].equals("register") ? 2 : 1,
+        List.of("--pkcs11-module", module, "--pin-file", pinFile.toString()));
     return EvidenceCommandsIT.run(a.toArray(new String[0]));
   }
 
@@ -128,6 +129,50 @@ class HardwareKeysIT {
     assertThat(EvidenceCommandsIT.run("keys", "init", "--suite", suite.id(), "--out", stranger.toString()).exit()).isZero();
     assertThat(EvidenceCommandsIT.run("verify", "--device-pub", stranger.resolve("device.pub").toString(),
         "file:" + store).exit()).isEqualTo(Main.BAD_INPUT);
+
+    // The force's register, its key in the token too: the camera is added and issued; the footage is
+    // uploaded and verified by it; the camera is revoked; what it records afterwards is flagged.
+    Path regKeys = dir.resolve("register-keys-" + suite.id());
+    String registerKey = "pkcs11:token=" + SoftHsm.TOKEN + ";object=" + SoftHsm.label("register-" + suite.id());
+    EvidenceCommandsIT.Result regInit = token("keys", "init", "--register", "--pkcs11", registerKey, "--suite",
+        suite.id(), "--out", regKeys.toString());
+    assertThat(regInit.exit()).as(regInit.err()).isZero();
+    assertThat(regKeys.resolve("register.key")).doesNotExist();
+    String register = dir.resolve("register-" + suite.id() + ".txt").toString();
+    for (String[] change : List.of(new String[] {"register", "init"},
+        new String[] {"register", "add", "--device-pub", keys.resolve("device.pub").toString(), "--serial",
+            "BWC-" + suite.id(), "--from", "2026-01-01"},
+        new String[] {"register", "assign", "--key-id", pub.keyIdHex(), "--officer", "PC 1234", "--from",
+            "2026-01-01"})) {
+      List<String> a = new ArrayList<>(List.of(change));
+      a.addAll(List.of("--register-key", registerKey, register));
+      EvidenceCommandsIT.Result r = token(a.toArray(new String[0]));
+      assertThat(r.exit()).as(r.err()).isZero();
+    }
+    Path force = dir.resolve("force-" + suite.id());
+    EvidenceCommandsIT.Result up = EvidenceCommandsIT.run("upload", "file:" + store, "file:" + force);
+    assertThat(up.exit()).as(up.err()).isZero();
+    String[] byRegister = {"verify", "--device-pub", keys.resolve("device.pub").toString(), "--register", register,
+        "--register-pub", regKeys.resolve("register.pub").toString(), "file:" + force};
+    EvidenceCommandsIT.Result trusted = EvidenceCommandsIT.run(byRegister);
+    assertThat(trusted.exit()).as(trusted.out() + trusted.err()).isZero();
+    assertThat(trusted.out()).contains("register: TRUSTED: camera BWC-" + suite.id() + ", assigned to PC 1234");
+    Thread.sleep(20);
+    EvidenceCommandsIT.Result revoke = token("register", "revoke", "--register-key", registerKey, "--key-id",
+        pub.keyIdHex(), "--at", java.time.Instant.now().toString(), "--reason", "stolen", register);
+    assertThat(revoke.exit()).as(revoke.err()).isZero();
+    Thread.sleep(20);
+    EvidenceCommandsIT.Result later = token("record", "--input", dir.resolve("source.h264").toString(), "--pre-event",
+        "0", "--trigger-at", "0", "--segment", "4", "--device-key", device, "--recipient",
+        office.resolve("recipient.pub").toString(), "--store", "file:" + dir.resolve("after-" + suite.id()));
+    assertThat(later.exit()).as(later.err()).isZero();
+    assertThat(EvidenceCommandsIT.run("upload", "file:" + dir.resolve("after-" + suite.id()), "file:" + force).exit())
+        .isZero();
+    EvidenceCommandsIT.Result flagged = EvidenceCommandsIT.run(byRegister);
+    assertThat(flagged.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(flagged.out()).contains("SIGNED_AFTER_REVOCATION").contains("NOT verified evidence");
+    assertThat(flagged.out().lines().filter(l -> l.contains("register: TRUSTED")).count())
+        .as("the recording made before the revocation is still trusted").isPositive();
 
     // Export with the office's key in its token: frame-exact with the source up to the kill.
     Path mp4 = dir.resolve("export-" + suite.id() + ".mp4");

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * exactly ffmpeg's frames of the source with strictly increasing decode timestamps. {@code inspect}
  * must match ffprobe on each.
  */
+@Tag("slow")
 class ConformanceStreamsIT {
   static final Path STREAMS = Paths.get(System.getProperty("custody.conformance", "../testdata/conformance"));
   static final ObjectMapper JSON = new ObjectMapper();

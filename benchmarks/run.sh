@@ -32,6 +32,8 @@ fi
 case "${1:-BackOffice}" in
   *BackOffice*|*erify*|*ecrypt*|*penssl*|*gcm*|-*) benchmarks/make-backoffice-store.sh "$([ "$profile" = smoke ] && echo 1 || echo 10)" ;;
 esac
+# TokenSignerBenchmark's SoftHSM2 token: the fork writes this file and its token directory.
+export SOFTHSM2_CONF="${SOFTHSM2_CONF:-$ROOT/benchmarks/target/softhsm2.conf}"
 JAVA=java
 [ -n "${JAVA_HOME:-}" ] && JAVA="$JAVA_HOME/bin/java"
 echo "benchmarks: $("$JAVA" -version 2>&1 | head -1), profile $profile" >&2

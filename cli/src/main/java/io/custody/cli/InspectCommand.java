@@ -42,11 +42,14 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
 
-  @Option(names = "--device-pub", paramLabel = "FILE", description = "Also verify sealed segments with the device's Ed25519 public key (PEM).")
+  @Option(names = "--device-pub", paramLabel = "FILE", description = "Also verify sealed segments with the device's public key (PEM, Ed25519 or P-256).")
   Path devicePub;
 
-  @Option(names = "--key", paramLabel = "FILE", description = "A recipient's X25519 private key (PEM): add stream facts (needs --device-pub).")
+  @Option(names = "--key", paramLabel = "FILE|URI", description = "A recipient's X25519 private key (PEM), or"
+      + " pkcs11:token=T;object=O for one held in a token: add stream facts (needs --device-pub).")
   Path key;
+
+  @picocli.CommandLine.Mixin TokenOptions tokens;
 
   @Option(names = "--c2pa", description = "Read the C2PA Content Credentials of an MP4: what they say and whether"
       + " they hold (signature, hashed assertions, the hard binding); with --c2pa-anchors, whether the signer is"
@@ -72,7 +75,11 @@ final class InspectCommand implements Callable<Integer> {
       return inspectC2pa(out, err);
     }
     if (SealedInspection.names(file)) {
-      return new SealedInspection(out, err, json, devicePub, key).inspect(file);
+      try {
+        return new SealedInspection(out, err, json, devicePub, key, tokens).inspect(file);
+      } finally {
+        tokens.close();
+      }
     }
     StreamSummary s;
     try (InputStream in = open(file)) {

@@ -91,7 +91,7 @@ final class LedgerReportCommand implements Callable<Integer> {
           + " device, officer, times and segments are then stated from the signed manifests.")
   String store;
 
-  @Option(names = "--device-pub", paramLabel = "FILE", description = "The device's Ed25519 public key (PEM); with --store.")
+  @Option(names = "--device-pub", paramLabel = "FILE", description = "The device's public key (PEM, Ed25519 or P-256); with --store.")
   Path devicePub;
 
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "REPORT.pdf", description = "The PDF to write.")

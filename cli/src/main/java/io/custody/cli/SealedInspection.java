@@ -47,13 +47,15 @@ final class SealedInspection {
   private final boolean json;
   private final Path devicePub;
   private final Path key;
+  private final TokenOptions tokens;
 
-  SealedInspection(PrintWriter out, PrintWriter err, boolean json, Path devicePub, Path key) {
+  SealedInspection(PrintWriter out, PrintWriter err, boolean json, Path devicePub, Path key, TokenOptions tokens) {
     this.out = out;
     this.err = err;
     this.json = json;
     this.devicePub = devicePub;
     this.key = key;
+    this.tokens = tokens;
   }
 
   /**
@@ -85,7 +87,7 @@ final class SealedInspection {
   int inspect(String arg) {
     try {
       DevicePublicKey device = devicePub == null ? null : DevicePublicKey.fromPem(Files.readString(devicePub));
-      RecipientPrivateKey recipient = key == null ? null : RecipientPrivateKey.fromPem(Files.readString(key));
+      RecipientPrivateKey recipient = key == null ? null : tokens.recipientKey(key.toString());
       Path file = !arg.contains("#") && Files.isRegularFile(Path.of(arg)) ? Path.of(arg) : null;
       if (file != null) {
         Map<String, Object> facts = segment(file.toString(), () -> Files.newInputStream(file), file, device, recipient);

@@ -54,7 +54,7 @@ class HardwareKeysIT {
   /** {@code args} with the token's module and PIN file added. */
   static EvidenceCommandsIT.Result token(String... args) {
     List<String> a = new ArrayList<>(List.of(args));
-    // After the command's name: "keys init", "register add", or "record", "recover", "export".
+    // After the command's name: "keys init", "register add", or "record", "recover", "export", "inspect".
     a.addAll(args[0].equals("keys") || args[0].equals("register") ? 2 : 1,
         List.of("--pkcs11-module", module, "--pin-file", pinFile.toString()));
     return EvidenceCommandsIT.run(a.toArray(new String[0]));
@@ -182,6 +182,11 @@ class HardwareKeysIT {
     List<String> frames = EvidenceCommandsIT.frameMd5(mp4);
     assertThat(frames.size()).isGreaterThanOrEqualTo(8 * 30);
     assertThat(frames).isEqualTo(sourceFrames.subList(0, frames.size()));
+
+    // Inspect decrypts stream facts with the token's key too.
+    EvidenceCommandsIT.Result inspect = token("inspect", "--device-pub", keys.resolve("device.pub").toString(), "--key",
+        recipient, "--json", "file:" + store);
+    assertThat(inspect.exit()).as(inspect.err()).isZero();
 
     // An excerpt disclosed to a court, whose key is a file: verified, and opened only by it.
     Path court = dir.resolve("court-" + suite.id());

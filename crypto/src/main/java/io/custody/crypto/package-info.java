@@ -1,18 +1,22 @@
 /**
- * The cryptographic primitives of sealing, behind small typed APIs: device keys and Ed25519
- * signatures, recipient keys and HPKE key wrapping, HKDF.
+ * The cryptographic primitives of sealing, behind small typed APIs: device keys and their
+ * signatures (Ed25519, or ECDSA P-256: the {@link io.custody.crypto.SignatureSuite}s), recipient
+ * keys and HPKE key wrapping, HKDF.
  *
- * <p>Keys: a camera or dock signs with a {@link io.custody.crypto.DeviceSigningKey} (Ed25519);
- * verifiers hold its {@link io.custody.crypto.DevicePublicKey}. Each segment's content key is
+ * <p>Keys: a camera or dock signs with a {@link io.custody.crypto.DeviceSigningKey} (Ed25519 or
+ * P-256), or with a key held in a hardware token (module {@code pkcs11}, behind the same {@link
+ * io.custody.crypto.Signer}); verifiers hold its {@link io.custody.crypto.DevicePublicKey}. Each segment's content key is
  * wrapped by {@link io.custody.crypto.KeyWrap} (HPKE, RFC 9180) to every {@link
  * io.custody.crypto.RecipientPublicKey} (X25519) and opened with the matching {@link
- * io.custody.crypto.RecipientPrivateKey}. All keys read and write RFC 8410 PEM (PKCS#8 and
- * SubjectPublicKeyInfo) that OpenSSL and the JDK read and write too; a public key's id is SHA-256
- * of its SubjectPublicKeyInfo DER.
+ * io.custody.crypto.RecipientPrivateKey}, held here or in a token ({@link
+ * io.custody.crypto.RecipientKeyAgreement}). All keys read and write the PEM (PKCS#8 and
+ * SubjectPublicKeyInfo; RFC 8410, and RFC 5480/5915 for P-256) that OpenSSL and the JDK read and
+ * write too; a public key's id is SHA-256 of its SubjectPublicKeyInfo DER.
  *
- * <p>Signing: {@link io.custody.crypto.Ed25519} hands out thread-safe {@link
- * io.custody.crypto.Signer}s and {@link io.custody.crypto.SignatureVerifier}s that sign into and
- * verify from the caller's arrays.
+ * <p>Signing: {@link io.custody.crypto.Signatures} hands out thread-safe {@link
+ * io.custody.crypto.Signer}s and {@link io.custody.crypto.SignatureVerifier}s for keys of either
+ * suite, which sign into and verify from the caller's arrays ({@link io.custody.crypto.Ed25519}
+ * for Ed25519 keys alone).
  *
  * <p>Rules:
  *

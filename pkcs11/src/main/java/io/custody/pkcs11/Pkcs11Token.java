@@ -99,6 +99,9 @@ public final class Pkcs11Token implements AutoCloseable {
   /**
    * Logs in to the token labelled {@code tokenLabel} through the PKCS#11 library {@code module}.
    *
+   * <p>PKCS#11 logs in a whole process, not a session: while this process has another session
+   * open with the token, it is logged in already and the token does not check {@code pin} again.
+   *
    * @param pin the user PIN; used for {@code C_Login}, not kept (the caller may clear it after)
    * @throws Pkcs11Exception if the module does not load, no token has the label, or the PIN is
    *     refused

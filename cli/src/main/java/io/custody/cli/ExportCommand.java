@@ -53,11 +53,12 @@ import picocli.CommandLine.Spec;
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--key", paramLabel = "FILE", description = "A recipient's X25519 private key (PEM): of the"
-      + " recording, or of the package (not needed for a package with open keys).")
+  @Option(names = "--key", paramLabel = "FILE|URI", description = "A recipient's X25519 private key: a PEM file, or"
+      + " pkcs11:token=T;object=O for a key held in a token; of the recording, or of the package (not needed for a"
+      + " package with open keys).")
   Path key;
 
-  @Option(names = "--device-pub", required = true, paramLabel = "FILE", description = "The device's Ed25519 public key (PEM).")
+  @Option(names = "--device-pub", required = true, paramLabel = "FILE", description = "The device's public key (PEM; Ed25519 or P-256).")
   Path devicePub;
 
   @Option(names = "-o", paramLabel = "OUT.mp4", description = "The MP4 to write.")

@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--device-pub", required = true, paramLabel = "FILE", description = "The device's Ed25519 public key (PEM).")
+  @Option(names = "--device-pub", required = true, paramLabel = "FILE", description = "The device's public key (PEM; Ed25519 or P-256).")
   Path devicePub;
 
   @Option(names = "--json", description = "Print one JSON object.")

@@ -38,7 +38,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = "Verifies sealed recordings with only the device's public key: every segment's"
         + " signatures, hash chain and records, and that each recording is complete (or was closed"
-        + " by recover). URI: a store (every recording in it) or STORE#RECORDING_ID.",
+        + " by recover); with --register, that the force issued the key and trusted it then. URI: a"
+        + " store (every recording in it) or STORE#RECORDING_ID; a disclosure package; or an MP4"
+        + " exported with --c2pa (its Content Credentials and the camera's proof).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:everything verifies and every recording is complete",
         "1:a segment fails, a recording is incomplete, or the store cannot be read", "2:usage error"})

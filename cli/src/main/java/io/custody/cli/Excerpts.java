@@ -122,6 +122,10 @@ final class Excerpts {
             throw new IOException("recording " + recording + ": " + finding.verdict() + ": " + finding.explanation()
                 + "; not exported: the register does not trust the key that signed it");
           }
+          if (packagePath != null) { // written again, the verdict in its description (the exporter's word)
+            r = b.statement("register", RegisterVerdicts.json(finding)).build()
+                .write(store, byRecording.get(recording), f, t, target);
+          }
         }
       }
       PrintWriter out = spec.commandLine().getOut();

@@ -127,6 +127,9 @@ class RegisterIT {
     ok(exportArgs(before, "--from", "0", "--to", "1", "--package", pkg.toString(), "--open"));
     assertThat(ok("verify", "--device-pub", cam1.resolve("device.pub").toString(), "--register", register.toString(),
         "--register-pub", pub(), pkg.toString()).out()).contains("register: TRUSTED");
+    JsonNode described = JSON.readTree(ok("verify", "--json", "--device-pub", cam1.resolve("device.pub").toString(),
+        pkg.toString()).out()).get("description");
+    assertThat(described.at("/register/verdict").asText()).as("the exporter's word, in the package").isEqualTo("TRUSTED");
     Thread.sleep(20);
     ok("register", "revoke", "--register-key", key(), "--key-id", keyIdOf(cam1), "--at", Instant.now().toString(),
         "--reason", "stolen", register.toString());

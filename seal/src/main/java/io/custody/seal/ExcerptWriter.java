@@ -49,6 +49,7 @@ public final class ExcerptWriter {
   private final DevicePublicKey device;
   private final RecipientPublicKey recipient;
   private final String exportedBy;
+  private final Map<String, Object> statements;
   private final Clock clock;
 
   private ExcerptWriter(Builder b) {
@@ -56,6 +57,7 @@ public final class ExcerptWriter {
     this.device = b.device;
     this.recipient = b.recipient;
     this.exportedBy = b.exportedBy;
+    this.statements = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.statements));
     this.clock = b.clock;
   }
 
@@ -75,6 +77,7 @@ public final class ExcerptWriter {
     private boolean open;
     private String exportedBy;
     private Clock clock = Clock.systemUTC();
+    private final Map<String, Object> statements = new LinkedHashMap<>();
 
     private Builder(RecipientPrivateKey sourceKey, DevicePublicKey device) {
       this.sourceKey = Objects.requireNonNull(sourceKey);
@@ -96,6 +99,21 @@ public final class ExcerptWriter {
     /** Who exports (the description's {@code exported_by}; not proven by the package). */
     public Builder exportedBy(String name) {
       this.exportedBy = name;
+      return this;
+    }
+
+    /**
+     * A further member of the description, the exporter's word and not proven by the package (e.g.
+     * {@code register}: the device register's verdict on the key): a name the format does not
+     * define, and a JSON value (String, Number, Boolean, Map, List).
+     *
+     * @throws IllegalArgumentException if the format defines {@code name}
+     */
+    public Builder statement(String name, Object value) {
+      if (PackageFormat.DESCRIPTION_MEMBERS.contains(name)) {
+        throw new IllegalArgumentException("\"" + name + "\" is a member the format defines");
+      }
+      statements.put(name, Objects.requireNonNull(value));
       return this;
     }
 
@@ -451,7 +469,7 @@ public final class ExcerptWriter {
       } else {
         keysMember.put("open", true);
       }
-      return Json.object()
+      Json.ObjectWriter d = Json.object()
           .put("format", PackageFormat.DESCRIPTION_FORMAT)
           .put("recording_id", m0.recordingId())
           .put("device_id", m0.deviceId())
@@ -462,8 +480,9 @@ public final class ExcerptWriter {
           .put("pieces", pieces)
           .put("keys", keysMember)
           .put("exported_at", PackageReport.time(Instant.now(clock)))
-          .put("exported_by", exportedBy)
-          .toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          .put("exported_by", exportedBy);
+      statements.forEach(d::put);
+      return d.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 

@@ -16,6 +16,9 @@ final class PackageFormat {
   static final byte[] MAGIC = ascii("CSTDYPKG");
   static final int VERSION = 1;
   static final String DESCRIPTION_FORMAT = "custody-disclosure/1";
+  /** The members of the description the format defines (§12.2); an exporter may add others. */
+  static final java.util.Set<String> DESCRIPTION_MEMBERS = java.util.Set.of("format", "recording_id", "device_id",
+      "operator_id", "device_key_id", "requested", "covered", "pieces", "keys", "exported_at", "exported_by");
   /** HPKE info of a content key wrapped to a disclosure recipient (then recording_id ‖ u32 segment). */
   static final byte[] WRAP_INFO_PREFIX = ascii("custody/v1 disclosure key\0");
 

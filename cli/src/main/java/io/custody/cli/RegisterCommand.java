@@ -217,17 +217,6 @@ final class RegisterCommand {
     }
   }
 
-  /** The register key: a PEM file, or a pkcs11: URI whose key stays in its token. */
-  static RegisterKey key(String key, TokenOptions tokens) throws IOException {
-    try {
-      return RegisterKey.of(tokens.deviceSigner(key));
-    } catch (io.custody.pkcs11.Pkcs11Exception e) {
-      throw new IOException("register key " + key + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("bad register key " + key + ": " + e.getMessage(), e);
-    }
-  }
-
   static RegisterPublicKey publicKey(Path file) throws IOException {
     try {
       return RegisterPublicKey.fromPem(Files.readString(file, StandardCharsets.US_ASCII));
@@ -237,10 +226,10 @@ final class RegisterCommand {
   }
 
   /** Reads the register, checks it is the key's, applies a change and appends the new version. */
-  private static int change(CommandSpec spec, String name, String keyName, TokenOptions tokens, String register,
+  private static int change(CommandSpec spec, String name, RegisterKeyOptions keyOptions, String register,
       java.util.function.Function<DeviceRegister.Update, DeviceRegister.Update> change, String done) {
     return run(spec, name, out -> {
-      RegisterKey key = key(keyName, tokens);
+      RegisterKey key = keyOptions.open();
       Location at = Location.parse(register);
       DeviceRegister r = at.open(Optional.of(key.publicKey()));
       Instant now = Instant.now();
@@ -256,11 +245,7 @@ final class RegisterCommand {
   static final class Init implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--register-key", required = true, paramLabel = "FILE|pkcs11:URI",
-        description = "The register key: a PEM file, or a key in a PKCS#11 token.")
-    String registerKey;
-
-    @picocli.CommandLine.Mixin TokenOptions tokens;
+    @picocli.CommandLine.Mixin RegisterKeyOptions key;
 
     @Parameters(paramLabel = "REGISTER")
     String register;
@@ -268,14 +253,14 @@ final class RegisterCommand {
     @Override
     public Integer call() {
       return run(spec, "init", out -> {
-        RegisterKey key = key(registerKey, tokens);
+        RegisterKey signer = key.open();
         Location at = Location.parse(register);
         if (!at.read().isEmpty()) {
           throw new FileAlreadyExistsException(at + " already holds a register; it is never replaced");
         }
-        at.append(0, DeviceRegister.init(key, Instant.now()));
+        at.append(0, DeviceRegister.init(signer, Instant.now()));
         out.printf(Locale.ROOT, "register created at %s, signed by register key %s%n", at,
-            key.publicKey().keyIdHex());
+            signer.publicKey().keyIdHex());
         return Main.OK;
       });
     }
@@ -286,11 +271,7 @@ final class RegisterCommand {
   static final class Add implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--register-key", required = true, paramLabel = "FILE|pkcs11:URI",
-        description = "The register key: a PEM file, or a key in a PKCS#11 token.")
-    String registerKey;
-
-    @picocli.CommandLine.Mixin TokenOptions tokens;
+    @picocli.CommandLine.Mixin RegisterKeyOptions key;
 
     @Option(names = "--device-pub", required = true, paramLabel = "PUB", description = "The device's public key (PEM).")
     Path devicePub;
@@ -317,7 +298,7 @@ final class RegisterCommand {
             + e.getMessage());
         return Main.BAD_INPUT;
       }
-      return change(spec, "add", registerKey, tokens, register, u -> u.add(device, serial, Optional.ofNullable(model),
+      return change(spec, "add", key, register, u -> u.add(device, serial, Optional.ofNullable(model),
           from == null ? Instant.now() : time(from)), "added device key " + device.keyIdHex() + " (camera " + serial
           + ")");
     }
@@ -329,11 +310,7 @@ final class RegisterCommand {
   static final class Assign implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--register-key", required = true, paramLabel = "FILE|pkcs11:URI",
-        description = "The register key: a PEM file, or a key in a PKCS#11 token.")
-    String registerKey;
-
-    @picocli.CommandLine.Mixin TokenOptions tokens;
+    @picocli.CommandLine.Mixin RegisterKeyOptions key;
 
     @Option(names = "--key-id", required = true, paramLabel = "ID", description = "The device key id (hex).")
     String keyId;
@@ -349,7 +326,7 @@ final class RegisterCommand {
 
     @Override
     public Integer call() {
-      return change(spec, "assign", registerKey, tokens, register, u -> u.assign(keyId, officer, time(from)),
+      return change(spec, "assign", key, register, u -> u.assign(keyId, officer, time(from)),
           "device key " + keyId + " assigned to " + officer + " from " + from);
     }
   }
@@ -360,11 +337,7 @@ final class RegisterCommand {
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--register-key", required = true, paramLabel = "FILE|pkcs11:URI",
-        description = "The register key: a PEM file, or a key in a PKCS#11 token.")
-    String registerKey;
-
-    @picocli.CommandLine.Mixin TokenOptions tokens;
+    @picocli.CommandLine.Mixin RegisterKeyOptions key;
 
     @Option(names = "--key-id", required = true, paramLabel = "ID", description = "The device key id (hex).")
     String keyId;
@@ -380,7 +353,7 @@ final class RegisterCommand {
 
     @Override
     public Integer call() {
-      return change(spec, "revoke", registerKey, tokens, register, u -> u.revoke(keyId, time(at),
+      return change(spec, "revoke", key, register, u -> u.revoke(keyId, time(at),
           RevocationReason.parse(reason)), "device key " + keyId + " revoked (" + reason + ") at " + at);
     }
   }

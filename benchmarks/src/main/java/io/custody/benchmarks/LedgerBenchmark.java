@@ -165,14 +165,17 @@ public final class LedgerBenchmark {
       if (!Files.exists(keyFile)) {
         Files.createDirectories(dir);
         key = LedgerKey.generate();
-        Ledger ledger = Ledger.create(store, "bench.example/ledger", key);
         long t0 = System.nanoTime();
-        for (long i = 0; i < entries; ) {
-          List<LedgerEntry> batch = new ArrayList<>();
-          for (int j = 0; j < 4096 && i < entries; j++, i++) {
-            batch.add(entry("node-0", i));
+        // closed before the reader below opens: close waits for the last update's tiles, without
+        // which the reader's newest checkpoint would be an older one than the records it lists
+        try (Ledger ledger = Ledger.create(store, "bench.example/ledger", key)) {
+          for (long i = 0; i < entries; ) {
+            List<LedgerEntry> batch = new ArrayList<>();
+            for (int j = 0; j < 4096 && i < entries; j++, i++) {
+              batch.add(entry("node-0", i));
+            }
+            ledger.appendAll(batch);
           }
-          ledger.appendAll(batch);
         }
         System.out.printf(Locale.ROOT, "made a log of %d entries in %.1f s (updates of 4,096)%n", entries, (System.nanoTime() - t0) / 1e9);
         Files.writeString(keyFile, key.toPem());

@@ -54,7 +54,7 @@ final class Manifests {
     Fields descriptor(SegmentDescriptor d) {
       return segment(d.recording().id(), d.index(), d.recording().previousRecordingId().orElse(null))
           .people(d.deviceId(), d.operatorId())
-          .trigger(Manifests.trigger(d.recording().trigger().source().name(), d.recording().trigger().detail()))
+          .trigger(Manifests.trigger(d))
           .framesLost(Manifests.framesLost(d));
     }
 
@@ -267,17 +267,24 @@ final class Manifests {
     return Json.object()
         .put("device_id", d.deviceId())
         .put("operator_id", d.operatorId())
-        .put("trigger", trigger(d.recording().trigger().source().name(), d.recording().trigger().detail()))
+        .put("trigger", trigger(d))
         .put("previous_recording_id", d.recording().previousRecordingId().orElse(null))
         .put("previous_header_sha256", previousHeaderSha256 == null ? null : hex(previousHeaderSha256))
         .putIfPresent("frames_lost", framesLost(d))
         .toString();
   }
 
-  static Map<String, Object> trigger(String source, String detail) {
+  /**
+   * The {@code trigger} member: {@code source}, {@code detail} and, when the recording starts with
+   * footage from before the trigger, {@code pre_event_ms} (left out when 0, as earlier writers wrote).
+   */
+  static Map<String, Object> trigger(SegmentDescriptor d) {
     Map<String, Object> t = new LinkedHashMap<>();
-    t.put("source", source);
-    t.put("detail", detail);
+    t.put("source", d.recording().trigger().source().name());
+    t.put("detail", d.recording().trigger().detail());
+    if (d.recording().preEventMillis() > 0) {
+      t.put("pre_event_ms", d.recording().preEventMillis());
+    }
     return t;
   }
 

@@ -286,6 +286,9 @@ public final class SegmentHeader {
     Map<?, ?> trigger = member(d, "trigger", Map.class, false);
     member(trigger, "source", String.class, false);
     member(trigger, "detail", String.class, false);
+    if (trigger.containsKey("pre_event_ms") && member(trigger, "pre_event_ms", Long.class, false) < 0) {
+      throw new IllegalArgumentException("the descriptor's trigger pre_event_ms is negative");
+    }
     member(d, "previous_recording_id", String.class, true);
     member(d, "previous_header_sha256", String.class, true);
     if (d.containsKey("frames_lost")) {

@@ -181,6 +181,15 @@ public final class SegmentManifest {
     return (String) require("trigger", Map.class).get("detail");
   }
 
+  /**
+   * Footage before the trigger at the recording's start, in milliseconds: the trigger was pressed
+   * this long after the recording's first frame (0 when the manifest does not say, as before
+   * {@code pre_event_ms} was written).
+   */
+  public long preEventMillis() {
+    return require("trigger", Map.class).get("pre_event_ms") instanceof Long ms ? ms : 0;
+  }
+
   @SuppressWarnings("unchecked")
   public List<String> recipients() {
     return Collections.unmodifiableList((List<String>) require("recipients", List.class));

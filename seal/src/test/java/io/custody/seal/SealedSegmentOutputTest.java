@@ -100,6 +100,24 @@ class SealedSegmentOutputTest {
     assertThat(output.recordingsInProgress()).isZero();
   }
 
+  /** The trigger's place: pre_event_ms in the signed manifest of every segment, absent when there is none. */
+  @Test
+  void theManifestSaysHowMuchFootagePrecedesTheTrigger() throws IOException {
+    SealedSegmentOutput output = new SealedSegmentOutput(temp, Ed25519.signer(DEVICE),
+        List.of(RECIPIENT.publicKey()));
+    Verifier verifier = new Verifier(DEVICE.publicKey());
+    for (long preEvent : new long[] {0, 30_000}) {
+      RecordingInfo recording = new RecordingInfo(UUID.randomUUID().toString(), Trigger.button(),
+          Optional.empty(), Instant.EPOCH, preEvent);
+      open(output, recording, 0).end(info(), true);
+      VerificationReport r = verifier.verify(
+          output.pathOf(new SegmentDescriptor(recording, 0, Instant.EPOCH, "CAM", "PC")));
+      assertThat(r.status()).isEqualTo(VerificationReport.Status.COMPLETE);
+      assertThat(r.manifest().orElseThrow().preEventMillis()).isEqualTo(preEvent);
+      assertThat(r.manifest().orElseThrow().json().contains("pre_event_ms")).isEqualTo(preEvent > 0);
+    }
+  }
+
   private static FragmentSink open(SealedSegmentOutput output, RecordingInfo recording, int index)
       throws IOException {
     FragmentSink sink = output.open(new SegmentDescriptor(recording, index, recording.wallClockStart(), "CAM", "PC"));

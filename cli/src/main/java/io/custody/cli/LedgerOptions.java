@@ -79,6 +79,16 @@ final class LedgerOptions {
       return proofs;
     }
 
+    /** Entries in the log under its newest checkpoint. */
+    long size() throws IOException {
+      return ledger.checkpoint().size();
+    }
+
+    /** Entries {@code from} to {@code to} (exclusive), checked against the newest checkpoint. */
+    List<LedgerEntry> entries(long from, long to) throws IOException {
+      return from >= to ? List.of() : ledger.entries(from, to, ledger.checkpoint());
+    }
+
     /**
      * When each segment reached the force, by "RECORDING/SEGMENT": the earliest INGESTED entry
      * about it, under the newest checkpoint.

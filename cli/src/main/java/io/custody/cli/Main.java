@@ -49,6 +49,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     c.put("inspect", InspectCommand.class);
     c.put("ledger", LedgerCommand.class);
     c.put("register", RegisterCommand.class);
+    c.put("serve", ServeCommand.class);
     c.put("help", CommandLine.HelpCommand.class);
     return java.util.Collections.unmodifiableMap(c);
   }

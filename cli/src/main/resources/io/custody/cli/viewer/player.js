@@ -23,6 +23,7 @@ const AHEAD_S = 10;
 const BEHIND_S = 30;
 const WATCHDOG_MS = 250;
 const EPSILON = 0.05;
+const NEAR_END_S = 0.25;
 
 export class MsePlayer {
   /**
@@ -298,17 +299,19 @@ export class MsePlayer {
     const v = this.video;
     if (!this.sourceBuffer || v.paused || v.seeking || v.ended || v.readyState >= 3) return;
     const t = v.currentTime;
-    if (this.inBuffered(t)) return;
+    // The browser stalls a frame or so before the end of a buffered range: a playhead that is
+    // more than NEAR_END_S inside a range is only waiting for the decoder.
     const b = v.buffered;
     let next = null;
     for (let i = 0; i < b.length; i++) {
-      if (b.start(i) > t) {
+      if (b.start(i) <= t + EPSILON && t < b.end(i) - NEAR_END_S) return;
+      if (b.start(i) > t + EPSILON) {
         next = b.start(i);
         break;
       }
     }
     if (next == null) return; // the loader has not got there yet
-    const fillable = this.fragments.some((f) => f.verified && f.end > t + EPSILON && f.t < next - EPSILON);
+    const fillable = this.fragments.some((f) => f.verified && f.end > t + NEAR_END_S && f.t < next - EPSILON);
     if (!fillable || next - t < 0.2) {
       this.onStatus(`no footage ${t.toFixed(1)}–${next.toFixed(1)} s: skipped`);
       v.currentTime = next;

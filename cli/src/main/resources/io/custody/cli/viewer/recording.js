@@ -243,13 +243,13 @@ async function main() {
   if (metadata) {
     map = createMap(mapSvg, metadata.gps, { onSeek: seek });
     if (!map) {
-      mapSvg.hidden = true;
+      mapSvg.setAttribute('hidden', ''); // an SVG element has no .hidden property
       mapStatus.textContent = 'no GPS fixes in this recording';
     } else {
       mapStatus.textContent = `${metadata.gps.length} GPS fix${metadata.gps.length === 1 ? '' : 'es'}; the large dot is the position at the video's current time.`;
     }
   } else {
-    mapSvg.hidden = true;
+    mapSvg.setAttribute('hidden', '');
     mapStatus.textContent = `The GPS track, markers and mutes are not available: ${metadataError}`;
   }
 

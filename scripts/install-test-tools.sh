@@ -12,7 +12,11 @@
 #                                      for the tests of keys held in hardware (pkcs11, cli);
 #   nodejs, npm, @contentauth/c2pa-wasm c2pa-rs (the C2PA reference implementation) as WebAssembly,
 #                                      with which the c2pa tests check every manifest Custody
-#                                      writes (c2pa/src/test/node, pinned by its package-lock.json).
+#                                      writes (c2pa/src/test/node, pinned by its package-lock.json);
+#   chromium, playwright-core          Debian's Chromium, driven by playwright-core (which never
+#                                      downloads a browser), with which the cli tests check the web
+#                                      viewer of `custody serve` (cli/src/test/node/viewer, pinned
+#                                      by its package-lock.json).
 set -euo pipefail
 
 as_root() {
@@ -46,6 +50,10 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   packages+=(nodejs npm)
   reasons+=("nodejs npm (to run the c2pa-rs reference validator)")
 fi
+if [ ! -x /usr/bin/chromium ]; then
+  packages+=(chromium)
+  reasons+=("chromium (the browser of the web viewer tests, ~250 MB)")
+fi
 if [ ${#packages[@]} -gt 0 ]; then
   for r in "${reasons[@]}"; do echo "installing: $r" >&2; done
   as_root apt-get update -qq
@@ -58,4 +66,12 @@ c2pa_have=$(node -p "try { require('$c2pa_node/node_modules/@contentauth/c2pa-wa
 if [ "$c2pa_have" != "$c2pa_want" ]; then
   echo "installing: @contentauth/c2pa-wasm $c2pa_want (npm ci in c2pa/src/test/node)" >&2
   npm ci --prefix "$c2pa_node" --prefer-offline --no-audit --no-fund --loglevel=error
+fi
+# playwright-core, at the version cli/src/test/node/viewer/package-lock.json pins
+viewer_node="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/cli/src/test/node/viewer"
+viewer_want=$(node -p "require('$viewer_node/package-lock.json').packages['node_modules/playwright-core'].version")
+viewer_have=$(node -p "try { require('$viewer_node/node_modules/playwright-core/package.json').version } catch { '' }")
+if [ "$viewer_have" != "$viewer_want" ]; then
+  echo "installing: playwright-core $viewer_want (npm ci in cli/src/test/node/viewer)" >&2
+  npm ci --prefix "$viewer_node" --prefer-offline --no-audit --no-fund --loglevel=error
 fi

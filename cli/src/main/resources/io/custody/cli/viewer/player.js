@@ -24,6 +24,7 @@ const BEHIND_S = 30;
 const WATCHDOG_MS = 250;
 const EPSILON = 0.05;
 const NEAR_END_S = 0.25;
+const BUFFERED_SLACK_S = 0.1; // a fragment's media may end a little before its nominal end
 
 export class MsePlayer {
   /**
@@ -92,6 +93,13 @@ export class MsePlayer {
       }
     }
     this.next = this.indexAt(t);
+    // Fragments already wholly buffered from the new time on need not be fetched again.
+    const range = this.bufferedRangeAt(t);
+    while (range && this.next < this.fragments.length) {
+      const f = this.fragments[this.next];
+      if (f.t < range.start - BUFFERED_SLACK_S || f.end > range.end + BUFFERED_SLACK_S) break;
+      this.next++;
+    }
     this.initFor = null; // after a restart, the segment's init goes first
     this.wakeUp();
     this.run(this.generation).catch((e) => this.onStatus(`playback stopped: ${e.message}`));
@@ -282,6 +290,13 @@ export class MsePlayer {
     const b = this.video.buffered;
     for (let i = 0; i < b.length; i++) if (b.start(i) <= t + EPSILON && t < b.end(i)) return b.end(i) - t;
     return 0;
+  }
+
+  /** The buffered range {start, end} that contains t, or null. */
+  bufferedRangeAt(t) {
+    const b = this.sourceBuffer ? this.sourceBuffer.buffered : this.video.buffered;
+    for (let i = 0; i < b.length; i++) if (b.start(i) <= t + EPSILON && t < b.end(i)) return { start: b.start(i), end: b.end(i) };
+    return null;
   }
 
   inBuffered(t) {

@@ -59,19 +59,16 @@ if [ ${#packages[@]} -gt 0 ]; then
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
-# @contentauth/c2pa-wasm, at the version c2pa/src/test/node/package-lock.json pins
-c2pa_node="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/c2pa/src/test/node"
-c2pa_want=$(node -p "require('$c2pa_node/package-lock.json').packages['node_modules/@contentauth/c2pa-wasm'].version")
-c2pa_have=$(node -p "try { require('$c2pa_node/node_modules/@contentauth/c2pa-wasm/package.json').version } catch { '' }")
-if [ "$c2pa_have" != "$c2pa_want" ]; then
-  echo "installing: @contentauth/c2pa-wasm $c2pa_want (npm ci in c2pa/src/test/node)" >&2
-  npm ci --prefix "$c2pa_node" --prefer-offline --no-audit --no-fund --loglevel=error
-fi
-# playwright-core, at the version cli/src/test/node/viewer/package-lock.json pins
-viewer_node="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/cli/src/test/node/viewer"
-viewer_want=$(node -p "require('$viewer_node/package-lock.json').packages['node_modules/playwright-core'].version")
-viewer_have=$(node -p "try { require('$viewer_node/node_modules/playwright-core/package.json').version } catch { '' }")
-if [ "$viewer_have" != "$viewer_want" ]; then
-  echo "installing: playwright-core $viewer_want (npm ci in cli/src/test/node/viewer)" >&2
-  npm ci --prefix "$viewer_node" --prefer-offline --no-audit --no-fund --loglevel=error
-fi
+# An npm test harness at the version of PACKAGE its package-lock.json pins (npm ci when it differs).
+npm_harness() { # directory (from the repository root), package
+  local dir want have
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/$1"
+  want=$(node -p "require('$dir/package-lock.json').packages['node_modules/$2'].version")
+  have=$(node -p "try { require('$dir/node_modules/$2/package.json').version } catch { '' }")
+  if [ "$have" != "$want" ]; then
+    echo "installing: $2 $want (npm ci in $1)" >&2
+    npm ci --prefix "$dir" --prefer-offline --no-audit --no-fund --loglevel=error
+  fi
+}
+npm_harness c2pa/src/test/node @contentauth/c2pa-wasm
+npm_harness cli/src/test/node/viewer playwright-core

@@ -13,6 +13,8 @@
 //   - on `seeking`, abandons its fetch and append in progress and restarts at the fragment that
 //     contains the new time;
 //   - calls endOfStream() after the last fragment.
+// Nothing is fetched until the user plays or seeks: opening the page is not viewing the footage,
+// and the server records every viewing in the custody ledger.
 // A watchdog steps the playhead over holes in the buffered media (skipped fragments, gaps), which
 // the browser would otherwise sit in forever.
 //
@@ -53,6 +55,7 @@ export class MsePlayer {
     this.initFor = null; // the segment whose init was appended last (null: append before the next fragment)
     this.fetchAbort = null;
     this.wake = null; // resolves the loader's wait for playback progress
+    this.started = false; // set by the first play or seek: only then is footage fetched
   }
 
   /** Attaches the MediaSource to the video and starts loading. */
@@ -64,6 +67,9 @@ export class MsePlayer {
     this.mediaSource.addEventListener('sourceopen', () => this.onSourceOpen(), { once: true });
     this.video.src = URL.createObjectURL(this.mediaSource);
     this.video.addEventListener('seeking', () => this.onSeeking());
+    this.video.addEventListener('play', () => {
+      if (!this.started) this.seek(this.video.currentTime);
+    });
     for (const type of ['timeupdate', 'play', 'seeked']) this.video.addEventListener(type, () => this.wakeUp());
     this.video.addEventListener('error', () => {
       const e = this.video.error;
@@ -76,7 +82,23 @@ export class MsePlayer {
     URL.revokeObjectURL(this.video.src);
     if (this.duration > 0) this.mediaSource.duration = this.duration;
     this.sourceBuffer = this.mediaSource.addSourceBuffer(this.mime);
-    this.restart(0);
+    if (this.started) this.restart(this.startAt);
+  }
+
+  /**
+   * Moves playback to time t, starting the loader there if it has not started. (Before the first
+   * media arrives the browser does not seek, it only notes the start position, so the loader
+   * must be told where to begin.)
+   */
+  seek(t) {
+    if (!this.started) {
+      this.started = true;
+      this.startAt = t;
+      this.video.currentTime = t;
+      if (this.sourceBuffer) this.restart(t);
+      return;
+    }
+    this.video.currentTime = t;
   }
 
   /** Restarts the loader at the fragment containing time t. */
@@ -113,6 +135,8 @@ export class MsePlayer {
   }
 
   onSeeking() {
+    if (!this.sourceBuffer) return; // not open yet: onSourceOpen starts at startAt
+    this.started = true;
     const t = this.video.currentTime;
     // A seek into a span without playable footage goes on to the next verified fragment.
     const f = this.fragments.find((x) => x.t <= t + EPSILON && t < x.end - EPSILON);

@@ -40,14 +40,7 @@ export class MsePlayer {
     this.duration = duration;
     this.viewId = viewId;
     this.onStatus = onStatus || (() => {});
-    // All fragments in timeline order.
-    this.fragments = [];
-    for (const s of segments || []) {
-      for (const f of s.fragments || []) {
-        this.fragments.push({ segment: s.index, fragment: f.index, t: f.t, end: f.t + f.duration_s, verified: f.state === 'verified' });
-      }
-    }
-    this.fragments.sort((a, b) => a.t - b.t);
+    this.fragments = fragmentList(segments);
     this.mediaSource = null;
     this.sourceBuffer = null;
     this.generation = 0; // incremented on every restart; a loop of an older generation stops
@@ -62,7 +55,7 @@ export class MsePlayer {
   start() {
     if (!('MediaSource' in window)) throw new Error('this browser has no Media Source Extensions');
     if (!MediaSource.isTypeSupported(this.mime)) throw new Error(`this browser cannot play ${this.mime}`);
-    if (!this.fragments.some((f) => f.verified)) throw new Error('no fragment of this recording is verified: nothing can be played');
+    if (!this.fragments.some((f) => f.verified || f.state === 'pending')) throw new Error('no fragment of this recording is verified: nothing can be played');
     this.mediaSource = new MediaSource();
     this.mediaSource.addEventListener('sourceopen', () => this.onSourceOpen(), { once: true });
     this.video.src = URL.createObjectURL(this.mediaSource);
@@ -99,6 +92,18 @@ export class MsePlayer {
       return;
     }
     this.video.currentTime = t;
+  }
+
+  /**
+   * Takes the segments of a fresh detail (fragments verified since the page loaded become
+   * playable): when anything changed, the loader restarts at the playhead.
+   */
+  updateSegments(segments) {
+    const fresh = fragmentList(segments);
+    const same = fresh.length === this.fragments.length && fresh.every((f, i) => f.verified === this.fragments[i].verified && f.t === this.fragments[i].t);
+    if (same) return;
+    this.fragments = fresh;
+    if (this.started && this.sourceBuffer) this.restart(this.video.currentTime);
   }
 
   /** Restarts the loader at the fragment containing time t. */
@@ -356,4 +361,15 @@ export class MsePlayer {
       v.currentTime = next;
     }
   }
+}
+
+/** All fragments of the recording's segments, in timeline order. */
+function fragmentList(segments) {
+  const fragments = [];
+  for (const s of segments || []) {
+    for (const f of s.fragments || []) {
+      fragments.push({ segment: s.index, fragment: f.index, t: f.t, end: f.t + f.duration_s, state: f.state, verified: f.state === 'verified' });
+    }
+  }
+  return fragments.sort((a, b) => a.t - b.t);
 }

@@ -25,7 +25,11 @@ const exportRecording = document.getElementById('export-recording');
 const exportRange = document.getElementById('export-range');
 const exportResult = document.getElementById('export-result');
 
+/** While the server is still verifying the recording, the page asks again this often. */
+const PENDING_POLL_MS = 2000;
+
 let detail = null;
+let metadata = null; // null when the server could not decrypt the metadata track
 let timeline = null;
 let map = null;
 let exporting = false;
@@ -230,7 +234,6 @@ async function main() {
     showError('No recording id given: open this page from the list of recordings.');
     return;
   }
-  let metadata = null;
   let metadataError = null;
   const [detailResult, metadataResult] = await Promise.allSettled([apiGet(apiBase), apiGet(`${apiBase}/metadata`)]);
   if (detailResult.status === 'rejected') {
@@ -244,11 +247,7 @@ async function main() {
   renderFacts(detail);
   renderLedger(detail.ledger);
 
-  timeline = createTimeline(document.getElementById('timeline'), detail, metadata, {
-    onSeek: seek,
-    onSelect: (from, to) => setRange(from, to),
-  });
-  rangeFrom.max = rangeTo.max = String(timeline.duration);
+  drawTimeline();
 
   const mapSvg = document.getElementById('map');
   const mapStatus = document.getElementById('map-status');
@@ -272,6 +271,36 @@ async function main() {
   startPlayer(detail);
   startFollowing();
   document.body.dataset.ready = 'true';
+  pollWhilePending();
+}
+
+/** (Re)draws the timeline from `detail` and `metadata`, keeping the selection and the playhead. */
+function drawTimeline() {
+  timeline = createTimeline(document.getElementById('timeline'), detail, metadata, {
+    onSeek: seek,
+    onSelect: (from, to) => setRange(from, to),
+  });
+  rangeFrom.max = rangeTo.max = String(timeline.duration);
+  onRangeChanged();
+  shownTime = -1; // redraw the playhead
+}
+
+/** While the recording is pending verification, re-reads it and shows what has been verified. */
+function pollWhilePending() {
+  if (detail.state !== 'pending') return;
+  setTimeout(async () => {
+    try {
+      const fresh = await apiGet(apiBase);
+      detail = fresh;
+      renderFacts(detail);
+      renderLedger(detail.ledger);
+      drawTimeline();
+      if (player) player.updateSegments(detail.segments);
+    } catch (e) {
+      console.warn('could not re-read the recording', e);
+    }
+    pollWhilePending();
+  }, PENDING_POLL_MS);
 }
 
 rangeFrom.addEventListener('input', onRangeChanged);

@@ -149,8 +149,3 @@ export function showError(message) {
   banner.hidden = false;
   banner.append(el('p', {}, String(message)));
 }
-
-/** Resolves after ms milliseconds. */
-export function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -13,6 +13,8 @@
 //   - on `seeking`, abandons its fetch and append in progress and restarts at the fragment that
 //     contains the new time;
 //   - calls endOfStream() after the last fragment.
+// Nothing is fetched until the user plays or seeks: opening the page is not viewing the footage,
+// and the server records every viewing in the custody ledger.
 // A watchdog steps the playhead over holes in the buffered media (skipped fragments, gaps), which
 // the browser would otherwise sit in forever.
 //
@@ -38,14 +40,7 @@ export class MsePlayer {
     this.duration = duration;
     this.viewId = viewId;
     this.onStatus = onStatus || (() => {});
-    // All fragments in timeline order.
-    this.fragments = [];
-    for (const s of segments || []) {
-      for (const f of s.fragments || []) {
-        this.fragments.push({ segment: s.index, fragment: f.index, t: f.t, end: f.t + f.duration_s, verified: f.state === 'verified' });
-      }
-    }
-    this.fragments.sort((a, b) => a.t - b.t);
+    this.fragments = fragmentList(segments);
     this.mediaSource = null;
     this.sourceBuffer = null;
     this.generation = 0; // incremented on every restart; a loop of an older generation stops
@@ -53,17 +48,21 @@ export class MsePlayer {
     this.initFor = null; // the segment whose init was appended last (null: append before the next fragment)
     this.fetchAbort = null;
     this.wake = null; // resolves the loader's wait for playback progress
+    this.started = false; // set by the first play or seek: only then is footage fetched
   }
 
   /** Attaches the MediaSource to the video and starts loading. */
   start() {
     if (!('MediaSource' in window)) throw new Error('this browser has no Media Source Extensions');
     if (!MediaSource.isTypeSupported(this.mime)) throw new Error(`this browser cannot play ${this.mime}`);
-    if (!this.fragments.some((f) => f.verified)) throw new Error('no fragment of this recording is verified: nothing can be played');
+    if (!this.fragments.some((f) => f.verified || f.state === 'pending')) throw new Error('no fragment of this recording is verified: nothing can be played');
     this.mediaSource = new MediaSource();
     this.mediaSource.addEventListener('sourceopen', () => this.onSourceOpen(), { once: true });
     this.video.src = URL.createObjectURL(this.mediaSource);
     this.video.addEventListener('seeking', () => this.onSeeking());
+    this.video.addEventListener('play', () => {
+      if (!this.started) this.seek(this.video.currentTime);
+    });
     for (const type of ['timeupdate', 'play', 'seeked']) this.video.addEventListener(type, () => this.wakeUp());
     this.video.addEventListener('error', () => {
       const e = this.video.error;
@@ -76,7 +75,35 @@ export class MsePlayer {
     URL.revokeObjectURL(this.video.src);
     if (this.duration > 0) this.mediaSource.duration = this.duration;
     this.sourceBuffer = this.mediaSource.addSourceBuffer(this.mime);
-    this.restart(0);
+    if (this.started) this.restart(this.startAt);
+  }
+
+  /**
+   * Moves playback to time t, starting the loader there if it has not started. (Before the first
+   * media arrives the browser does not seek, it only notes the start position, so the loader
+   * must be told where to begin.)
+   */
+  seek(t) {
+    if (!this.started) {
+      this.started = true;
+      this.startAt = t;
+      this.video.currentTime = t;
+      if (this.sourceBuffer) this.restart(t);
+      return;
+    }
+    this.video.currentTime = t;
+  }
+
+  /**
+   * Takes the segments of a fresh detail (fragments verified since the page loaded become
+   * playable): when anything changed, the loader restarts at the playhead.
+   */
+  updateSegments(segments) {
+    const fresh = fragmentList(segments);
+    const same = fresh.length === this.fragments.length && fresh.every((f, i) => f.verified === this.fragments[i].verified && f.t === this.fragments[i].t);
+    if (same) return;
+    this.fragments = fresh;
+    if (this.started && this.sourceBuffer) this.restart(this.video.currentTime);
   }
 
   /** Restarts the loader at the fragment containing time t. */
@@ -113,6 +140,8 @@ export class MsePlayer {
   }
 
   onSeeking() {
+    if (!this.sourceBuffer) return; // not open yet: onSourceOpen starts at startAt
+    this.started = true;
     const t = this.video.currentTime;
     // A seek into a span without playable footage goes on to the next verified fragment.
     const f = this.fragments.find((x) => x.t <= t + EPSILON && t < x.end - EPSILON);
@@ -332,4 +361,15 @@ export class MsePlayer {
       v.currentTime = next;
     }
   }
+}
+
+/** All fragments of the recording's segments, in timeline order. */
+function fragmentList(segments) {
+  const fragments = [];
+  for (const s of segments || []) {
+    for (const f of s.fragments || []) {
+      fragments.push({ segment: s.index, fragment: f.index, t: f.t, end: f.t + f.duration_s, state: f.state, verified: f.state === 'verified' });
+    }
+  }
+  return fragments.sort((a, b) => a.t - b.t);
 }

@@ -25,10 +25,15 @@ const exportRecording = document.getElementById('export-recording');
 const exportRange = document.getElementById('export-range');
 const exportResult = document.getElementById('export-result');
 
+/** While the server is still verifying the recording, the page asks again this often. */
+const PENDING_POLL_MS = 2000;
+
 let detail = null;
+let metadata = null; // null when the server could not decrypt the metadata track
 let timeline = null;
 let map = null;
 let exporting = false;
+let player = null; // the MsePlayer, when the recording can be played
 
 function setPlayerStatus(text) {
   playerStatus.textContent = text;
@@ -37,8 +42,9 @@ function setPlayerStatus(text) {
 // ---------------------------------------------------------------- facts
 
 function renderFacts(d) {
-  document.title = `Custody — recording ${d.device || ''} ${formatUtc(d.start)}`;
-  replaceChildren(document.getElementById('heading'), `Recording ${d.device || ''} · ${formatUtc(d.start)}`);
+  const name = [d.device, formatUtc(d.start)].filter(Boolean).join(' · ');
+  document.title = `Custody — recording ${name}`;
+  replaceChildren(document.getElementById('heading'), `Recording ${name}`);
   const trigger = d.trigger || {};
   const triggerText =
     [trigger.source || 'unknown', trigger.detail ? `(${trigger.detail})` : null, trigger.t != null ? `at ${formatSeconds(trigger.t)}` : null].filter(Boolean).join(' ') +
@@ -86,13 +92,13 @@ function renderLedger(ledger) {
         el('td', { class: 'nowrap' }, el('time', { datetime: entry.time }, formatUtc(entry.time, { millis: true }))),
         el('td', {}, entry.type),
         el('td', {}, entry.actor || '—'),
-        el('td', {}, detailList(entry.detail)),
+        el('td', {}, detailList({ ...(entry.segment != null ? { segment: entry.segment } : {}), ...(entry.reason ? { reason: entry.reason } : {}), ...entry.detail })),
       ),
     ),
   );
 }
 
-/** A ledger entry's detail object as "key: value" lines. */
+/** A ledger entry's detail object (with its segment and reason, when it has them) as "key: value" lines. */
 function detailList(detailObject) {
   if (detailObject == null || typeof detailObject !== 'object') return detailObject == null ? '' : String(detailObject);
   const entries = Object.entries(detailObject);
@@ -171,12 +177,12 @@ async function runExport(range) {
 
 function seek(t) {
   if (!Number.isFinite(t)) return;
-  if (video.readyState === 0 && !video.src) {
+  if (!player) {
     // no player: still move the playhead and the map
     followTime(t);
     return;
   }
-  video.currentTime = Math.max(0, t);
+  player.seek(Math.max(0, t));
 }
 
 let shownTime = -1;
@@ -202,13 +208,23 @@ function startPlayer(d) {
     return;
   }
   try {
-    new MsePlayer(video, { recordingId: d.id, segments: d.segments, mime: d.mime, duration: d.duration_s, viewId, onStatus: setPlayerStatus }).start();
+    player = new MsePlayer(video, { recordingId: d.id, segments: d.segments, mime: d.mime, duration: d.duration_s, viewId, onStatus: setPlayerStatus });
+    player.start();
   } catch (e) {
+    player = null;
     setPlayerStatus(`This recording cannot be played: ${e.message}`);
     return;
   }
-  // The server writes ACCESSED when the media is first fetched: show it once playback starts.
-  video.addEventListener('playing', () => setTimeout(refreshLedger, 300), { once: true });
+  setPlayerStatus('Play, or select a time on the timeline or the map, to load the footage (the server records each viewing in the custody ledger).');
+  // The server writes ACCESSED when the footage is first fetched: show the entry once it shows.
+  video.addEventListener(
+    'loadeddata',
+    () => {
+      setPlayerStatus('');
+      setTimeout(refreshLedger, 300);
+    },
+    { once: true },
+  );
 }
 
 // ---------------------------------------------------------------- start
@@ -218,7 +234,6 @@ async function main() {
     showError('No recording id given: open this page from the list of recordings.');
     return;
   }
-  let metadata = null;
   let metadataError = null;
   const [detailResult, metadataResult] = await Promise.allSettled([apiGet(apiBase), apiGet(`${apiBase}/metadata`)]);
   if (detailResult.status === 'rejected') {
@@ -232,11 +247,7 @@ async function main() {
   renderFacts(detail);
   renderLedger(detail.ledger);
 
-  timeline = createTimeline(document.getElementById('timeline'), detail, metadata, {
-    onSeek: seek,
-    onSelect: (from, to) => setRange(from, to),
-  });
-  rangeFrom.max = rangeTo.max = String(timeline.duration);
+  drawTimeline();
 
   const mapSvg = document.getElementById('map');
   const mapStatus = document.getElementById('map-status');
@@ -260,6 +271,36 @@ async function main() {
   startPlayer(detail);
   startFollowing();
   document.body.dataset.ready = 'true';
+  pollWhilePending();
+}
+
+/** (Re)draws the timeline from `detail` and `metadata`, keeping the selection and the playhead. */
+function drawTimeline() {
+  timeline = createTimeline(document.getElementById('timeline'), detail, metadata, {
+    onSeek: seek,
+    onSelect: (from, to) => setRange(from, to),
+  });
+  rangeFrom.max = rangeTo.max = String(timeline.duration);
+  onRangeChanged();
+  shownTime = -1; // redraw the playhead
+}
+
+/** While the recording is pending verification, re-reads it and shows what has been verified. */
+function pollWhilePending() {
+  if (detail.state !== 'pending') return;
+  setTimeout(async () => {
+    try {
+      const fresh = await apiGet(apiBase);
+      detail = fresh;
+      renderFacts(detail);
+      renderLedger(detail.ledger);
+      drawTimeline();
+      if (player) player.updateSegments(detail.segments);
+    } catch (e) {
+      console.warn('could not re-read the recording', e);
+    }
+    pollWhilePending();
+  }, PENDING_POLL_MS);
 }
 
 rangeFrom.addEventListener('input', onRangeChanged);

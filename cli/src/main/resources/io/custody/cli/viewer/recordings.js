@@ -76,6 +76,7 @@ function syncControls() {
 
 /** Fills a <select> with the choices the server reported, keeping the current value. */
 function fillSelect(select, values, current, allText) {
+  values = values.filter((v) => v !== ''); // a recording without a device or officer name
   const wanted = ['', ...values];
   if (current && !values.includes(current)) wanted.push(current);
   const have = [...select.options].map((o) => o.value);
@@ -88,7 +89,8 @@ function fillSelect(select, values, current, allText) {
 }
 
 function recordingRow(r) {
-  const link = el('a', { href: `/recording.html?id=${encodeURIComponent(r.id)}`, title: `recording ${r.id}` }, r.device || '(unknown device)');
+  // The start time is the link: every recording has one (device and officer may be empty).
+  const link = el('a', { href: `/recording.html?id=${encodeURIComponent(r.id)}`, title: `recording ${r.id}` }, el('time', { datetime: r.start }, formatUtc(r.start)));
   const problem = [];
   if (r.problem) problem.push(el('span', { class: 'problem-text' }, r.problem));
   if (r.state === 'recovered' || r.lost_bytes) {
@@ -97,9 +99,9 @@ function recordingRow(r) {
   return el(
     'tr',
     { dataset: { recordingId: r.id, state: r.state } },
-    el('td', {}, link),
+    el('td', { class: 'nowrap' }, link),
+    el('td', {}, r.device || '—'),
     el('td', {}, r.officer || '—'),
-    el('td', { class: 'nowrap' }, el('time', { datetime: r.start }, formatUtc(r.start))),
     el('td', { class: 'num' }, formatDuration(r.duration_s)),
     el('td', { class: 'num' }, String(r.segments ?? '—')),
     el('td', {}, r.trigger || '—'),

@@ -32,6 +32,9 @@ final class Fmp4Samples {
     }
   }
 
+  /** More samples than any fragment of a camera holds (a second of 1,000 fps video and its metadata). */
+  private static final long MAX_SAMPLES = 1 << 16;
+
   private Fmp4Samples() {}
 
   /** A track of the initialization segment: its id and its media timescale (ticks per second). */
@@ -115,7 +118,7 @@ final class Fmp4Samples {
     long data = (long) moof + ((flags & 0x01) != 0 ? u32(b, at) : 0);
     at += ((flags & 0x01) != 0 ? 4 : 0) + ((flags & 0x04) != 0 ? 4 : 0);
     int perSample = Integer.bitCount(flags & 0xf00) * 4;
-    if (count * perSample > end(b, trun) - at) {
+    if (count * perSample > end(b, trun) - at || count > MAX_SAMPLES) {
       throw malformed("trun lists more samples than it holds", trun);
     }
     for (long i = 0; i < count; i++) {

@@ -75,6 +75,9 @@ final class ServeCommand implements Callable<Integer> {
       + " s3://BUCKET/PREFIX.")
   String storeUri;
 
+  /** The register, with --register (read at start). */
+  private DeviceRegister register;
+
   /** Counted down to stop the server (tests; Ctrl-C stops the process). */
   final CountDownLatch stop = new CountDownLatch(1);
 
@@ -102,6 +105,7 @@ final class ServeCommand implements Callable<Integer> {
         checkLedgerKey();
       }
       Optional<DeviceRegister> register = registerOptions.open(spec);
+      this.register = register.orElse(null);
       Optional<RegisterVerdicts> verdicts = register.map(r -> {
         try {
           return new RegisterVerdicts(r, ledger == null ? Map.of() : ledger.ingested());
@@ -170,11 +174,8 @@ final class ServeCommand implements Callable<Integer> {
       mp4 = exportDir.resolve(name + "-" + n + ".mp4");
     }
     List<String> args = new ArrayList<>(List.of("export", "--key", key));
-    if (devicePub != null) {
-      args.addAll(List.of("--device-pub", devicePub.toString()));
-    } else {
-      throw new IOException("exports need --device-pub (the export command checks one device key)");
-    }
+    Path deviceKey = devicePub != null ? devicePub : registeredKey(recording);
+    args.addAll(List.of("--device-pub", deviceKey.toString()));
     if (registerOptions.register != null) {
       args.addAll(List.of("--register", registerOptions.register, "--register-pub", registerOptions.registerPub.toString()));
     }
@@ -197,11 +198,17 @@ final class ServeCommand implements Callable<Integer> {
     args.addAll(List.of("-o", mp4.toString(), StoreRef.parse(storeUri).store + "#" + recording));
     StringWriter said = new StringWriter();
     int code;
-    synchronized (this) { // one export at a time: each one reads and writes whole recordings
-      code = Main.run(new PrintWriter(said), new PrintWriter(said), args.toArray(String[]::new));
+    try {
+      synchronized (this) { // one export at a time: each one reads and writes whole recordings
+        code = Main.run(new PrintWriter(said), new PrintWriter(said), args.toArray(String[]::new));
+      }
+    } finally {
+      if (deviceKey != devicePub) {
+        Files.deleteIfExists(deviceKey);
+      }
     }
     if (code != Main.OK) {
-      throw new IOException("export failed: " + said.toString().trim());
+      throw new ViewerServer.Refused("export refused: " + said.toString().trim());
     }
     List<Object> files = new ArrayList<>();
     String base = mp4.getFileName().toString();
@@ -218,6 +225,28 @@ final class ServeCommand implements Callable<Integer> {
     m.put("files", files);
     m.put("log", said.toString().trim());
     return m;
+  }
+
+  /**
+   * With --register: the public key (PEM, in a file for the export command) of the device that
+   * signed the recording's first segment, as the register holds it; export then checks every
+   * segment against it and the register judges it, as from the command line.
+   */
+  private Path registeredKey(String recording) throws IOException {
+    StoreRef ref = StoreRef.parse(storeUri + "#" + recording);
+    String keyId;
+    try (io.custody.storage.BlobStore store = ref.open()) {
+      List<String> keys = ref.segments(store).getOrDefault(recording, List.of());
+      if (keys.isEmpty()) {
+        throw new IOException("no segments of " + recording);
+      }
+      keyId = io.custody.seal.SegmentClaims.header(store, keys.get(0)).deviceKeyIdHex();
+    }
+    DevicePublicKey device = register.device(keyId).orElseThrow(() -> new ViewerServer.Refused(
+        "the recording is signed by device key " + keyId + ", which the register does not hold")).publicKey();
+    Path file = Files.createTempFile(exportDir, "device-", ".pub");
+    Files.writeString(file, device.toPem());
+    return file;
   }
 
   private static String sha256(Path p) throws IOException {

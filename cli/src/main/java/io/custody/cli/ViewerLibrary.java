@@ -76,6 +76,8 @@ final class ViewerLibrary implements AutoCloseable {
     final String id;
     final List<String> keys;
     volatile List<SegmentClaims> claims;
+    /** The first segment's descriptor, parsed once (the list filters on it at every request). */
+    volatile Map<?, ?> descriptor = Map.of();
     volatile String claimsProblem;
     final CompletableFuture<Verified> verified = new CompletableFuture<>();
     volatile boolean verifying;
@@ -142,8 +144,11 @@ final class ViewerLibrary implements AutoCloseable {
         list.add(SegmentClaims.read(store, key, deviceKeyFor(key)));
       }
     } catch (IOException | RuntimeException e) {
+      // listed as failed with this reason; the verification queued next reads what it can
       r.claimsProblem = e.getMessage() == null ? e.toString() : e.getMessage();
-      verifyNow(r); // the claims cannot be read: the full verification names what is wrong
+    }
+    if (!list.isEmpty() && Json.parse(list.get(0).header().descriptorJson()) instanceof Map<?, ?> d) {
+      r.descriptor = d;
     }
     r.claims = List.copyOf(list);
   }
@@ -242,11 +247,7 @@ final class ViewerLibrary implements AutoCloseable {
 
   /** A member of the first segment's descriptor (device_id, operator_id, trigger), or null. */
   static Object descriptor(Recording r, String member) {
-    if (r.claims.isEmpty()) {
-      return null;
-    }
-    Object d = Json.parse(r.claims.get(0).header().descriptorJson());
-    return d instanceof Map<?, ?> m ? m.get(member) : null;
+    return r.descriptor.get(member);
   }
 
   /** The list's row: what the segments claim, and the state once verified. */
@@ -317,8 +318,18 @@ final class ViewerLibrary implements AutoCloseable {
 
   /** The recording page's facts: segments and fragments with their proof, trigger, gaps. */
   Map<String, Object> detail(Recording r) {
-    Verified v = verifyNow(r);
+    verify(r);
     Map<String, Object> m = summary(r);
+    if (r.verified.isCompletedExceptionally()) {
+      // not even read to its end (e.g. a key the register does not hold): the state says why
+      m.put("segments", List.of());
+      m.put("gaps", List.of());
+      m.put("playable", false);
+      m.put("exports", false);
+      m.put("mime", null);
+      return m;
+    }
+    Verified v = r.verified.join();
     List<VerificationReport> reports = v.report().segments();
     long preEventMs = r.claims.isEmpty() ? 0 : r.claims.get(0).manifest().map(SegmentManifest::preEventMillis)
         .orElseGet(() -> preEventOfDescriptor(r));
@@ -429,10 +440,11 @@ final class ViewerLibrary implements AutoCloseable {
 
   /** Whether fragment {@code f} of segment {@code s} is proven and may be played. */
   boolean playable(Recording r, int s, int f) {
-    Verified v = verifyNow(r);
-    if (s < 0 || s >= r.keys.size()) {
+    verify(r);
+    if (s < 0 || s >= r.keys.size() || r.verified.isCompletedExceptionally()) {
       return false;
     }
+    Verified v = r.verified.join();
     VerificationReport report = v.report().segments().get(s);
     Finding finding = v.findings().isEmpty() ? null : v.findings().get(s);
     return recipient.isPresent() && (finding == null || finding.trusted()) && f >= 0

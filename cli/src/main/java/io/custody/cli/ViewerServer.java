@@ -57,6 +57,15 @@ final class ViewerServer implements AutoCloseable {
     Map<String, Object> export(String recording, Double from, Double to) throws IOException;
   }
 
+  /** What the server will not do for this request (409, with the reason), e.g. an export the export command refuses. */
+  static final class Refused extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message) {
+      super(message);
+    }
+  }
+
   private final HttpServer http;
   private final ExecutorService pool;
   private final ViewerLibrary library;
@@ -223,6 +232,8 @@ final class ViewerServer implements AutoCloseable {
         return Response.error(409, "cannot decrypt: " + e.getMessage());
       } catch (java.util.concurrent.CompletionException e) {
         return Response.error(500, "cannot read the recording: " + e.getCause().getMessage());
+      } catch (Refused e) {
+        return Response.error(409, e.getMessage());
       } catch (IOException e) {
         return Response.error(500, e.getMessage());
       }

@@ -70,24 +70,14 @@ class ViewerIT {
     Files.write(segment, b);
     EvidenceCommandsIT.TestLedger ledger = EvidenceCommandsIT.newLedger(dir, "ledger");
 
-    ServeCommand serve = new ServeCommand();
-    StringWriter log = new StringWriter();
-    CommandLine cl = new CommandLine(serve).setOut(new PrintWriter(new StringWriter(), true))
-        .setErr(new PrintWriter(log, true));
     List<String> args = new ArrayList<>(List.of("--key", keys.resolve("recipient.key").toString(),
         "--device-pub", keys.resolve("device.pub").toString(), "--exports", dir.resolve("exports").toString()));
     args.addAll(ledger.options("DC Viewer"));
     args.add(store);
-    int[] exit = {-1};
-    Thread server = new Thread(() -> exit[0] = cl.execute(args.toArray(String[]::new)));
-    server.start();
+    Served served = Served.start(args);
     try {
-      for (int i = 0; i < 300 && serve.url == null && server.isAlive(); i++) {
-        Thread.sleep(100);
-      }
-      assertThat(serve.url).as(log.toString()).isNotNull();
-      URI url = serve.url;
-      String token = url.getQuery().substring("token=".length());
+      URI url = served.url();
+      String token = served.token();
       String base = "http://127.0.0.1:" + url.getPort();
       HttpClient http = HttpClient.newHttpClient();
 
@@ -167,12 +157,54 @@ class ViewerIT {
       history = (List<?>) ((Map<?, ?>) Json.parse(get(http, base + "/api/recordings/" + played,
           Map.of("Authorization", "Bearer " + token)).body())).get("ledger");
       assertThat(history).anyMatch(e -> "EXPORTED".equals(((Map<?, ?>) e).get("type")));
-      assertThat(log.toString()).doesNotContain(token);
+      assertThat(served.log()).doesNotContain(token);
     } finally {
-      serve.stop.countDown();
-      server.join(30_000);
+      served.stop();
     }
-    assertThat(exit[0]).isZero();
+    assertThat(served.exit()).isZero();
+  }
+
+  /** A {@code custody serve} running in this JVM until {@link #stop}. */
+  static final class Served {
+    private final ServeCommand command = new ServeCommand();
+    private final StringWriter log = new StringWriter();
+    private final int[] exit = {-1};
+    private Thread thread;
+
+    static Served start(List<String> args) throws InterruptedException {
+      Served s = new Served();
+      CommandLine cl = new CommandLine(s.command).setOut(new PrintWriter(new StringWriter(), true))
+          .setErr(new PrintWriter(s.log, true));
+      s.thread = new Thread(() -> s.exit[0] = cl.execute(args.toArray(String[]::new)));
+      s.thread.start();
+      for (int i = 0; i < 300 && s.command.url == null && s.thread.isAlive(); i++) {
+        Thread.sleep(100);
+      }
+      assertThat(s.command.url).as(s.log.toString()).isNotNull();
+      return s;
+    }
+
+    URI url() {
+      return command.url;
+    }
+
+    /** The token of the printed URL. */
+    String token() {
+      return url().getQuery().substring("token=".length());
+    }
+
+    String log() {
+      return log.toString();
+    }
+
+    void stop() throws InterruptedException {
+      command.stop.countDown();
+      thread.join(30_000);
+    }
+
+    int exit() {
+      return exit[0];
+    }
   }
 
   private static String record(Path keys, Path clip, String store, List<String> extra) {

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * encoder may use that no conformance stream has (gaps in frame_num; filler, end-of-sequence and
  * end-of-stream NAL units) lose nothing either.
  */
+@Tag("slow")
 class FrameAccountingIT {
   static final Path CONFORMANCE = Paths.get(System.getProperty("custody.conformance", "../testdata/conformance"));
   static final Instant START = Instant.parse("2026-12-04T10:00:00Z");

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * bundled 3 s clip, 15 times over: each copy starts with SPS, PPS and an IDR) with its AAC audio,
  * a 30 s pre-event window and a trigger at 40 s.
  */
+@Tag("slow")
 class RecorderClipIT {
   private static final int COPIES = 15;
   private static final int FRAMES_PER_COPY = 90;

@@ -60,6 +60,11 @@ final class ServeCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin TokenOptions tokens;
 
+  @Option(names = "--disclose-to", paramLabel = "FILE", description = "A disclosure recipient's X25519 public key"
+      + " (PEM): an export of a selected range also writes a disclosure package for it (custody export --package"
+      + " --to-recipient), recorded as DISCLOSED.")
+  Path discloseTo;
+
   @Option(names = "--port", paramLabel = "N", description = "The port (default: a free one).")
   int port;
 
@@ -169,13 +174,50 @@ final class ServeCommand implements Callable<Integer> {
   private Map<String, Object> export(String recording, Double from, Double to) throws IOException {
     Files.createDirectories(exportDir);
     String name = recording + (from == null ? "" : String.format(Locale.ROOT, "-%.3f-%.3f", from, to));
-    Path mp4 = exportDir.resolve(name + ".mp4");
-    for (int n = 2; Files.exists(mp4); n++) {
-      mp4 = exportDir.resolve(name + "-" + n + ".mp4");
+    String unique = name;
+    for (int n = 2; Files.exists(exportDir.resolve(unique + ".mp4")) || Files.exists(exportDir.resolve(unique + ".cpkg"));
+        n++) {
+      unique = name + "-" + n;
     }
-    List<String> args = new ArrayList<>(List.of("export", "--key", key));
+    Path mp4 = exportDir.resolve(unique + ".mp4");
     Path deviceKey = devicePub != null ? devicePub : registeredKey(recording);
-    args.addAll(List.of("--device-pub", deviceKey.toString()));
+    StringWriter said = new StringWriter();
+    List<Path> written = new ArrayList<>(List.of(mp4, exportDir.resolve(unique + ".json")));
+    try {
+      List<String> span = from == null ? List.of() : List.of("--from", String.format(Locale.ROOT, "%.3f", from), "--to",
+          String.format(Locale.ROOT, "%.3f", to));
+      exportCommand(recording, deviceKey, span, List.of("-o", mp4.toString()), said);
+      if (from != null && discloseTo != null) {
+        Path pkg = exportDir.resolve(unique + ".cpkg");
+        exportCommand(recording, deviceKey, span, List.of("--package", pkg.toString(), "--to-recipient",
+            discloseTo.toString()), said);
+        written.add(pkg);
+      }
+    } finally {
+      if (deviceKey != devicePub) {
+        Files.deleteIfExists(deviceKey);
+      }
+    }
+    List<Object> files = new ArrayList<>();
+    for (Path p : written) {
+      if (Files.exists(p)) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("path", p.toAbsolutePath().toString());
+        f.put("bytes", Files.size(p));
+        f.put("sha256", sha256(p));
+        files.add(f);
+      }
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("files", files);
+    m.put("log", said.toString().trim());
+    return m;
+  }
+
+  /** Runs {@code custody export} on the recording with this server's keys, register and ledger, and {@code more}. */
+  private void exportCommand(String recording, Path deviceKey, List<String> span, List<String> more, StringWriter said)
+      throws IOException {
+    List<String> args = new ArrayList<>(List.of("export", "--key", key, "--device-pub", deviceKey.toString()));
     if (registerOptions.register != null) {
       args.addAll(List.of("--register", registerOptions.register, "--register-pub", registerOptions.registerPub.toString()));
     }
@@ -192,39 +234,16 @@ final class ServeCommand implements Callable<Integer> {
     if (tokens.pinFile != null) {
       args.addAll(List.of("--pin-file", tokens.pinFile.toString()));
     }
-    if (from != null) {
-      args.addAll(List.of("--from", String.format(Locale.ROOT, "%.3f", from), "--to", String.format(Locale.ROOT, "%.3f", to)));
-    }
-    args.addAll(List.of("-o", mp4.toString(), StoreRef.parse(storeUri).store + "#" + recording));
-    StringWriter said = new StringWriter();
+    args.addAll(span);
+    args.addAll(more);
+    args.add(StoreRef.parse(storeUri).store + "#" + recording);
     int code;
-    try {
-      synchronized (this) { // one export at a time: each one reads and writes whole recordings
-        code = Main.run(new PrintWriter(said), new PrintWriter(said), args.toArray(String[]::new));
-      }
-    } finally {
-      if (deviceKey != devicePub) {
-        Files.deleteIfExists(deviceKey);
-      }
+    synchronized (this) { // one export at a time: each one reads and writes whole recordings
+      code = Main.run(new PrintWriter(said), new PrintWriter(said), args.toArray(String[]::new));
     }
     if (code != Main.OK) {
       throw new ViewerServer.Refused("export refused: " + said.toString().trim());
     }
-    List<Object> files = new ArrayList<>();
-    String base = mp4.getFileName().toString();
-    for (Path p : List.of(mp4, mp4.resolveSibling(base.substring(0, base.length() - 4) + ".json"))) {
-      if (Files.exists(p)) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("path", p.toAbsolutePath().toString());
-        f.put("bytes", Files.size(p));
-        f.put("sha256", sha256(p));
-        files.add(f);
-      }
-    }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("files", files);
-    m.put("log", said.toString().trim());
-    return m;
   }
 
   /**

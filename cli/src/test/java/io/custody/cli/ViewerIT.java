@@ -70,8 +70,11 @@ class ViewerIT {
     Files.write(segment, b);
     EvidenceCommandsIT.TestLedger ledger = EvidenceCommandsIT.newLedger(dir, "ledger");
 
+    Path cps = dir.resolve("cps");
+    assertThat(run("keys", "init", "--out", cps.toString()).exit()).isZero();
     List<String> args = new ArrayList<>(List.of("--key", keys.resolve("recipient.key").toString(),
-        "--device-pub", keys.resolve("device.pub").toString(), "--exports", dir.resolve("exports").toString()));
+        "--device-pub", keys.resolve("device.pub").toString(), "--exports", dir.resolve("exports").toString(),
+        "--disclose-to", cps.resolve("recipient.pub").toString()));
     args.addAll(ledger.options("DC Viewer"));
     args.add(store);
     Served served = Served.start(args);
@@ -152,11 +155,21 @@ class ViewerIT {
           + "/export")).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString("{\"from\":2,\"to\":6}")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(export.statusCode()).as(export.body()).isEqualTo(200);
-      Map<?, ?> file = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(export.body())).get("files")).get(0);
-      assertThat(Path.of((String) file.get("path"))).exists();
+      List<String> written = new ArrayList<>();
+      for (Object f : (List<?>) ((Map<?, ?>) Json.parse(export.body())).get("files")) {
+        written.add((String) ((Map<?, ?>) f).get("path"));
+      }
+      assertThat(written).hasSize(3).allMatch(f -> Files.exists(Path.of(f)));
+      assertThat(written.get(0)).endsWith(".mp4");
+      // the range as a disclosure package for --disclose-to, which proves itself
+      assertThat(written.get(2)).endsWith(".cpkg");
+      EvidenceCommandsIT.Result checked = run("verify", "--device-pub", keys.resolve("device.pub").toString(),
+          written.get(2));
+      assertThat(checked.exit()).as(checked.out() + checked.err()).isZero();
       history = (List<?>) ((Map<?, ?>) Json.parse(get(http, base + "/api/recordings/" + played,
           Map.of("Authorization", "Bearer " + token)).body())).get("ledger");
       assertThat(history).anyMatch(e -> "EXPORTED".equals(((Map<?, ?>) e).get("type")));
+      assertThat(history).anyMatch(e -> "DISCLOSED".equals(((Map<?, ?>) e).get("type")));
       assertThat(served.log()).doesNotContain(token);
     } finally {
       served.stop();

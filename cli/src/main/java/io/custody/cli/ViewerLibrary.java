@@ -215,8 +215,13 @@ final class ViewerLibrary implements AutoCloseable {
     return n;
   }
 
+  /** The recording, its claims read (now, when the background has not come to it yet). */
   Optional<Recording> recording(String id) {
-    return Optional.ofNullable(recordings.get(id));
+    Recording r = recordings.get(id);
+    if (r != null && r.claims == null) {
+      readClaims(r); // the same reads as the background's, whichever finishes first
+    }
+    return Optional.ofNullable(r);
   }
 
   /** Every recording whose claims are read. */

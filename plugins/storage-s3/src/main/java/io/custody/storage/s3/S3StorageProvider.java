@@ -219,8 +219,6 @@ public final class S3StorageProvider implements StorageProvider {
             // RGW answers some PUTs (PutObjectRetention, PutObjectLegalHold) without a 100
             // Continue: each would wait the client's 3 s for it.
             .expectContinueEnabled(false)
-            // Request bodies reach plain-HTTP sockets in 64 KiB writes, not Apache's 4 KiB ones.
-            .socketFactory(new BufferedSocketFactory())
             .connectionTimeout(Duration.ofSeconds(10))
             .socketTimeout(Duration.ofSeconds(60)))
         .overrideConfiguration(ClientOverrideConfiguration.builder()

@@ -3,7 +3,10 @@
 # 127.0.0.1 (scripts/ceph-rgw.sh, memstore, as the stage-4 S3 benchmark), next to `rclone copy` of
 # the same files to the same gateway, at 1 and 16 concurrent streams, alternating, several runs.
 # Prints MB/s (the spool's bytes over each whole command's wall time).
-#   benchmarks/run-upload.sh [--runs R] [--segment S] [--streams "1 16"]
+#   benchmarks/run-upload.sh [--runs R] [--segment S] [--streams "1 16"] [--base JAR]
+# --base JAR: also runs `custody upload` from another build (e.g. the branch's base), alternating
+# with this one, as the line "base custody". Each line also gives the command's client CPU (user +
+# system seconds of the command and its children).
 # The spool is one recording of 400 s of the 8 Mbit/s bench clip (~406 MB, the clip 40 times), recorded by `custody
 # record` in S-second segments (default 10: 40 objects of ~10 MB, so 16 streams have work; 60
 # gives 7 multipart objects). Custody's side reads every object back and verifies it before
@@ -17,13 +20,14 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-runs=3 segment=10 streams="1 16"
+runs=3 segment=10 streams="1 16" base=
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) runs=$2; shift 2 ;;
     --segment) segment=$2; shift 2 ;;
     --streams) streams=$2; shift 2 ;;
-    *) echo "usage: benchmarks/run-upload.sh [--runs R] [--segment S] [--streams \"1 16\"]" >&2; exit 2 ;;
+    --base) base=$2; shift 2 ;;
+    *) echo "usage: benchmarks/run-upload.sh [--runs R] [--segment S] [--streams \"1 16\"] [--base JAR]" >&2; exit 2 ;;
   esac
 done
 JAVA=java
@@ -78,15 +82,37 @@ export RCLONE_CONFIG_S3_TYPE=s3 RCLONE_CONFIG_S3_PROVIDER=Ceph RCLONE_CONFIG_S3_
     RCLONE_CONFIG_S3_REGION="$AWS_REGION"
 rc() { env -u AWS_CA_BUNDLE rclone --config /dev/null "$@"; }
 
-# Times one command (its output in $work/out); prints MB/s for the spool's bytes.
+# The CPU seconds (user + system) of this shell's finished children so far, in $cpu (`times` run
+# in this shell, not in a subshell, which has children of its own).
+children_cpu() {
+  times >"$work/times"
+  cpu=$(awk 'NR == 2 { n = split($0, f, " "); s = 0
+    for (i = 1; i <= n; i++) { split(f[i], ms, "m"); s += ms[1] * 60 + ms[2] } print s }' "$work/times")
+}
+# Times one command (its output in $work/out); prints MB/s for the spool's bytes and its client CPU.
 timed() {
-  local what=$1 t0 t1
+  local what=$1 t0 t1 c0 c1
   shift
+  children_cpu
+  c0=$cpu
   t0=$(date +%s%N)
   "$@" >"$work/out" 2>&1 || { echo "upload: $what failed:" >&2; cat "$work/out" >&2; exit 1; }
   t1=$(date +%s%N)
-  awk -v w="$what" -v b="$bytes" -v ns=$((t1 - t0)) \
-      'BEGIN { printf "%-22s %7.1f MB in %6.2f s: %7.1f MB/s\n", w, b / 1e6, ns / 1e9, b / 1e6 / (ns / 1e9) }'
+  children_cpu
+  c1=$cpu
+  awk -v w="$what" -v b="$bytes" -v ns=$((t1 - t0)) -v c0="$c0" -v c1="$c1" \
+      'BEGIN { printf "%-26s %7.1f MB in %6.2f s: %7.1f MB/s, client CPU %5.2f s\n", w, b / 1e6, ns / 1e9,
+        b / 1e6 / (ns / 1e9), c1 - c0 }'
+}
+# custody upload with the jar $1 of a fresh copy of the spool, at $2 streams, to the prefix $3
+custody_upload() {
+  rm -rf "$work/spool"
+  cp -a "$SPOOL" "$work/spool"
+  timed "$4, $2 streams" "$JAVA" -jar "$1" upload --concurrency "$2" --bandwidth 100000000000 --delete-local \
+      --progress none "file:$work/spool" "s3://$BUCKET/$3"
+  left=$(find "$work/spool" -name '*.sealed' | wc -l)
+  [ "$left" = 0 ] || { echo "upload: custody left $left segments in the spool" >&2; exit 1; }
+  clear_bucket "$3"
 }
 # rclone copy, then every object downloaded and compared with its source: what Custody's upload does
 rclone_read_back() {
@@ -101,13 +127,10 @@ clear_bucket() {
 echo "upload: $("$JAVA" -version 2>&1 | head -1); $(rclone version | head -1); streams $streams; $runs runs" >&2
 for r in $(seq 1 "$runs"); do
   for n in $streams; do
-    rm -rf "$work/spool"
-    cp -a "$SPOOL" "$work/spool"
-    timed "custody, $n streams" "$JAVA" -jar "$CLI" upload --concurrency "$n" --bandwidth 100000000000 --delete-local \
-        --progress none "file:$work/spool" "s3://$BUCKET/custody-$r-$n"
-    left=$(find "$work/spool" -name '*.sealed' | wc -l)
-    [ "$left" = 0 ] || { echo "upload: custody left $left segments in the spool" >&2; exit 1; }
-    clear_bucket "custody-$r-$n"
+    # (the base first on odd runs, second on even ones)
+    if [ -n "$base" ] && [ $((r % 2)) = 1 ]; then custody_upload "$base" "$n" "base-$r-$n" "base custody"; fi
+    custody_upload "$CLI" "$n" "custody-$r-$n" custody
+    if [ -n "$base" ] && [ $((r % 2)) = 0 ]; then custody_upload "$base" "$n" "base-$r-$n" "base custody"; fi
     timed "rclone, $n streams" rc copy --include "*.sealed" --transfers "$n" --checkers "$n" "$SPOOL" "s3:$BUCKET/rclone-$r-$n"
     clear_bucket "rclone-$r-$n"
     timed "rclone+read-back, $n" rclone_read_back "$n" "s3:$BUCKET/rclone-rb-$r-$n"

@@ -134,6 +134,12 @@ public final class S3BlobStore implements BlobStore {
    * without aws-chunked bodies): Content-MD5 would check the same bytes again, so it is left out.
    */
   final boolean payloadSigned;
+  /**
+   * Whether the client's signer takes a single put's payload SHA-256 from its writer ({@link
+   * PrecomputedPayloadSigner}, custom endpoints): the body is signed without being hashed again,
+   * and the server checks it, so no Content-MD5 either.
+   */
+  final boolean precomputedPayload;
   private final URI uri;
   private final boolean versioned;
   private final boolean objectLock;
@@ -144,14 +150,15 @@ public final class S3BlobStore implements BlobStore {
   private final ConcurrentLinkedQueue<byte[]> chunks = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pooled = new AtomicInteger();
 
-  S3BlobStore(URI uri, S3Client s3, String bucket, String prefix, int partSize, boolean payloadSigned)
-      throws IOException {
+  S3BlobStore(URI uri, S3Client s3, String bucket, String prefix, int partSize, boolean payloadSigned,
+      boolean precomputedPayload) throws IOException {
     this.uri = uri;
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix;
     this.partSize = partSize;
     this.payloadSigned = payloadSigned;
+    this.precomputedPayload = precomputedPayload;
     try {
       BucketVersioningStatus v = s3.getBucketVersioning(b -> b.bucket(bucket)).status();
       this.versioned = v != null; // Enabled or Suspended: old versions may exist either way

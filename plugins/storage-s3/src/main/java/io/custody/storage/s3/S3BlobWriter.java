@@ -11,6 +11,11 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -28,6 +33,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
 import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
@@ -214,11 +220,17 @@ public final class S3BlobWriter extends AbstractBlobWriter {
 
   @Override
   protected BlobInfo publish(Sha256 sha256, long size) throws IOException {
-    // 1. Is the key taken? (RGW 16.2 ignores If-None-Match on versioned buckets: look first.)
-    Optional<S3BlobStore.Located> existing = store.locate(key);
-    if (existing.isPresent()) {
-      abortQuietly();
-      return CreateIfAbsent.sameOrRefuse(key, existing.get().info(), sha256, size, "");
+    // 1. Is the key taken? (RGW 16.2 ignores If-None-Match on versioned buckets, and on
+    // CompleteMultipartUpload: look first.) A single put to an unversioned bucket needs no look:
+    // its claim finds a key another writer holds, and its If-None-Match (honoured there) refuses
+    // an object written by other means (412, below).
+    boolean single = uploadId == null;
+    if (store.versioned() || !single) {
+      Optional<S3BlobStore.Located> existing = store.locate(key);
+      if (existing.isPresent()) {
+        abortQuietly();
+        return CreateIfAbsent.sameOrRefuse(key, existing.get().info(), sha256, size, "");
+      }
     }
     beforeCommit.run();
     // 2. The bucket's step before committing: an unversioned bucket claims the key.
@@ -229,8 +241,14 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     }
     afterClaim.run();
     String versionId;
+    PutObjectResponse put = null;
     try {
-      versionId = uploadId == null ? putSingle(sha256) : completeMultipart();
+      if (single) {
+        put = putSingle(sha256);
+        versionId = put.versionId();
+      } else {
+        versionId = completeMultipart();
+      }
     } catch (SdkException e) {
       int status = Errors.status(e);
       if (status == 412 || status == 409) { // If-None-Match: another writer got there first
@@ -253,7 +271,14 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     if (winner.isPresent()) {
       return winner.get();
     }
-    // 4. Confirm what the server holds, and record the SHA-256 where metadata could not.
+    // 4. Confirm what the server holds, and record the SHA-256 where metadata could not. A single
+    // put to an unversioned bucket without Object Lock options holds what its PutObject said: the
+    // server checked the body against the signed SHA-256 (or Content-MD5), the SHA-256 went in the
+    // signed metadata, and there is no lock to see to; a HEAD would repeat it (and the uploader's
+    // read-back checks size, metadata and bytes again).
+    if (single && versionId == null && !store.versioned() && options.retention().isEmpty() && !options.legalHold()) {
+      return new BlobInfo(key, size, sha256, committedAt(put), Optional.empty(), false);
+    }
     HeadObjectResponse h;
     try {
       String v = versionId;
@@ -282,11 +307,28 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     return info;
   }
 
-  private String putSingle(Sha256 sha256) {
+  /** When the server answered the commit (its Date header), else now: the object's last-modified, to the second. */
+  private static Instant committedAt(PutObjectResponse put) {
+    try {
+      Optional<String> date = put.sdkHttpResponse().firstMatchingHeader("Date");
+      if (date.isPresent()) {
+        return ZonedDateTime.parse(date.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      }
+    } catch (DateTimeParseException e) {
+      // a server's odd date: now will do
+    }
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  private PutObjectResponse putSingle(Sha256 sha256) {
     PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(store.bucket).key(full)
         .contentLength((long) len).contentType("application/octet-stream")
         .metadata(Map.of(S3BlobStore.SHA256_NAME, sha256.hex())).ifNoneMatch("*");
-    if (!store.payloadSigned) {
+    if (store.precomputedPayload) {
+      // Signed with the SHA-256 this writer computed (the object is the whole body): the server
+      // checks the body against it, and the body is not hashed a second time to sign it.
+      b.overrideConfiguration(o -> o.putHeader(PrecomputedPayloadSigner.PAYLOAD_SHA256, sha256.hex()));
+    } else if (!store.payloadSigned) {
       b.contentMD5(Base64.getEncoder().encodeToString(md5(buf, len)));
     }
     options.retention().ifPresent(r -> b.objectLockMode(mode(r)).objectLockRetainUntilDate(r.until()));
@@ -295,11 +337,11 @@ public final class S3BlobWriter extends AbstractBlobWriter {
     }
     RequestBody body = len == 0 ? RequestBody.empty() // (RGW refuses the SDK's signed empty stream)
         : body(buf, len);
-    String versionId = store.s3.putObject(b.build(), body).versionId();
+    PutObjectResponse r = store.s3.putObject(b.build(), body);
     store.giveChunks(buf); // sent
     buf = new ArrayList<>();
     len = 0;
-    return versionId;
+    return r;
   }
 
   private String completeMultipart() throws IOException {

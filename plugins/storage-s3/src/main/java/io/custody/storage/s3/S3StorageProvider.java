@@ -85,7 +85,10 @@ public final class S3StorageProvider implements StorageProvider {
       // Plain HTTP to a custom endpoint: the client signs each body's SHA-256 (no aws-chunked
       // bodies there, and the SDK signs payloads sent without TLS), which the server checks.
       boolean payloadSigned = s.endpoint() != null && "http".equalsIgnoreCase(s.endpoint().getScheme());
-      return new S3BlobStore(uri, client, s.bucket(), s.prefix(), s.partSize(), payloadSigned);
+      // On custom endpoints the client's signer takes a single put's SHA-256 from its writer
+      // (PrecomputedPayloadSigner): the server checks it, over HTTPS too, and nothing hashes twice.
+      return new S3BlobStore(uri, client, s.bucket(), s.prefix(), s.partSize(), payloadSigned,
+          s.endpoint() != null);
     } catch (IOException | RuntimeException e) {
       client.close();
       throw e;
@@ -223,6 +226,8 @@ public final class S3StorageProvider implements StorageProvider {
             .build());
     if (s.endpoint() != null) {
       b.endpointOverride(s.endpoint());
+      // SigV4 as the SDK's, but a single put is signed with the SHA-256 its writer computed.
+      b.putAuthScheme(PrecomputedPayloadSigner.scheme());
     }
     if (s.checksumsWhenRequired()) {
       // Ceph RGW 16.2 refuses the SDK's default CRC32 trailers (400 on every PUT) and ignores

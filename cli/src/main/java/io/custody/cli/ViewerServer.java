@@ -92,7 +92,7 @@ final class ViewerServer implements AutoCloseable {
     this.http = HttpServer.create(bind, 64);
     int port = http.getAddress().getPort();
     this.cookie = "custody_token_" + port;
-    for (String host : List.of("127.0.0.1", "localhost", "[::1]", hostText(bind))) {
+    for (String host : names(bind)) {
       hosts.add(host + ":" + port);
       origins.add("http://" + host + ":" + port);
     }
@@ -108,8 +108,29 @@ final class ViewerServer implements AutoCloseable {
     http.start();
   }
 
+  /**
+   * The names a browser may use for this server in {@code Host}: loopback, the bound address, and
+   * when bound to every address (0.0.0.0 or ::), each address of this machine's interfaces and its
+   * host name. Any other name is refused, so a page of another site whose name was made to resolve
+   * here (DNS rebinding) reaches nothing.
+   */
+  private static Set<String> names(InetSocketAddress bind) throws IOException {
+    Set<String> names = new TreeSet<>(List.of("127.0.0.1", "localhost", "[::1]", hostText(bind)));
+    if (bind.getAddress().isAnyLocalAddress()) {
+      for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+        for (java.net.InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+          names.add(hostText(new InetSocketAddress(a, 0)));
+        }
+      }
+      names.add(java.net.InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT));
+    }
+    return names;
+  }
+
   private static String hostText(InetSocketAddress bind) {
     String h = bind.getAddress().getHostAddress();
+    int scope = h.indexOf('%'); // an IPv6 zone: not part of what a browser sends
+    h = scope < 0 ? h : h.substring(0, scope);
     return h.contains(":") ? "[" + h + "]" : h;
   }
 

@@ -239,7 +239,7 @@ class ViewerIT {
   }
 
   /** The status of a request naming {@code host} in its Host header (HttpClient will not send another). */
-  private static int rawStatus(int port, String host, String token) throws IOException {
+  static int rawStatus(int port, String host, String token) throws IOException {
     try (Socket s = new Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
       OutputStream out = s.getOutputStream();
       out.write(("GET /api/recordings HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + token

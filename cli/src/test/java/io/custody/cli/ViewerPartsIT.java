@@ -174,6 +174,38 @@ class ViewerPartsIT {
     }
   }
 
+  /**
+   * {@code --bind 0.0.0.0}: a warning, and the machine's own addresses are accepted as {@code Host}
+   * (so another machine can reach it with the token), any other name still refused.
+   */
+  @Test
+  void boundToEveryAddressItAnswersToThisMachinesNamesOnly() throws Exception {
+    String local = null;
+    for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      for (java.net.InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+        if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress()) {
+          local = a.getHostAddress();
+        }
+      }
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(local != null, "no address but loopback");
+    keys = dir.resolve("keys");
+    assertThat(run("keys", "init", "--out", keys.toString()).exit()).isZero();
+    Files.createDirectories(dir.resolve("empty"));
+    ViewerIT.Served served = ViewerIT.Served.start(List.of("--device-pub", keys.resolve("device.pub").toString(),
+        "--bind", "0.0.0.0", "file:" + dir.resolve("empty")));
+    try {
+      int port = served.url().getPort();
+      assertThat(served.log()).contains("WARNING: listening on 0.0.0.0");
+      assertThat(ViewerIT.rawStatus(port, local + ":" + port, served.token())).isEqualTo(200);
+      assertThat(ViewerIT.rawStatus(port, "127.0.0.1:" + port, served.token())).isEqualTo(200);
+      assertThat(ViewerIT.rawStatus(port, "evil.example:" + port, served.token())).isEqualTo(403);
+      assertThat(ViewerIT.rawStatus(port, local + ":" + port, "wrong")).isEqualTo(401);
+    } finally {
+      served.stop();
+    }
+  }
+
   @Test
   void readsEveryMetadataSampleOfEveryFragmentAndRefusesBrokenBoxes() throws Exception {
     record();

@@ -394,9 +394,9 @@ final class ViewerLibrary implements AutoCloseable {
     }
     m.put("segments", segments);
     m.put("gaps", gaps);
-    m.put("playable", recipient.isPresent());
-    m.put("exports", recipient.isPresent());
-    m.put("mime", recipient.isPresent() ? mime(r) : null);
+    m.put("playable", holdsKey());
+    m.put("exports", holdsKey());
+    m.put("mime", holdsKey() ? mime(r) : null);
     return m;
   }
 
@@ -442,6 +442,11 @@ final class ViewerLibrary implements AutoCloseable {
   }
 
   // ---- footage and metadata ------------------------------------------------------------------
+
+  /** Whether the server holds a recipient key: it can play, read the metadata track and export. */
+  boolean holdsKey() {
+    return recipient.isPresent();
+  }
 
   /** Whether fragment {@code f} of segment {@code s} is proven and may be played. */
   boolean playable(Recording r, int s, int f) {

@@ -271,7 +271,7 @@ final class ViewerServer implements AutoCloseable {
       return Response.json(200, d);
     }
     if (rest.equals("/metadata") && read) {
-      if (!(Boolean) library.detail(r).get("playable")) {
+      if (!library.holdsKey()) {
         return Response.error(409, "the server holds no recipient key (serve --key)");
       }
       return Response.json(200, library.metadata(r));

@@ -3,10 +3,16 @@
 # 127.0.0.1 (scripts/ceph-rgw.sh, memstore, as the stage-4 S3 benchmark), next to `rclone copy` of
 # the same files to the same gateway, at 1 and 16 concurrent streams, alternating, several runs.
 # Prints MB/s (the spool's bytes over each whole command's wall time).
-#   benchmarks/run-upload.sh [--runs R] [--segment S] [--streams "1 16"] [--base JAR]
-# --base JAR: also runs `custody upload` from another build (e.g. the branch's base), alternating
-# with this one, as the line "base custody". Each line also gives the command's client CPU (user +
-# system seconds of the command and its children).
+#   benchmarks/run-upload.sh [--runs R] [--segment S] [--streams "1 16"] [--base JAR] [--jar]
+#   benchmarks/run-upload.sh --classlist     writes cli/cds/upload.classlist instead (below)
+# This build's upload runs as a user runs it, through the ./custody launcher (its class-data archive
+# and JIT settings); --jar adds the line "java -jar", the same jar without them.
+# --base JAR: also runs `custody upload` from another build (e.g. the branch's base) with java -jar,
+# alternating with this one, as the line "base custody". Each line also gives the command's client
+# CPU (user + system seconds of the command and its children).
+# --classlist: the classes one 16-stream upload loads that `custody demo` does not (the S3 SDK's,
+# its HTTP client's, TLS and the rest), for the launcher's archive (see ./custody); run it again
+# when cli's CdsClassListTest says the list names classes the jar no longer has.
 # The spool is one recording of 400 s of the 8 Mbit/s bench clip (~406 MB, the clip 40 times), recorded by `custody
 # record` in S-second segments (default 10: 40 objects of ~10 MB, so 16 streams have work; 60
 # gives 7 multipart objects). Custody's side reads every object back and verifies it before
@@ -20,14 +26,16 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-runs=3 segment=10 streams="1 16" base=
+runs=3 segment=10 streams="1 16" base= jar= classlist=
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) runs=$2; shift 2 ;;
     --segment) segment=$2; shift 2 ;;
     --streams) streams=$2; shift 2 ;;
     --base) base=$2; shift 2 ;;
-    *) echo "usage: benchmarks/run-upload.sh [--runs R] [--segment S] [--streams \"1 16\"] [--base JAR]" >&2; exit 2 ;;
+    --jar) jar=1; shift ;;
+    --classlist) classlist=1; shift ;;
+    *) echo "usage: benchmarks/run-upload.sh [--runs R] [--segment S] [--streams \"1 16\"] [--base JAR] [--jar] | --classlist" >&2; exit 2 ;;
   esac
 done
 JAVA=java
@@ -104,11 +112,14 @@ timed() {
       'BEGIN { printf "%-26s %7.1f MB in %6.2f s: %7.1f MB/s, client CPU %5.2f s\n", w, b / 1e6, ns / 1e9,
         b / 1e6 / (ns / 1e9), c1 - c0 }'
 }
-# custody upload with the jar $1 of a fresh copy of the spool, at $2 streams, to the prefix $3
+# custody upload by the jar $1 (or "launcher": ./custody) of a fresh copy of the spool, at $2
+# streams, to the prefix $3
 custody_upload() {
+  local cmd=("$JAVA" -jar "$1")
+  [ "$1" = launcher ] && cmd=(./custody)
   rm -rf "$work/spool"
   cp -a "$SPOOL" "$work/spool"
-  timed "$4, $2 streams" "$JAVA" -jar "$1" upload --concurrency "$2" --bandwidth 100000000000 --delete-local \
+  timed "$4, $2 streams" "${cmd[@]}" upload --concurrency "$2" --bandwidth 100000000000 --delete-local \
       --progress none "file:$work/spool" "s3://$BUCKET/$3"
   left=$(find "$work/spool" -name '*.sealed' | wc -l)
   [ "$left" = 0 ] || { echo "upload: custody left $left segments in the spool" >&2; exit 1; }
@@ -124,12 +135,31 @@ clear_bucket() {
   scripts/ceph-rgw.sh gc "$CEPH" >/dev/null 2>&1 || true
 }
 
+if [ -n "$classlist" ]; then
+  rm -rf "$work/spool" "$work/demo"
+  cp -a "$SPOOL" "$work/spool"
+  mkdir "$work/demo"
+  # as the launcher runs it (in a directory of its own: the demo exports to ./evidence-export)
+  (cd "$work/demo" && "$JAVA" -XX:DumpLoadedClassList="$work/demo.classes" -jar "$ROOT/$CLI" demo \
+      --clip "$ROOT/testdata/clips/bwc-1080p30-high.h264" --audio "$ROOT/testdata/clips/bwc-1080p30-audio.aac" \
+      --store "$work/demo/evidence" --keys "$work/demo/keys" >/dev/null)
+  "$JAVA" -XX:DumpLoadedClassList="$work/upload.classes" -jar "$CLI" upload --concurrency 16 --bandwidth 100000000000 \
+      --delete-local --progress none \
+      "file:$work/spool" "s3://$BUCKET/classlist" >/dev/null
+  clear_bucket classlist
+  # Comments and the method-handle forms (@lambda-form-invoker: 0.5 MB, the demo's list has its own) left out
+  grep -v -e '^#' -e '^@lambda-form-invoker' "$work/upload.classes" | grep -vxF -f "$work/demo.classes" >cli/cds/upload.classlist
+  echo "upload: cli/cds/upload.classlist: $(wc -l <cli/cds/upload.classlist) lines" >&2
+  exit 0
+fi
+
 echo "upload: $("$JAVA" -version 2>&1 | head -1); $(rclone version | head -1); streams $streams; $runs runs" >&2
 for r in $(seq 1 "$runs"); do
   for n in $streams; do
     # (the base first on odd runs, second on even ones)
     if [ -n "$base" ] && [ $((r % 2)) = 1 ]; then custody_upload "$base" "$n" "base-$r-$n" "base custody"; fi
-    custody_upload "$CLI" "$n" "custody-$r-$n" custody
+    custody_upload launcher "$n" "custody-$r-$n" custody
+    if [ -n "$jar" ]; then custody_upload "$CLI" "$n" "jar-$r-$n" "java -jar"; fi
     if [ -n "$base" ] && [ $((r % 2)) = 0 ]; then custody_upload "$base" "$n" "base-$r-$n" "base custody"; fi
     timed "rclone, $n streams" rc copy --include "*.sealed" --transfers "$n" --checkers "$n" "$SPOOL" "s3:$BUCKET/rclone-$r-$n"
     clear_bucket "rclone-$r-$n"

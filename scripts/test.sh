@@ -11,6 +11,18 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/install-test-tools.sh
 
+# The README's first command as a user runs it: the ./custody launcher (its start-up archive, made
+# here for this jar and JDK, and its JIT settings) running the demo, in a directory of its own.
+launcher_demo() { # JAVA_HOME (empty for the default)
+  local demo repo=$PWD
+  demo=$(mktemp -d)
+  (cd "$demo" && JAVA_HOME="$1" "$repo/custody" demo --clip "$repo/testdata/clips/bwc-1080p30-high.h264" \
+      --audio "$repo/testdata/clips/bwc-1080p30-audio.aac" >demo.out 2>&1) || { cat "$demo/demo.out"; exit 1; }
+  grep -q "^play it:" "$demo/demo.out" || { cat "$demo/demo.out"; echo "launcher: no export" >&2; exit 1; }
+  ls -s cli/target/custody-*.jsa | grep -qv '^ *0 ' || { echo "launcher: no start-up archive made" >&2; exit 1; }
+  rm -rf "$demo"
+}
+
 run_on() { # label, JAVA_HOME (empty for the default)
   echo "=== tests on $1 ==="
   # 'verify' replays every fuzz target's corpus and kept crashers (Jazzer's regression mode) on
@@ -22,6 +34,8 @@ run_on() { # label, JAVA_HOME (empty for the default)
     ./mvnw -B -ntp verify
     CUSTODY_FUZZ_SEED="${CUSTODY_FUZZ_SEED:-1}" scripts/fuzz.sh all "${CUSTODY_FUZZ_SECONDS:-6}"
   fi
+  echo "=== ./custody demo on $1 ==="
+  launcher_demo "$2"
 }
 
 run_on "default JDK ($(java -version 2>&1 | head -1))" ""

@@ -33,7 +33,9 @@ JAVA=java
 dir=benchmarks/target/backoffice
 jar=("$JAVA" -jar cli/target/custody.jar)
 cores=$(nproc)
-out=$(mktemp -d "$dir/run.XXXXXX")
+# Outputs (export's MP4s) go to a tmpfs where there is one: on this VM's disk, a 400 MB write's
+# time in the kernel varied by ~0.5 s from run to run for custody and ffmpeg alike (Stage 7).
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then out=$(mktemp -d /dev/shm/custody-bench.XXXXXX); else out=$(mktemp -d "$dir/run.XXXXXX"); fi
 trap 'rm -rf "$out"' EXIT
 
 now() { date +%s%N; }
@@ -45,7 +47,9 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 # compare MB LABEL FUNC [LABEL FUNC ...] PEER_LABEL PEER_FUNC: alternating runs (one warm-up each
 # first), medians, and each command's rate over the peer's (the last pair). Each run starts with no
 # output file, removed before the clock starts: replacing a 400 MB file that is still being written
-# back waits for the disk (ffmpeg -y over its last MP4 took 0.80 s where a new file took 0.60 s).
+# back waits for the disk (ffmpeg -y over its last MP4 took 0.80 s where a new file took 0.60 s);
+# and with no dirty pages (sync before the clock): otherwise an export that follows another's 400 MB
+# write spends ~0.6 s more in the kernel, so every other run was slow whichever command it was.
 compare() {
   local mb=$1 labels=() funcs=() t0 t1 i k line m
   shift
@@ -56,6 +60,7 @@ compare() {
     line="  run $i:"
     for ((k = 0; k < n; k++)); do
       rm -f "$out"/*
+      sync
       t0=$(now); "${funcs[k]}" >/dev/null; t1=$(now)
       times[k]+=" $(secs "$t0" "$t1")"
       line+=$(printf ' %s %.3f s;' "${labels[k]}" "$(secs "$t0" "$t1")")

@@ -70,6 +70,7 @@ class SealRoundTripIT {
   void warmingUpLeavesSealingAsItWas(@TempDir Path dir) throws Exception {
     assertThat(SealedSegmentWriter.warmUp()).isPositive();
     assertThat(SealedSegmentWriter.warmUp()).isPositive(); // idempotent
+    assertThat(SealedSegmentWriter.warmUp(io.custody.crypto.SignatureSuite.P256)).isPositive();
     List<Sealing.Pair> pairs = Sealing.record(Clips.bytes("bwc-720p30-baseline.h264"), dir, Duration.ofSeconds(60), 1);
     assertThat(new Verifier(Sealing.DEVICE.publicKey()).verify(pairs.get(0).sealed()).status()).isEqualTo(VerificationReport.Status.COMPLETE);
   }

@@ -4,11 +4,12 @@ import static io.custody.seal.SealFormat.*;
 
 import io.custody.mp4.SegmentDescriptor;
 import io.custody.crypto.DeviceSigningKey;
-import io.custody.crypto.Ed25519;
 import io.custody.crypto.Hkdf;
 import io.custody.crypto.KeyWrap;
 import io.custody.crypto.RecipientPrivateKey;
 import io.custody.crypto.RecipientPublicKey;
+import io.custody.crypto.SignatureSuite;
+import io.custody.crypto.Signatures;
 import io.custody.crypto.Signer;
 import io.custody.json.Json;
 import io.custody.mp4.FragmentInfo;
@@ -170,9 +171,10 @@ public final class SealedSegmentWriter implements FragmentSink {
    * framing as AAD, the small calls of a cold process) and SHA-256 over ~12 MB of throwaway zeros
    * under a throwaway random key, which makes the JDK compile its AES-GCM and SHA-256 intrinsics
    * in; writers then use their warm call size from their first byte. Then it wraps a throwaway
-   * key for a throwaway recipient and signs with the default Ed25519 implementation a few times,
-   * so the first segment's key wrap does not load and interpret the HPKE code (~55 ms on a fresh
-   * JVM, 0.3 ms warm). Optional and idempotent (a second call costs 20-40 ms); meant for a
+   * key for a throwaway recipient and signs with a throwaway Ed25519 key a few times, so the
+   * first segment's key wrap does not load and interpret the HPKE code (~55 ms on a fresh JVM,
+   * 0.3 ms warm). A camera that signs with ECDSA P-256 in software calls
+   * {@link #warmUp(SignatureSuite)} instead. Optional and idempotent (a second call costs 20-40 ms); meant for a
    * process's start, off the recording path: a camera at power-on while its pre-event buffer
    * fills, a dock or ingest server as it starts. On a fresh JVM here it takes ~250 ms and lifts
    * the first 100 MB sealed from 29 % of the warm speed to about 60 % (benchmarks/README.md, cold
@@ -181,6 +183,18 @@ public final class SealedSegmentWriter implements FragmentSink {
    * @return how long it took
    */
   public static java.time.Duration warmUp() {
+    return warmUp(SignatureSuite.ED25519);
+  }
+
+  /**
+   * {@link #warmUp()}, signing with a throwaway software key of the given suite, the device
+   * key's, so that suite's signing code is the one warmed (a key held in a PKCS#11 token signs in
+   * the token, where this changes nothing).
+   *
+   * @return how long it took
+   */
+  public static java.time.Duration warmUp(SignatureSuite suite) {
+    Objects.requireNonNull(suite, "suite");
     long t0 = System.nanoTime();
     try {
       byte[] k = new byte[32];
@@ -210,7 +224,7 @@ public final class SealedSegmentWriter implements FragmentSink {
       for (int i = 0; i < WARM_UP_WRAPS; i++) {
         KeyWrap.wrap(recipient, k, aad);
       }
-      Signer signer = Ed25519.signer(DeviceSigningKey.generate());
+      Signer signer = Signatures.signer(DeviceSigningKey.generate(suite));
       byte[] signature = new byte[Signer.SIGNATURE_BYTES];
       for (int i = 0; i < WARM_UP_SIGNATURES; i++) {
         signer.sign(out, 0, HASH, signature, 0);

@@ -108,4 +108,32 @@ class PackageVectorsTest {
     }
     assertThat(located).as("changes located at a record").isGreaterThan(32);
   }
+
+  @Test
+  void aHeaderNamingAnotherSuiteThanTheKeysIsRefusedBeforeItsSignature() throws Exception {
+    byte[] pkg = Files.readAllBytes(DIR.resolve("excerpt.cpkg"));
+    int header = indexOf(pkg, SealFormat.MAGIC);
+    assertThat(header).as("the first piece's segment header").isPositive();
+    assertThat(pkg[header + 11]).as("suite 1, Ed25519, as the vector's device key").isEqualTo((byte) 1);
+    byte[] bad = pkg.clone();
+    bad[header + 11] = 2; // ECDSA P-256: a suite the format knows, but not the key's
+    PackageReport r = new PackageVerifier(device()).verify(new ByteArrayInputStream(bad));
+    assertThat(r.ok()).isFalse();
+    PackageReport.Problem p = r.problem().orElseThrow();
+    assertThat(p.check()).isEqualTo("suite");
+    assertThat(p.message()).contains("suite 2", "signs ed25519");
+  }
+
+  private static int indexOf(byte[] b, byte[] what) {
+    outer:
+    for (int i = 0; i + what.length <= b.length; i++) {
+      for (int j = 0; j < what.length; j++) {
+        if (b[i + j] != what[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
 }

@@ -24,11 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -116,7 +120,7 @@ public final class Uploader {
     // an upload worker goes on to its next object while the last one is read back, so an
     // object's read-back no longer waits behind its upload, nor the next upload behind it.
     ExecutorService releases = Executors.newFixedThreadPool(concurrency, daemon("custody-read-back"));
-    java.util.Queue<Future<?>> released = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    Queue<Future<?>> released = new ConcurrentLinkedQueue<>();
     Runnable progress = () -> {
       double seconds = Math.max(1e-9, (System.nanoTime() - started) / 1e9);
       listener.progress(new UploadProgress(todo.size(), uploaded.get() + already.get(), failed.size(),
@@ -172,7 +176,7 @@ public final class Uploader {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  private static ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
@@ -370,7 +374,7 @@ public final class Uploader {
           wait(Math.max(1, waitNanos / 1_000_000), (int) (waitNanos % 1_000_000));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new java.util.concurrent.CancellationException("interrupted while throttled");
+          throw new CancellationException("interrupted while throttled");
         }
       }
     }
